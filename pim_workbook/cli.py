@@ -1,0 +1,249 @@
+"""The ``pim-workbook`` command: parses arguments and delegates to the package."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def _store(args: argparse.Namespace) -> Any:
+    from .content import load_content
+    from .store import Store
+
+    return Store(args.db, content=load_content(args.content))
+
+
+def _actor(args: argparse.Namespace) -> str:
+    return args.actor or os.environ.get("PIM_WORKBOOK_ACTOR") or getpass.getuser()
+
+
+def _parse_party(text: str) -> tuple[str, str]:
+    organisation, sep, role = text.rpartition(":")
+    if not sep:
+        return text, "other"
+    return organisation, role.strip().lower()
+
+
+def cmd_new(args: argparse.Namespace) -> None:
+    store = _store(args)
+    actor = _actor(args)
+    parties = [_parse_party(p) for p in args.party]
+    from .record import validate_unit
+
+    for organisation, role in parties:  # check all before creating anything
+        validate_unit("parties/A", {"organisation": organisation, "role": role})
+    aid = store.create(args.title, actor=actor, via="cli")
+    for organisation, role in parties:
+        store.add_party(aid, organisation, role, actor=actor, via="cli")
+    if args.purpose:
+        store.set(aid, "purpose", args.purpose, actor=actor, via="cli")
+    print(aid)
+
+
+def cmd_list(args: argparse.Namespace) -> None:
+    rows = _store(args).summaries()
+    if args.status:
+        rows = [r for r in rows if r.status == args.status]
+    if args.party:
+        needle = args.party.casefold()
+        rows = [r for r in rows if any(needle in p.casefold() for p in r.parties)]
+    if not rows:
+        print("no assessments" + (" match" if args.status or args.party else
+                                  " yet: `pim-workbook sample` loads an example"))
+        return
+    print(f"{'ID':<10} {'STATUS':<17} {'REV':>3}  {'NEXT REVIEW':<11}  TITLE (PARTIES)")
+    for r in rows:
+        print(f"{r.id:<10} {r.status:<17} {r.revision:>3}  {r.next_review or '-':<11}  "
+              f"{r.title} ({', '.join(r.parties)})")
+
+
+def cmd_show(args: argparse.Namespace) -> None:
+    from .record import divergences, progress, retired_answers
+
+    store = _store(args)
+    record = store.get(args.id)
+    print(f"{record.title}  [{record.id}]  status: {store.status(args.id)}")
+    print(f"content version {record.content_version}, created {record.created_at}")
+    for pid, party in record.parties.items():
+        print(f"  party {pid}: {party.organisation} ({party.role})")
+    if record.purpose:
+        print(f"purpose: {record.purpose}")
+    print("progress:")
+    for section, (done, total) in progress(record, store.content).items():
+        print(f"  {section:<12} {done:>3} / {total}")
+    open_q = divergences(record, store.content)
+    if open_q:
+        print("answers differ or are missing: " + ", ".join(open_q))
+    retired = retired_answers(record, store.content)
+    if retired:
+        print("answers to questions no longer in the content (kept): " + ", ".join(retired))
+    revs = store.revisions(args.id)
+    if revs:
+        print("signed revisions: " + ", ".join(f"{r.number} ({r.created_at[:10]})"
+                                               for r in revs))
+
+
+def cmd_export(args: argparse.Namespace) -> None:
+    from .exports import FORMATS, export
+
+    store = _store(args)
+    formats = list(FORMATS) if args.format == "all" else [args.format]
+    for fmt in formats:
+        print(export(store, args.id, fmt, args.out))
+
+
+def cmd_import(args: argparse.Namespace) -> None:
+    from .exports import import_json
+
+    path = Path(args.file)
+    aid = import_json(_store(args), path.read_text(encoding="utf-8"), actor=_actor(args),
+                      source=str(path.resolve()))
+    print(aid)
+
+
+def cmd_schema(args: argparse.Namespace) -> None:
+    from .exports import SCHEMA_PATH
+
+    print(SCHEMA_PATH.read_text(encoding="utf-8"), end="")
+
+
+def cmd_sample(args: argparse.Namespace) -> None:
+    from .sample import SAMPLE_ID, build_sample
+
+    store = _store(args)
+    if store.exists(SAMPLE_ID):
+        if not args.replace:
+            print(f"the sample is already loaded as {SAMPLE_ID} "
+                  "(use --replace to load it afresh)")
+            return
+        store.delete(SAMPLE_ID, confirm=SAMPLE_ID)
+    print(build_sample(store))
+
+
+def cmd_backup(args: argparse.Namespace) -> None:
+    print(_store(args).backup(args.dest))
+
+
+def cmd_archive(args: argparse.Namespace) -> None:
+    _store(args).archive(args.id, actor=_actor(args), archived=not args.undo, via="cli")
+    print(f"{args.id} {'restored' if args.undo else 'archived'}")
+
+
+def cmd_delete(args: argparse.Namespace) -> None:
+    from .store import StoreError
+
+    store = _store(args)
+    title = store.get(args.id).title
+    confirm = args.confirm
+    if confirm is None:
+        if not sys.stdin.isatty():
+            raise StoreError(f"to delete {args.id} without a prompt, add --confirm {args.id}")
+        confirm = input(f"Delete '{title}' ({args.id}) with its history and revisions? "
+                        "Type its id to confirm: ").strip()
+    store.delete(args.id, confirm=confirm)
+    print(f"{args.id} deleted")
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    from .serve import serve_command
+
+    store = _store(args)
+    argv, env, url = serve_command(store, host=args.host, port=args.port,
+                                   notebooks=args.notebooks, use_token=not args.no_token,
+                                   allow_remote=args.allow_remote, content=args.content)
+    print(f"Open the workbook at: {url}", flush=True)
+    os.execvpe(argv[0], argv, env)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="pim-workbook",
+        description="Joint data-sharing assessments under the PIM Framework for Data "
+                    "Sharing in Practice.")
+    parser.add_argument("--db", help="store file (default: $PIM_WORKBOOK_DB, else "
+                        "~/.local/share/pim-workbook/workbook.sqlite)")
+    parser.add_argument("--content", help="an adapted framework content file "
+                        "(default: $PIM_WORKBOOK_CONTENT, else the packaged framework)")
+    parser.add_argument("--actor", help="your name, recorded in the history "
+                        "(default: $PIM_WORKBOOK_ACTOR, else your login)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def add(name: str, func: Any, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        p.set_defaults(func=func)
+        return p
+
+    p = add("new", cmd_new, "start a new assessment and print its id")
+    p.add_argument("title")
+    p.add_argument("--party", action="append", default=[], metavar="ORG:ROLE",
+                   help="a party, e.g. 'Helping Hands:provider' (roles: provider, "
+                        "recipient, donor, other); repeat for each party")
+    p.add_argument("--purpose", help="the defined purpose of the data sharing")
+
+    p = add("list", cmd_list, "list assessments with their id and status")
+    p.add_argument("--status", choices=["draft", "awaiting_signoff", "signed", "review_due",
+                                        "archived"])
+    p.add_argument("--party", help="only assessments with a party whose name contains this")
+
+    p = add("show", cmd_show, "show an assessment's parties, progress and open questions")
+    p.add_argument("id")
+
+    p = add("export", cmd_export, "write an assessment as JSON, HTML, Markdown or CSV")
+    p.add_argument("id")
+    p.add_argument("--format", default="all", choices=["json", "html", "md", "csv", "all"])
+    p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
+                   "else ./exports)")
+
+    p = add("import", cmd_import, "load an assessment from its JSON export")
+    p.add_argument("file")
+
+    add("schema", cmd_schema, "print the JSON Schema of the JSON export")
+
+    p = add("sample", cmd_sample, "load the built-in sample assessment (id: sample)")
+    p.add_argument("--replace", action="store_true", help="delete and rebuild it if loaded")
+
+    p = add("backup", cmd_backup, "copy the whole store to a file, safely while in use")
+    p.add_argument("dest")
+
+    p = add("archive", cmd_archive, "archive an assessment (or restore it with --undo)")
+    p.add_argument("id")
+    p.add_argument("--undo", action="store_true")
+
+    p = add("delete", cmd_delete, "delete an assessment with its history (asks to confirm)")
+    p.add_argument("id")
+    p.add_argument("--confirm", metavar="ID", help="the id again, to confirm without a prompt")
+
+    p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8866)
+    p.add_argument("--notebooks", help="folder of notebooks (default: the workbook's own)")
+    p.add_argument("--no-token", action="store_true",
+                   help="serve without Voila's token (only on a machine you alone use)")
+    p.add_argument("--allow-remote", action="store_true",
+                   help="allow a non-loopback --host")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    from .content import ContentError
+    from .exports import ImportRefused
+    from .record import RecordError
+    from .store import StoreError
+
+    try:
+        args.func(args)
+    except (ContentError, RecordError, StoreError, ImportRefused, OSError) as exc:
+        print(f"pim-workbook: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

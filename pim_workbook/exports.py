@@ -1,0 +1,293 @@
+"""Views of one record: JSON (with its published JSON Schema), HTML, Markdown, CSV.
+
+The JSON export holds the record, its history and its signed revisions; importing
+it into an empty store and exporting again gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import io
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from .content import Content
+from .record import (
+    Record,
+    canonical_json,
+    divergences,
+    flatten,
+    progress,
+    record_hash,
+    retired_answers,
+)
+from .store import Change, Revision, Store
+
+FORMAT = "pim-workbook-assessment"
+FORMAT_VERSION = 1
+SCHEMA_PATH = Path(__file__).with_name("schema") / "assessment-export.schema.json"
+EXPORTS_ENV = "PIM_WORKBOOK_EXPORTS"
+
+
+class ImportRefused(ValueError):
+    """An import file was refused; the store is unchanged."""
+
+
+class HistoryEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    at: str
+    actor: str
+    party: str | None
+    path: str
+    old: Any
+    new: Any
+    via: str
+
+
+class RevisionEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    number: int
+    created_at: str
+    record_hash: str
+    record: Record
+
+
+class ExportDocument(BaseModel):
+    """The JSON export of one assessment."""
+
+    model_config = ConfigDict(extra="forbid", title="PIM Data-Sharing Workbook assessment")
+    format: Literal["pim-workbook-assessment"]
+    format_version: Literal[1]
+    record: Record
+    history: list[HistoryEntry]
+    revisions: list[RevisionEntry]
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of an export file (shipped as ``schema/assessment-export.schema.json``)."""
+    schema = ExportDocument.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    return schema
+
+
+# -- file names ----------------------------------------------------------------------------
+def default_exports_dir() -> Path:
+    return Path(os.environ.get(EXPORTS_ENV) or Path.cwd() / "exports").expanduser().resolve()
+
+
+def slug(text: str, limit: int = 40) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return cleaned[:limit].rstrip("-") or "assessment"
+
+
+def export_name(record: Record, suffix: str) -> str:
+    """Stable, collision-free file name: the assessment id plus a slug of its title."""
+    return f"{record.id}-{slug(record.title)}{suffix}"
+
+
+# -- JSON ----------------------------------------------------------------------------------
+def to_document(store: Store, aid: str) -> dict[str, Any]:
+    record = store.get(aid)
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "record": record.model_dump(mode="json"),
+        "history": [dataclasses.asdict(c) for c in store.history(aid)],
+        "revisions": [dataclasses.asdict(r) for r in store.revisions(aid)],
+    }
+
+
+def to_json(store: Store, aid: str) -> str:
+    return canonical_json(to_document(store, aid))
+
+
+def import_json(store: Store, text: str, *, actor: str, source: str = "") -> str:
+    """Validate an export and load it into the store; returns the assessment id."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ImportRefused(f"{source or 'input'}: not JSON ({exc})") from None
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(json_schema())
+    problem = jsonschema.exceptions.best_match(validator.iter_errors(data))
+    if problem is not None:
+        where = "/".join(str(p) for p in problem.absolute_path) or "(top level)"
+        raise ImportRefused(f"{source or 'input'}: {where}: {problem.message}")
+    try:
+        doc = ExportDocument.model_validate(data)
+    except ValidationError as exc:
+        err = exc.errors()[0]
+        where = "/".join(str(p) for p in err["loc"])
+        raise ImportRefused(f"{source or 'input'}: {where}: {err['msg']}") from None
+    for rev in doc.revisions:
+        if record_hash(rev.record) != rev.record_hash:
+            raise ImportRefused(f"{source or 'input'}: revision {rev.number} does not match "
+                               "its content hash (the file was altered)")
+    record = doc.record
+    store.load_raw(
+        {"id": record.id, "content_version": record.content_version,
+         "created_at": record.created_at},
+        flatten(record),
+        [Change(**h.model_dump()) for h in doc.history],
+        [Revision(r.number, r.created_at, r.record_hash, r.record.model_dump(mode="json"))
+         for r in doc.revisions],
+        actor=actor, source=source,
+    )
+    return record.id
+
+
+# -- CSV -----------------------------------------------------------------------------------
+ACTION_COLUMNS = ["id", "step", "kind", "action", "status", "owner", "due", "overdue", "note"]
+
+
+def action_rows(record: Record, content: Content,
+                today: dt.date | None = None) -> list[dict[str, str]]:
+    """The action plan: every framework action and every custom action."""
+    today = today or dt.date.today()
+    rows = []
+    for step in content.assessment.steps:
+        for kind in ("maximise", "mitigate"):
+            for action in getattr(step, kind).actions:
+                state = record.actions.get(action.id)
+                rows.append(_action_row(action.id, step.id, kind, action.text, state, today))
+    for cid, custom in record.custom_actions.items():
+        rows.append(_action_row(cid, custom.step, custom.kind, custom.text, custom, today))
+    return rows
+
+
+def _action_row(aid: str, step: str, kind: str, text: str, state: Any,
+                today: dt.date) -> dict[str, str]:
+    due = state.due if state else None
+    done = state is not None and state.status in ("done", "not_applicable")
+    return {
+        "id": aid, "step": step, "kind": kind, "action": text,
+        "status": state.status if state else "not_considered",
+        "owner": state.owner if state else "",
+        "due": due.isoformat() if due else "",
+        "overdue": "yes" if due and due < today and not done else "",
+        "note": state.note if state else "",
+    }
+
+
+def actions_csv(record: Record, content: Content, today: dt.date | None = None) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=ACTION_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(action_rows(record, content, today))
+    return buf.getvalue()
+
+
+# -- HTML and Markdown ---------------------------------------------------------------------
+def report_context(store: Store, aid: str, today: dt.date | None = None) -> dict[str, Any]:
+    """Everything the human-readable views show, computed once."""
+    record = store.get(aid)
+    content = store.content
+    open_questions = set(divergences(record, content))
+    steps = []
+    for step in content.assessment.steps:
+        questions = []
+        for q in step.questions:
+            ans = record.answers.get(q.id)
+            questions.append({
+                "id": q.id, "text": q.text,
+                "answers": [(p.organisation, ans.parties.get(pid, "") if ans else "")
+                            for pid, p in record.parties.items()],
+                "agreed": ans.agreed if ans else "",
+                "status": ans.status if ans else "not_started",
+                "diverges": q.id in open_questions,
+            })
+        steps.append({"id": step.id, "number": step.number, "title": step.title,
+                      "questions": questions})
+    return {
+        "record": record,
+        "content": content,
+        "status": store.status(aid, today),
+        "progress": progress(record, content),
+        "steps": steps,
+        "actions": action_rows(record, content, today),
+        "principles": [(p, record.principles.get(p.id)) for p in content.principles],
+        "categories": {c.id: c.title for c in content.pim_matrix.categories},
+        "retired": retired_answers(record, content),
+        "open_questions": sorted(open_questions),
+        "history": store.history(aid),
+        "revisions": store.revisions(aid),
+        "label": label,
+    }
+
+
+def label(value: object) -> str:
+    """Human label of a stored code (``share_with_conditions`` -> ``Share with conditions``)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _environment(autoescape: bool) -> Any:
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pim_workbook", "templates"),
+        autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = markdown_escape
+    env.filters["label"] = label
+    return env
+
+
+def to_html(store: Store, aid: str, today: dt.date | None = None) -> str:
+    """The record as one self-contained HTML page (all user text escaped)."""
+    return _environment(True).get_template("record.html.j2").render(
+        **report_context(store, aid, today))
+
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
+
+
+def markdown_escape(text: object) -> str:
+    """Escape Markdown and HTML syntax so user text renders as typed, on one line."""
+    escaped = _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    return escaped.replace("\r", "").replace("\n", "<br>")
+
+
+def to_markdown(store: Store, aid: str, today: dt.date | None = None) -> str:
+    return _environment(False).get_template("record.md.j2").render(
+        **report_context(store, aid, today))
+
+
+# -- writing files -------------------------------------------------------------------------
+FORMATS = {"json": ".json", "html": ".html", "md": ".md", "csv": "-actions.csv"}
+
+
+def export(store: Store, aid: str, fmt: str, out_dir: str | os.PathLike[str] | None = None,
+           today: dt.date | None = None) -> Path:
+    """Write one view of an assessment to ``out_dir`` (default ``exports/``)."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown format {fmt!r} (one of: {', '.join(FORMATS)})")
+    record = store.get(aid)
+    if fmt == "json":
+        text = to_json(store, aid)
+    elif fmt == "html":
+        text = to_html(store, aid, today)
+    elif fmt == "md":
+        text = to_markdown(store, aid, today)
+    else:
+        text = actions_csv(record, store.content, today)
+    folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / export_name(record, FORMATS[fmt])
+    target.write_text(text, encoding="utf-8")
+    return target

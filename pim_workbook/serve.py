@@ -1,0 +1,71 @@
+"""Serving the workbook notebooks with Voila: safe defaults, one store for every kernel."""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+from .store import DB_ENV, StoreError
+
+NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+TOKEN_SETTING = "voila_token"
+LANDING = "index.ipynb"
+CULL_INTERVAL_S = 60
+CULL_IDLE_S = 2 * 60 * 60
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
+                  notebooks: str | None = None, use_token: bool = True,
+                  allow_remote: bool = False,
+                  content: str | None = None) -> tuple[list[str], dict[str, str], str]:
+    """The Voila command line, its environment and the URL to open."""
+    folder = Path(notebooks).resolve() if notebooks else NOTEBOOKS
+    if not (folder / LANDING).is_file():
+        raise StoreError(f"no workbook notebooks in {folder} (expected {LANDING}); "
+                         "pass --notebooks DIR")
+    if not _is_loopback(host) and not allow_remote:
+        raise StoreError(f"refusing to serve on {host}: partners' data would be reachable "
+                         "from the network. Put a TLS reverse proxy in front and pass "
+                         "--allow-remote if that is what you want")
+    if not _is_loopback(host) and not use_token:
+        raise StoreError("a non-loopback server needs Voila's token: drop --no-token")
+    voila = shutil.which("voila") or str(Path(sys.executable).with_name("voila"))
+    argv = [
+        voila, str(folder), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+        "--show_tracebacks=False", "--strip_sources=True",
+        f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
+        f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+    ]
+    query = ""
+    if use_token:
+        token = store.setting(TOKEN_SETTING)
+        if token is None:
+            token = secrets.token_urlsafe(24)
+            store.set_setting(TOKEN_SETTING, token)
+        argv.append(f"--token={token}")
+        query = f"?token={token}"
+    else:
+        argv.append("--token=")
+    env = dict(os.environ)
+    env[DB_ENV] = str(store.path)
+    env["PIM_WORKBOOK_EXPORTS"] = env.get("PIM_WORKBOOK_EXPORTS") or str(
+        (Path.cwd() / "exports").resolve())
+    if content:
+        env["PIM_WORKBOOK_CONTENT"] = str(Path(content).resolve())
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    url = f"http://{shown}:{port}/voila/render/{LANDING}{query}"
+    return argv, env, url

@@ -1,0 +1,50 @@
+"""The landing page: every assessment in the store, with its status and progress."""
+
+from __future__ import annotations
+
+from html import escape
+
+from ..record import progress
+from ..store import Store
+
+STYLE = """
+<style>
+.pimw { font-size: 1.25rem; line-height: 1.6; max-width: 60rem; }
+.pimw h1 { font-size: 2.2rem; color: #0b4f71; }
+.pimw table { border-collapse: collapse; width: 100%; }
+.pimw th, .pimw td { border-bottom: 1px solid #d9e2ec; padding: .6rem .8rem; text-align: left; }
+.pimw .empty { color: #52606d; font-style: italic; }
+</style>
+"""
+
+
+def landing_html(store: Store) -> str:
+    """HTML listing the store's assessments (all user text escaped)."""
+    rows = []
+    for summary in store.summaries():
+        record = store.get(summary.id)
+        sections = progress(record, store.content).values()
+        done, total = sum(d for d, _ in sections), sum(t for _, t in sections)
+        rows.append(
+            f"<tr><td><code>{escape(summary.id)}</code></td><td>{escape(summary.title)}</td>"
+            f"<td>{escape(', '.join(summary.parties))}</td>"
+            f"<td>{escape(summary.status.replace('_', ' '))}</td>"
+            f"<td>{round(100 * done / total) if total else 0}%</td></tr>")
+    body = (
+        "<table><tr><th>Id</th><th>Assessment</th><th>Parties</th><th>Status</th>"
+        "<th>Progress</th></tr>" + "".join(rows) + "</table>"
+        if rows else
+        '<p class="empty">No assessment yet. Run <code>pim-workbook sample</code> to load '
+        "the sample, or <code>pim-workbook new</code> to start one.</p>"
+    )
+    title = escape(store.content.title)
+    return (f'{STYLE}<div class="pimw"><h1>PIM Data-Sharing Workbook</h1>'
+            f"<p>{title}: joint assessments in this workbook.</p>{body}</div>")
+
+
+def show_landing(db_path: str = "") -> None:
+    """Display the landing page in a notebook (``db_path`` empty: the default store)."""
+    from IPython.display import HTML, display
+
+    with Store(db_path or None) as store:
+        display(HTML(landing_html(store)))
