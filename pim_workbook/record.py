@@ -271,6 +271,13 @@ def _unwrap(annotation: Any) -> Any:
     return annotation
 
 
+def _field_type(field: Any) -> Any:
+    """A model field's full type, with the validators pydantic keeps apart as metadata."""
+    if field.metadata:
+        return Annotated[(field.annotation, *field.metadata)]
+    return field.annotation
+
+
 @lru_cache(maxsize=256)
 def _resolve(pattern: tuple[str, ...]) -> Any:
     annotation: Any = Record
@@ -279,7 +286,7 @@ def _resolve(pattern: tuple[str, ...]) -> Any:
         if isinstance(core, type) and issubclass(core, Section):
             if seg not in core.model_fields:
                 raise RecordError(f"unknown field {seg!r}")
-            annotation = core.model_fields[seg].annotation
+            annotation = _field_type(core.model_fields[seg])
         elif typing.get_origin(core) is dict:
             annotation = typing.get_args(core)[1]
         else:
@@ -358,6 +365,8 @@ def _explain(exc: ValidationError) -> str:
             msg = "must not be empty"
         elif err["type"] == "missing":
             msg = "is required"
+        elif err["type"] in ("literal_error", "enum"):
+            msg = f"must be {err['ctx']['expected']} (got {err.get('input')!r})"
         msgs.append(f"{where} {msg}".strip())
     return "; ".join(msgs)
 

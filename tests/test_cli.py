@@ -1,0 +1,114 @@
+"""The pim-workbook command: each subcommand end to end, errors as one clear line."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pim_workbook.cli import main
+
+
+@pytest.fixture
+def env(tmp_path, monkeypatch):
+    monkeypatch.setenv("PIM_WORKBOOK_DB", str(tmp_path / "w.sqlite"))
+    monkeypatch.setenv("PIM_WORKBOOK_EXPORTS", str(tmp_path / "exports"))
+    monkeypatch.setenv("PIM_WORKBOOK_ACTOR", "Test Facilitator")
+    return tmp_path
+
+
+def run(capsys, *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def _new(capsys) -> str:
+    code, out, _ = run(capsys, "new", "Monitoring data to cluster",
+                       "--party", "Helping Hands:provider", "--party", "Cluster Lead:recipient",
+                       "--purpose", "Target the response")
+    assert code == 0
+    return out.strip()
+
+
+def test_new_list_show(env, capsys):
+    aid = _new(capsys)
+    code, out, _ = run(capsys, "list")
+    assert code == 0 and aid in out and "Helping Hands, Cluster Lead" in out and "draft" in out
+    code, out, _ = run(capsys, "show", aid)
+    assert "party B: Cluster Lead (recipient)" in out
+    assert "purpose: Target the response" in out
+    code, out, _ = run(capsys, "list", "--status", "signed")
+    assert "no assessments match" in out
+
+
+def test_export_all_formats_then_import_into_another_store(env, capsys):
+    aid = _new(capsys)
+    code, out, _ = run(capsys, "export", aid)
+    files = out.split()
+    assert code == 0 and len(files) == 4
+    assert all(os.path.exists(f) and f.startswith(str(env / "exports")) for f in files)
+    json_file = next(f for f in files if f.endswith(".json"))
+    code, out, _ = run(capsys, "--db", str(env / "other.sqlite"), "import", json_file)
+    assert code == 0 and out.strip() == aid
+    code, out, _ = run(capsys, "--db", str(env / "other.sqlite"), "show", aid)
+    assert "Monitoring data to cluster" in out
+
+
+def test_schema_prints_the_json_schema(env, capsys):
+    code, out, _ = run(capsys, "schema")
+    assert json.loads(out)["title"] == "PIM Data-Sharing Workbook assessment"
+
+
+def test_sample_loads_once(env, capsys):
+    code, out, _ = run(capsys, "sample")
+    assert code == 0 and out.strip() == "sample"
+    code, out, _ = run(capsys, "sample")
+    assert "already loaded" in out
+    code, out, _ = run(capsys, "list")
+    assert "sample" in out
+
+
+def test_backup_archive_delete(env, capsys):
+    aid = _new(capsys)
+    code, out, _ = run(capsys, "backup", str(env / "b.sqlite"))
+    assert code == 0 and (env / "b.sqlite").exists()
+    run(capsys, "archive", aid)
+    assert "archived" in run(capsys, "list")[1]
+    code, _, err = run(capsys, "delete", aid)  # no terminal: refuses without --confirm
+    assert code == 1 and f"--confirm {aid}" in err
+    code, out, _ = run(capsys, "delete", aid, "--confirm", aid)
+    assert code == 0 and "deleted" in out
+    assert "no assessments yet" in run(capsys, "list")[1]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["show", "zzzzzz"], "no assessment with id 'zzzzzz'"),
+        (["new", "T", "--party", "X:boss"], "role must be"),
+        (["new", " "], "title: must not be empty"),
+        (["import", "missing.json"], "No such file"),
+        (["--content", "missing.yaml", "list"], "missing.yaml"),
+    ],
+)
+def test_errors_are_one_clear_line(env, capsys, argv, message):
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_help_is_instant_and_import_is_light():
+    code = ("import sys, pim_workbook, pim_workbook.cli; "
+            "heavy = {'pandas', 'matplotlib', 'papermill', 'nbconvert', 'pydantic'}; "
+            "print(sorted(heavy & set(sys.modules)))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True)
+    assert out.stdout.strip() == "[]"
+    result = subprocess.run([sys.executable, "-m", "pim_workbook.cli", "export", "--help"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0 and "--format" in result.stdout
