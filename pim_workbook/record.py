@@ -519,13 +519,17 @@ def progress(record: Record, content: Content) -> dict[str, tuple[int, int]]:
 
 
 def divergences(record: Record, content: Content) -> list[str]:
-    """Question ids where parties' answers differ or a party has not answered."""
+    """Question ids where parties' answers differ or a party has not answered.
+
+    Only the signing parties are expected to answer; a donor's answer is shown but not awaited.
+    """
     out = []
+    answering = signing_parties(record)
     for q in content.questions():
         ans = record.answers.get(q.id)
         if ans is None or ans.status == "agreed":
             continue
-        given = [ans.parties.get(pid, "") for pid in record.parties]
+        given = [ans.parties.get(pid, "") for pid in answering]
         if any(given) and (not all(given) or len({g.casefold() for g in given}) > 1):
             out.append(q.id)
     return out

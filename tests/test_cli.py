@@ -59,7 +59,7 @@ def test_export_all_formats_then_import_into_another_store(env, capsys):
 
 
 def test_schema_prints_the_json_schema(env, capsys):
-    code, out, _ = run(capsys, "schema")
+    _code, out, _ = run(capsys, "schema")
     assert json.loads(out)["title"] == "PIM Data-Sharing Workbook assessment"
 
 
@@ -96,7 +96,7 @@ def test_backup_archive_delete(env, capsys):
     ],
 )
 def test_errors_are_one_clear_line(env, capsys, argv, message):
-    code, out, err = run(capsys, *argv)
+    code, _out, err = run(capsys, *argv)
     assert code == 1
     assert message in err
     assert err.count("\n") == 1 and "Traceback" not in err

@@ -41,7 +41,7 @@ def _fill(store: Store, aid: str, ops: list[tuple[str, str, str]]) -> None:
                       actor="ben")
         elif kind == "action":
             store.set_action(aid, key, note=text, due="2026-12-24", actor="ben")
-        else:
+        elif store.status(aid) != "signed":  # signing an unchanged record is refused
             store.sign(aid, "A", "Amal", actor="amal")
             store.sign(aid, "B", "Ben", actor="ben")
 
@@ -66,10 +66,7 @@ def test_export_import_export_gives_the_same_bytes(tmp_path_factory, content, op
         aid = first.create("Round trip", actor="fac")
         first.add_party(aid, "Org A", "provider", actor="fac")
         first.add_party(aid, "Org B", "recipient", actor="fac")
-        try:
-            _fill(first, aid, ops)
-        except StoreError:
-            pass  # signing an unchanged, already signed record is refused: fine here
+        _fill(first, aid, ops)
         text = to_json(first, aid)
     with Store(folder / "b.sqlite", content=content) as second:
         assert import_json(second, text, actor="importer") == aid

@@ -83,7 +83,7 @@ def test_expected_version_reports_a_conflict_instead(store, aid):
 
 def test_history_says_who_changed_what_for_which_party(store, aid):
     store.answer(aid, "E1.Q1", "B", "Cluster analysis", actor="ben")
-    change = [c for c in store.history(aid) if c.path == "answers/E1.Q1/parties/B"][0]
+    change = next(c for c in store.history(aid) if c.path == "answers/E1.Q1/parties/B")
     assert (change.actor, change.party, change.old, change.new) == (
         "ben", "B", None, "Cluster analysis")
     assert change.at.endswith("Z")
