@@ -21,7 +21,7 @@ def test_defaults_are_loopback_with_a_persistent_token(store):
 
 
 def test_refuses_the_network_unless_asked_and_never_without_token(store):
-    with pytest.raises(StoreError, match="refusing to serve on 0.0.0.0"):
+    with pytest.raises(StoreError, match=r"refusing to serve on 0\.0\.0\.0"):
         serve_command(store, host="0.0.0.0")
     with pytest.raises(StoreError, match="needs Voila's token"):
         serve_command(store, host="0.0.0.0", allow_remote=True, use_token=False)

@@ -9,14 +9,16 @@ from ..store import Store
 
 STYLE = """
 <style>
-.pimw { font-size: 1.25rem; line-height: 1.6; max-width: 60rem; }
-.pimw h1 { font-size: 2.2rem; color: #0b4f71; }
-.pimw table { border-collapse: collapse; width: 100%; }
-.pimw th, .pimw td { border-bottom: 1px solid #d9e2ec; padding: .6rem .8rem; text-align: left; }
+.pimw { font-size: 1.3rem; line-height: 1.6; max-width: 70rem; color: #1f2933; }
+.pimw h1 { font-size: 2.4rem; color: #0b4f71; margin-bottom: .3rem; }
+.pimw table { border-collapse: collapse; width: 100% !important; font-size: 1.15rem !important; }
+.pimw th, .pimw td { border: 0; border-bottom: 1px solid #d9e2ec; padding: .7rem .9rem;
+                     text-align: left !important; vertical-align: top; }
+.pimw tr:nth-child(odd) { background: none !important; }
+.pimw progress { width: 8rem; height: 1rem; vertical-align: middle; }
 .pimw .empty { color: #52606d; font-style: italic; }
 </style>
 """
-
 
 def landing_html(store: Store) -> str:
     """HTML listing the store's assessments (all user text escaped)."""
@@ -28,8 +30,9 @@ def landing_html(store: Store) -> str:
         rows.append(
             f"<tr><td><code>{escape(summary.id)}</code></td><td>{escape(summary.title)}</td>"
             f"<td>{escape(', '.join(summary.parties))}</td>"
-            f"<td>{escape(summary.status.replace('_', ' '))}</td>"
-            f"<td>{round(100 * done / total) if total else 0}%</td></tr>")
+            f"<td>{escape(summary.status.replace('_', ' ').capitalize())}</td>"
+            f'<td><progress max="{total}" value="{done}"></progress> '
+            f"{round(100 * done / total) if total else 0}%</td></tr>")
     body = (
         "<table><tr><th>Id</th><th>Assessment</th><th>Parties</th><th>Status</th>"
         "<th>Progress</th></tr>" + "".join(rows) + "</table>"
