@@ -28,6 +28,7 @@ from .record import (
     progress,
     record_hash,
     retired_answers,
+    signing_parties,
 )
 from .store import Change, Revision, Store
 
@@ -193,15 +194,18 @@ def report_context(store: Store, aid: str, today: dt.date | None = None) -> dict
     record = store.get(aid)
     content = store.content
     open_questions = set(divergences(record, content))
+    answering = signing_parties(record)  # donors' columns only where they answered
     steps = []
     for step in content.assessment.steps:
         questions = []
         for q in step.questions:
             ans = record.answers.get(q.id)
+            given = ans.parties if ans else {}
             questions.append({
                 "id": q.id, "text": q.text,
-                "answers": [(p.organisation, ans.parties.get(pid, "") if ans else "")
-                            for pid, p in record.parties.items()],
+                "answers": [(p.organisation, given.get(pid, ""))
+                            for pid, p in record.parties.items()
+                            if pid in answering or pid in given],
                 "agreed": ans.agreed if ans else "",
                 "status": ans.status if ans else "not_started",
                 "diverges": q.id in open_questions,

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs everything the test suite needs on a fresh Debian machine:
+# Debian's Chromium (browser tests), fonts, poppler-utils; the package with its test extras.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
+    chromium fonts-dejavu-core poppler-utils >/dev/null
+fi
+python3 -m pip install -q --disable-pip-version-check -e ".[test]"
