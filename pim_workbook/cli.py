@@ -101,7 +101,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
     path = Path(args.file)
     aid = import_json(_store(args), path.read_text(encoding="utf-8"), actor=_actor(args),
-                      source=str(path.resolve()))
+                      source=str(path.resolve()), replace=args.replace)
     print(aid)
 
 
@@ -200,6 +200,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("import", cmd_import, "load an assessment from its JSON export")
     p.add_argument("file")
+    p.add_argument("--replace", action="store_true",
+                   help="overwrite an assessment with the same id (its history goes too)")
 
     add("schema", cmd_schema, "print the JSON Schema of the JSON export")
 

@@ -111,8 +111,12 @@ def to_json(store: Store, aid: str) -> str:
     return canonical_json(to_document(store, aid))
 
 
-def import_json(store: Store, text: str, *, actor: str, source: str = "") -> str:
-    """Validate an export and load it into the store; returns the assessment id."""
+def import_json(store: Store, text: str, *, actor: str, source: str = "",
+                replace: bool = False) -> str:
+    """Validate an export and load it into the store; returns the assessment id.
+
+    A refused file changes nothing; ``replace`` overwrites an assessment with the same id.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -142,7 +146,7 @@ def import_json(store: Store, text: str, *, actor: str, source: str = "") -> str
         [Change(**h.model_dump()) for h in doc.history],
         [Revision(r.number, r.created_at, r.record_hash, r.record.model_dump(mode="json"))
          for r in doc.revisions],
-        actor=actor, source=source,
+        actor=actor, source=source, replace=replace,
     )
     return record.id
 

@@ -175,6 +175,7 @@ class Store:
                                    check_same_thread=False)
         self._db.execute("PRAGMA busy_timeout = 30000")
         self._db.execute("PRAGMA foreign_keys = ON")
+        self._db.execute("PRAGMA secure_delete = ON")  # a purge leaves no readable remains
         mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if mode != "wal":
             raise StoreError(f"{self.path}: cannot use WAL mode here (got {mode!r})")
@@ -485,10 +486,14 @@ class Store:
         """Delete an assessment with its history and revisions; ``confirm`` must be its id."""
         if confirm != aid:
             raise StoreError(f"to delete {aid}, confirm with its id")
-        with self._write() as db:
+        with self._write():
             self._header(aid)
-            db.execute("DELETE FROM assessments WHERE id=?", (aid,))
-            db.execute("DELETE FROM imports WHERE assessment_id=?", (aid,))
+            self._delete(aid)
+        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+    def _delete(self, aid: str) -> None:
+        self._db.execute("DELETE FROM assessments WHERE id=?", (aid,))
+        self._db.execute("DELETE FROM imports WHERE assessment_id=?", (aid,))
 
     def backup(self, dest: str | os.PathLike[str]) -> Path:
         """A consistent copy of the whole store, taken while it is in use."""
@@ -513,15 +518,19 @@ class Store:
 
     def load_raw(self, header: dict[str, Any], units: list[tuple[str, Any]],
                  history: list[Change], revisions: list[Revision], *, actor: str,
-                 source: str) -> None:
+                 source: str, replace: bool = False) -> None:
         """Insert an already validated assessment as it was exported (used by import).
 
+        With ``replace``, an assessment with the same id is replaced in the same transaction.
         The import itself is logged in the store's import log, not in the record's history.
         """
         with self._write() as db:
             if self.exists(header["id"]):
-                raise StoreError(f"an assessment with id {header['id']} is already in the store "
-                                 f"({self.path}); delete it first or import into another store")
+                if not replace:
+                    raise StoreError(
+                        f"an assessment with id {header['id']} is already in the store "
+                        f"({self.path}); use --replace to overwrite it with the file")
+                self._delete(header["id"])
             db.execute("INSERT INTO assessments VALUES (?,?,?)",
                        (header["id"], header["content_version"], header["created_at"]))
             db.executemany("INSERT INTO units (assessment_id, path, value) VALUES (?,?,?)",

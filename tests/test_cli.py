@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -56,6 +57,11 @@ def test_export_all_formats_then_import_into_another_store(env, capsys):
     assert code == 0 and out.strip() == aid
     code, out, _ = run(capsys, "--db", str(env / "other.sqlite"), "show", aid)
     assert "Monitoring data to cluster" in out
+    code, _, err = run(capsys, "import", json_file)
+    assert code == 1 and "--replace" in err
+    run(capsys, "archive", aid)
+    code, out, _ = run(capsys, "import", "--replace", json_file)
+    assert code == 0 and "draft" in run(capsys, "list")[1]
 
 
 def test_schema_prints_the_json_schema(env, capsys):
@@ -112,3 +118,27 @@ def test_help_is_instant_and_import_is_light():
     result = subprocess.run([sys.executable, "-m", "pim_workbook.cli", "export", "--help"],
                             capture_output=True, text=True)
     assert result.returncode == 0 and "--format" in result.stdout
+
+
+def test_an_assessment_opens_under_adapted_content_and_keeps_retired_answers(env, capsys):
+    import yaml
+
+    from pim_workbook.content import DEFAULT_CONTENT
+    from pim_workbook.store import Store
+
+    aid = _new(capsys)
+    with Store() as store:
+        store.answer(aid, "E4.Q3", "A", "Community meetings each quarter", actor="amal")
+    data = yaml.safe_load(DEFAULT_CONTENT.read_text(encoding="utf-8"))
+    data["version"] = "2.0.0"
+    step4 = data["assessment"]["steps"][3]
+    step4["questions"] = [q for q in step4["questions"] if q["id"] != "E4.Q3"]
+    adapted = env / "adapted.yaml"
+    adapted.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    capsys.readouterr()
+    code, out, _ = run(capsys, "--content", str(adapted), "show", aid)
+    assert code == 0
+    assert "content version 1.0.0" in out
+    assert "no longer in the content (kept): E4.Q3" in out
+    code, out, _ = run(capsys, "--content", str(adapted), "export", aid, "--format", "html")
+    assert "Community meetings each quarter" in Path(out.strip()).read_text(encoding="utf-8")

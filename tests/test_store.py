@@ -219,6 +219,18 @@ def test_delete_needs_confirmation_and_removes_everything(store, aid, db_path):
             assert n.fetchone()[0] == 0
 
 
+def test_a_purged_assessment_leaves_no_readable_trace_in_the_files(store, aid, db_path):
+    secret = "purge-me-0777-contact@example.org"
+    store.update_party(aid, "A", {"contacts": [{"name": "Amal", "email": secret}]},
+                       actor="fac")
+    store.answer(aid, "E1.Q1", "A", f"Call {secret}", actor="amal")
+    store.delete(aid, confirm=aid)
+    for suffix in ("", "-wal"):
+        f = db_path.with_name(db_path.name + suffix)
+        if f.exists():
+            assert secret.encode() not in f.read_bytes()
+
+
 def test_archive_and_restore(store, aid):
     store.archive(aid, actor="fac")
     assert store.status(aid) == "archived"
