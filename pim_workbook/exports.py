@@ -25,6 +25,7 @@ from .record import (
     canonical_json,
     divergences,
     flatten,
+    label,
     progress,
     record_hash,
     retired_answers,
@@ -231,16 +232,6 @@ def report_context(store: Store, aid: str, today: dt.date | None = None) -> dict
         "revisions": store.revisions(aid),
         "label": label,
     }
-
-
-def label(value: object) -> str:
-    """Human label of a stored code (``share_with_conditions`` -> ``Share with conditions``)."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    text = str(value).replace("_", " ")
-    return text[:1].upper() + text[1:]
 
 
 def _environment(autoescape: bool) -> Any:

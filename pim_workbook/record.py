@@ -472,6 +472,16 @@ def record_hash(record: Record) -> str:
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 
+def label(value: object) -> str:
+    """Human label of a stored code (``share_with_conditions`` -> ``Share with conditions``)."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    text = str(value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
 # -- derived views -------------------------------------------------------------------------
 def signing_parties(record: Record) -> list[str]:
     """Parties whose signature freezes a revision (donors may sign but need not)."""

@@ -469,6 +469,12 @@ class Store:
             "WHERE assessment_id=? ORDER BY number", (aid,))
         return [Revision(n, c, h, json.loads(s)) for n, c, h, s in rows]
 
+    def last_change(self, aid: str) -> int:
+        """A number that grows with every change to the assessment (cheap to poll)."""
+        row = self._db.execute("SELECT max(id) FROM history WHERE assessment_id=?",
+                               (aid,)).fetchone()
+        return row[0] or 0
+
     def history(self, aid: str) -> list[Change]:
         self._header(aid)
         rows = self._db.execute(

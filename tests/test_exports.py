@@ -37,7 +37,7 @@ def _fill(store: Store, aid: str, ops: list[tuple[str, str, str]]) -> None:
         elif kind == "agree":
             store.agree(aid, key, text, actor="facilitator")
         elif kind == "item":
-            store.add(aid, "data_items", {"name": text or "unnamed", "sensitivity": "high"},
+            store.add(aid, "data_items", {"name": text.strip() or "unnamed", "sensitivity": "high"},
                       actor="ben")
         elif kind == "action":
             store.set_action(aid, key, note=text, due="2026-12-24", actor="ben")

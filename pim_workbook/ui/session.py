@@ -1,0 +1,171 @@
+"""One page's connection to the store: who is answering, writes, refreshes, the heartbeat.
+
+Widgets never keep their own copy of an answer: every change goes straight to the store
+through :meth:`Session.write`, and every view re-reads the record in :meth:`Session.refresh`,
+which runs after each write and every few seconds (so another party's answers appear).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+import ipywidgets as w
+
+from ..content import ContentError
+from ..record import Record, RecordError
+from ..store import Store, StoreError
+
+log = logging.getLogger(__name__)
+
+FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
+REFRESH_MS = 3000
+EXPECTED = (RecordError, StoreError, ContentError, ValueError)
+
+
+@dataclass(frozen=True)
+class PageQuery:
+    """What a served page learns from its URL (``?assessment=ID&party=A&name=...``)."""
+
+    assessment: str = ""
+    party: str = ""
+    name: str = ""
+
+    @classmethod
+    def from_environment(cls) -> PageQuery:
+        """Voila passes the page's query string to the kernel as ``QUERY_STRING``."""
+        qs = parse_qs(os.environ.get("QUERY_STRING", ""))
+        return cls(*(qs.get(k, [""])[0].strip() for k in ("assessment", "party", "name")))
+
+
+class Session:
+    """The store, the assessment and the person answering, for one page."""
+
+    def __init__(self, store: Store, aid: str, *, party: str = FACILITATOR,
+                 actor: str = "") -> None:
+        self.store = store
+        self.aid = aid
+        self.content = store.content
+        self._refreshers: list[Callable[[Record], None]] = []
+        self._seen = -1
+        self.record = store.get(aid)
+        parties = list(self.record.parties)
+        self.party_picker = w.Dropdown(
+            options=[("Facilitator (joint answers)", FACILITATOR)]
+            + [(f"{pid} · {p.organisation}", pid) for pid, p in self.record.parties.items()],
+            value=party if party in parties else FACILITATOR,
+            description="Answering as", style={"description_width": "initial"},
+        )
+        self.name_box = w.Text(value=actor, placeholder="your name (shown in the history)",
+                               description="Your name", style={"description_width": "initial"})
+        self.status = w.HTML(layout=w.Layout(min_width="16rem"))
+        self.status.add_class("pimw-status")
+        self.heartbeat = w.Play(interval=REFRESH_MS, min=0, max=10**9, step=1,
+                                layout=w.Layout(display="none"))
+        self.heartbeat.observe(lambda _: self.poll(), "value")
+        self.party_picker.observe(lambda _: self.refresh(force=True), "value")
+        self._say("pimw-ok", "All changes saved")
+
+    # -- who is answering --------------------------------------------------------------
+    @property
+    def party(self) -> str:
+        return self.party_picker.value
+
+    @property
+    def actor(self) -> str:
+        name = self.name_box.value.strip()
+        if self.party == FACILITATOR:
+            return name or "facilitator"
+        org = self.record.parties[self.party].organisation if self.party in \
+            self.record.parties else self.party
+        return f"{name} ({org})" if name else org
+
+    def can_answer_for(self, pid: str) -> bool:
+        """A party writes its own answers; the facilitator may write for anyone."""
+        return self.party in (FACILITATOR, pid)
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.party == FACILITATOR
+
+    # -- writing -----------------------------------------------------------------------
+    def write(self, change: Callable[[], Any]) -> bool:
+        """Run one store change; show "saved" or the reason it was refused."""
+        try:
+            change()
+        except EXPECTED as exc:
+            self._say("pimw-error", f"Not saved: {exc}")
+            return False
+        except Exception:  # an unexpected fault must not vanish silently in Voila
+            log.exception("change failed")
+            self._say("pimw-error", "Not saved: an unexpected error occurred; please tell "
+                      "the facilitator. Your earlier answers are safe.")
+            return False
+        self.refresh(force=True)
+        self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
+        return True
+
+    def _say(self, css: str, text: str) -> None:
+        from html import escape
+
+        self.status.value = f'<span class="{css}">{escape(text)}</span>'
+
+    # -- reading -----------------------------------------------------------------------
+    def on_refresh(self, refresher: Callable[[Record], None]) -> None:
+        """Register a view to redraw from the record; it is drawn once now."""
+        self._refreshers.append(refresher)
+        refresher(self.record)
+
+    def poll(self) -> None:
+        """Heartbeat tick: redraw if anyone changed the assessment since the last look."""
+        try:
+            self.refresh()
+        except Exception:
+            log.exception("refresh failed")
+            self._say("pimw-error", "Could not read the latest answers; retrying.")
+
+    def refresh(self, force: bool = False) -> None:
+        latest = self.store.last_change(self.aid)
+        if latest == self._seen and not force:
+            return
+        self._seen = latest
+        self.record = self.store.get(self.aid)
+        for refresher in self._refreshers:
+            refresher(self.record)
+
+
+class Bound:
+    """One widget tied to one value of the record: written on change, redrawn on refresh."""
+
+    def __init__(self, session: Session, widget: w.ValueWidget,
+                 read: Callable[[Record], Any], write: Callable[[Any], None],
+                 editable: Callable[[], bool] = lambda: True) -> None:
+        self.session, self.widget, self._read, self._write = session, widget, read, write
+        self._editable = editable
+        self._drawing = False
+        widget.observe(self._changed, "value")
+        session.on_refresh(self.draw)
+
+    def draw(self, record: Record) -> None:
+        self._drawing = True
+        try:
+            value = self._read(record)
+            if self.widget.value != value:
+                self.widget.value = value
+            self.widget.disabled = not self._editable()
+        finally:
+            self._drawing = False
+
+    def _changed(self, change: dict[str, Any]) -> None:
+        if self._drawing:
+            return
+        if not self._editable():
+            self.draw(self.session.record)
+            return
+        if not self.session.write(lambda: self._write(change["new"])):
+            self.draw(self.session.store.get(self.session.aid))  # keep the last good value
