@@ -113,7 +113,8 @@ class Stakeholder(Item):
 class InfoSystem(Item):
     name: Name
     category: str  # a PIM Matrix category id
-    operated_by: Text = ""
+    holder: str | None = None  # the stakeholder id of who holds it
+    operated_by: Text = ""  # by whom, in detail
     where: Text = ""
     data_types: Text = ""  # what data, information and analysis it produces
     used_by: Text = ""
@@ -396,6 +397,8 @@ def check_references(path: str, value: Any, record: Record, content: Content) ->
         if parts[1] not in {a.id for a in content.actions()}:
             raise RecordError(f"{path}: unknown action id {parts[1]!r}")
     elif root == "systems" and value is not None:
+        if value.get("holder") and value["holder"] not in record.stakeholders:
+            raise RecordError(f"{path}: unknown stakeholder {value['holder']!r} as holder")
         cats = [c.id for c in content.pim_matrix.categories]
         if value["category"] not in cats:
             raise RecordError(

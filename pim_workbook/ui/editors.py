@@ -1,0 +1,254 @@
+"""Editors built from the record model: section forms, collection tables, the action checklist.
+
+A field is described once (:class:`Field`: caption, kind, where its choices come from); the
+widget, its validation and its store path follow from the record model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from ..content import Step
+from ..record import ActionState, Record, label
+from .controls import choices_of, dropdown, html, labelled, text, textarea
+from .session import Bound, Session
+
+Choices = Callable[[Session, Record], list[tuple[str, Any]]]
+
+
+@dataclass(frozen=True)
+class Field:
+    """How one field of a section or item is edited."""
+
+    name: str
+    caption: str
+    kind: str = "text"  # text | long | choice | date | check | multi
+    hint: str = ""
+    choices: Choices | None = None  # default: the Literal values of the field
+
+
+def _widget(field: Field, model: type, session: Session, record: Record) -> w.ValueWidget:
+    if field.kind == "long":
+        return textarea(rows=3)
+    if field.kind == "date":
+        return w.DatePicker(layout=w.Layout(width="14rem"))
+    if field.kind == "check":
+        return w.Checkbox(indent=False)
+    options = (field.choices(session, record) if field.choices else
+               [(label(v), v) for v in choices_of(model.model_fields[field.name].annotation)])
+    if field.kind == "multi":
+        return w.SelectMultiple(options=options, rows=min(6, len(options)),
+                                layout=w.Layout(width="100%"))
+    if field.kind == "choice":
+        optional = model.model_fields[field.name].default is None
+        widget = dropdown([], optional=optional)
+        widget.options = list(widget.options) + options
+        return widget
+    return text()
+
+
+def _to_widget(field: Field, value: Any) -> Any:
+    if field.kind == "multi":
+        return tuple(value or ())
+    if field.kind in ("text", "long"):
+        return value or ""
+    return value
+
+
+def _from_widget(field: Field, value: Any) -> Any:
+    if field.kind == "multi":
+        return list(value)
+    if field.kind == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+# -- sections ------------------------------------------------------------------------------
+def section_form(session: Session, section: str, model: type, fields: Sequence[Field],
+                 editable: Callable[[], bool] = lambda: True) -> w.VBox:
+    """A form for a section of the record (``arrangement``, ``decision``, ...)."""
+    rows = []
+    for f in fields:
+        widget = _widget(f, model, session, session.record)
+        Bound(session, widget,
+              read=lambda r, f=f: _to_widget(f, getattr(getattr(r, section), f.name)),
+              write=lambda v, f=f: session.store.set(
+                  session.aid, f"{section}/{f.name}", _from_widget(f, v), actor=session.actor),
+              editable=editable)
+        rows.append(labelled(f.caption, widget, f.hint))
+    box = w.VBox(rows, layout=w.Layout(width="100%"))
+    box.add_class("pimw-form")
+    return box
+
+
+def record_fields_form(session: Session, fields: Sequence[Field],
+                       editable: Callable[[], bool] = lambda: True) -> w.VBox:
+    """A form for top-level text fields of the record (purpose, expected benefits, ...)."""
+    rows = []
+    for f in fields:
+        widget = textarea(rows=3) if f.kind == "long" else text()
+        Bound(session, widget, read=lambda r, f=f: getattr(r, f.name),
+              write=lambda v, f=f: session.store.set(session.aid, f.name, v,
+                                                     actor=session.actor),
+              editable=editable)
+        rows.append(labelled(f.caption, widget, f.hint))
+    return w.VBox(rows, layout=w.Layout(width="100%"))
+
+
+# -- collections ---------------------------------------------------------------------------
+def collection_editor(session: Session, collection: str, model: type, fields: Sequence[Field],
+                      *, title_field: str, noun: str,
+                      defaults: Callable[[Record], dict[str, Any]] = lambda r: {},
+                      editable: Callable[[], bool] = lambda: True) -> w.VBox:
+    """A table of a collection's items, with a form for the selected one.
+
+    New items are created from the first field (which must not be empty) plus ``defaults``
+    for the other required fields; each field of the selected item is written on change.
+    """
+    aid, store = session.aid, session.store
+    table = html("")
+    picker = w.Dropdown(description=f"Edit {noun}", style={"description_width": "initial"},
+                        layout=w.Layout(width="auto", min_width="24rem"))
+    new_title = text(f"new {noun}: {fields[0].caption.lower()}")
+    add = w.Button(description=f"Add {noun}", icon="plus", button_style="primary")
+    remove = w.Button(description=f"Remove this {noun}", icon="trash",
+                      button_style="danger")
+    form = w.VBox(layout=w.Layout(width="100%"))
+
+    def items(record: Record) -> dict[str, Any]:
+        node: Any = record
+        for part in collection.split("/"):
+            node = getattr(node, part)
+        return node
+
+    def item_form(item_id: str, record: Record) -> list[w.Widget]:
+        rows = []
+        for f in fields:
+            widget = _widget(f, model, session, record)
+            Bound(session, widget,
+                  read=lambda r, f=f: _to_widget(f, getattr(items(r).get(item_id), f.name, None)),
+                  write=lambda v, f=f: store.update(aid, f"{collection}/{item_id}",
+                                                    {f.name: _from_widget(f, v)},
+                                                    actor=session.actor),
+                  editable=lambda: editable() and item_id in items(session.record))
+            rows.append(labelled(f.caption, widget, f.hint))
+        return rows
+
+    def draw(record: Record) -> None:
+        current = items(record)
+        table.value = _table_html(current, fields, model, session, record)
+        options = [(f"{iid} · {getattr(item, title_field)}", iid) for iid, item in current.items()]
+        if list(picker.options) != options:
+            keep = picker.value if picker.value in current else None
+            picker.options = options
+            picker.value = keep if keep else (options[-1][1] if options else None)
+        add.disabled = new_title.disabled = not editable()
+        remove.disabled = not editable() or picker.value is None
+
+    def select(_: Any = None) -> None:
+        form.children = (item_form(picker.value, session.record) if picker.value else
+                         [html(f'<p class="pimw-hint">No {escape(noun)} yet.</p>')])
+
+    def on_add(_: Any) -> None:
+        value = {**defaults(session.record), fields[0].name: new_title.value}
+        if session.write(lambda: added.append(store.add(aid, collection, value,
+                                                        actor=session.actor))):
+            new_title.value = ""
+            picker.value = added[-1]
+
+    def on_remove(_: Any) -> None:
+        if picker.value:
+            session.write(lambda: store.remove(aid, f"{collection}/{picker.value}",
+                                               actor=session.actor))
+
+    added: list[str] = []
+    picker.observe(select, "value")
+    add.on_click(on_add)
+    remove.on_click(on_remove)
+    session.on_refresh(draw)
+    select()
+    box = w.VBox([table, w.HBox([new_title, add], layout=w.Layout(gap=".5rem")),
+                  w.HBox([picker, remove], layout=w.Layout(gap=".5rem")), form],
+                 layout=w.Layout(width="100%"))
+    box.add_class("pimw-collection")
+    return box
+
+
+def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type,
+                session: Session, record: Record) -> str:
+    if not items:
+        return ""
+    shown = [f for f in fields if f.kind != "long"][:6]
+    names: dict[str, dict[Any, str]] = {}
+    for f in shown:
+        if f.kind in ("choice", "multi") and f.choices:
+            names[f.name] = {v: t for t, v in f.choices(session, record)}
+    head = "".join(f"<th>{escape(f.caption)}</th>" for f in shown)
+    body = []
+    for iid, item in items.items():
+        cells = []
+        for f in shown:
+            value = getattr(item, f.name)
+            lookup = names.get(f.name, {})
+            if isinstance(value, list):
+                shown_value = ", ".join(lookup.get(v, label(v)) for v in value)
+            else:
+                shown_value = lookup.get(value, label(value)) if value not in ("", None) \
+                    else ""
+            cells.append(f"<td>{escape(shown_value)}</td>")
+        body.append(f"<tr><td>{escape(iid)}</td>{''.join(cells)}</tr>")
+    return (f'<table class="pimw-table"><tr><th>Id</th>{head}</tr>{"".join(body)}</table>')
+
+
+# -- actions -------------------------------------------------------------------------------
+ACTION_STATUSES = ["planned", "in_progress", "done", "not_applicable"]
+
+
+def action_checklist(session: Session, step: Step) -> w.VBox:
+    """Every Maximise and Mitigate action of a step: status, owner, due date, note."""
+    rows: list[w.Widget] = []
+    for kind in ("maximise", "mitigate"):
+        actions = getattr(step, kind)
+        rows.append(html(f"<h3>{'Maximise' if kind == 'maximise' else 'Mitigate'}: "
+                         f"{escape(actions.summary)}</h3>"))
+        for action in actions.actions:
+            rows.append(_action_row(session, action.id, action.text))
+    return w.VBox(rows, layout=w.Layout(width="100%"))
+
+
+def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
+    aid, store = session.aid, session.store
+
+    def state(record: Record) -> ActionState | None:
+        return record.actions.get(action_id)
+
+    status = dropdown(ACTION_STATUSES, optional=True, names={"planned": "Planned"})
+    owner = text("owner")
+    due = w.DatePicker(layout=w.Layout(width="12rem"))
+    note = text("note")
+    for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
+        Bound(session, widget,
+              read=lambda r, name=name: _action_value(state(r), name),
+              write=lambda v, name=name: store.set_action(
+                  aid, action_id, actor=session.actor,
+                  **{name: v.isoformat() if isinstance(v, dt.date) else v})
+              if v is not None or name != "status" else None)
+    owner.layout.width = note.layout.width = "auto"
+    row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
+                  w.HBox([labelled("Status", status), labelled("Owner", owner),
+                          labelled("Due", due), labelled("Note", note)],
+                         layout=w.Layout(gap="1rem", width="100%"))])
+    row.add_class("pimw-action")
+    return row
+
+
+def _action_value(state: ActionState | None, name: str) -> Any:
+    if state is None:
+        return None if name in ("status", "due") else ""
+    return getattr(state, name)
