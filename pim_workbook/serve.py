@@ -13,6 +13,7 @@ from typing import Any
 from .store import DB_ENV, StoreError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
+TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" Voila template
 TOKEN_SETTING = "voila_token"
 LANDING = "index.ipynb"
 CULL_INTERVAL_S = 60
@@ -46,7 +47,7 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
     voila = shutil.which("voila") or str(Path(sys.executable).with_name("voila"))
     argv = [
         voila, str(folder), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
-        "--show_tracebacks=False", "--strip_sources=True",
+        "--show_tracebacks=False", "--strip_sources=True", "--template=pim",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
     ]
@@ -62,6 +63,8 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
         argv.append("--token=")
     env = dict(os.environ)
     env[DB_ENV] = str(store.path)
+    env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES),
+                                                        env.get("JUPYTER_PATH")]))
     env["PIM_WORKBOOK_EXPORTS"] = env.get("PIM_WORKBOOK_EXPORTS") or str(
         (Path.cwd() / "exports").resolve())
     if content:

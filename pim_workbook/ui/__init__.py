@@ -1,5 +1,6 @@
 """Views the notebooks call: each renders from the store, never keeps its own copy."""
 
 from .landing import landing_html, show_landing
+from .pages import PAGES, build_page, show_page, show_step
 
-__all__ = ["landing_html", "show_landing"]
+__all__ = ["PAGES", "build_page", "landing_html", "show_landing", "show_page", "show_step"]

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from html import escape
+from urllib.parse import quote
 
 from ..record import progress
 from ..store import Store
+from .pages import PAGES
 
 STYLE = """
 <style>
@@ -27,8 +29,10 @@ def landing_html(store: Store) -> str:
         record = store.get(summary.id)
         sections = progress(record, store.content).values()
         done, total = sum(d for d, _ in sections), sum(t for _, t in sections)
+        start = f"{PAGES[0].notebook}?assessment={quote(summary.id)}"
         rows.append(
-            f"<tr><td><code>{escape(summary.id)}</code></td><td>{escape(summary.title)}</td>"
+            f"<tr><td><code>{escape(summary.id)}</code></td>"
+            f'<td><a href="{escape(start)}">{escape(summary.title)}</a></td>'
             f"<td>{escape(', '.join(summary.parties))}</td>"
             f"<td>{escape(summary.status.replace('_', ' ').capitalize())}</td>"
             f'<td><progress max="{total}" value="{done}"></progress> '
@@ -41,13 +45,21 @@ def landing_html(store: Store) -> str:
         "the sample, or <code>pim-workbook new</code> to start one.</p>"
     )
     title = escape(store.content.title)
+    parts = "".join(f'<li><a href="{p.notebook}">{escape(p.title)}</a></li>' for p in PAGES)
     return (f'{STYLE}<div class="pimw"><h1>PIM Data-Sharing Workbook</h1>'
-            f"<p>{title}: joint assessments in this workbook.</p>{body}</div>")
+            f"<p>Two or more organisations work through the <i>{title}</i> together and "
+            "leave with one signed record of their decision. Open an assessment to start; "
+            f"each page leads to the next.</p>{body}"
+            f"<h2>The parts, in order</h2><ol>{parts}</ol></div>")
 
 
 def show_landing(db_path: str = "") -> None:
-    """Display the landing page in a notebook (``db_path`` empty: the default store)."""
-    from IPython.display import HTML, display
+    """Display the landing page in a notebook (``db_path`` empty: the default store).
+
+    It is an HTML widget, not a rich output, so its links open in the same tab.
+    """
+    import ipywidgets as w
+    from IPython.display import display
 
     with Store(db_path or None) as store:
-        display(HTML(landing_html(store)))
+        display(w.HTML(landing_html(store), layout=w.Layout(width="100%")))

@@ -56,6 +56,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
 
     def party_box(pid: str) -> w.Widget:
         box = textarea(f"Answer of party {pid}", rows=6)
+        box.add_class(f"pimw-answer-{pid}")
         Bound(session, box,
               read=lambda r, pid=pid: _answer(r, qid).parties.get(pid, ""),
               write=lambda v, pid=pid: store.answer(aid, qid, pid, v, actor=session.actor),
@@ -74,6 +75,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
             answers.children = shown
 
     agreed = textarea("The answer both (all) parties agree on", rows=4)
+    agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
           write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
           editable=lambda: session.is_facilitator)

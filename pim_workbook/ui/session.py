@@ -24,7 +24,7 @@ from ..store import Store, StoreError
 log = logging.getLogger(__name__)
 
 FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
-REFRESH_MS = 3000
+REFRESH_MS = 2500
 EXPECTED = (RecordError, StoreError, ContentError, ValueError)
 
 
@@ -60,14 +60,13 @@ class Session:
             + [(f"{pid} · {p.organisation}", pid) for pid, p in self.record.parties.items()],
             value=party if party in parties else FACILITATOR,
             description="Answering as", style={"description_width": "initial"},
+            layout=w.Layout(width="34rem"),
         )
+        self.party_picker.add_class("pimw-party")
         self.name_box = w.Text(value=actor, placeholder="your name (shown in the history)",
                                description="Your name", style={"description_width": "initial"})
         self.status = w.HTML(layout=w.Layout(min_width="16rem"))
         self.status.add_class("pimw-status")
-        self.heartbeat = w.Play(interval=REFRESH_MS, min=0, max=10**9, step=1,
-                                layout=w.Layout(display="none"))
-        self.heartbeat.observe(lambda _: self.poll(), "value")
         self.party_picker.observe(lambda _: self.refresh(force=True), "value")
         self._say("pimw-ok", "All changes saved")
 
@@ -121,8 +120,24 @@ class Session:
         self._refreshers.append(refresher)
         refresher(self.record)
 
+    def start_polling(self) -> None:
+        """Look for others' changes every few seconds, on the kernel's own event loop.
+
+        Nothing is sent to the browser unless something changed, so an abandoned page's
+        kernel still counts as idle and is culled.
+        """
+        import asyncio
+
+        loop = asyncio.get_event_loop()
+
+        def tick() -> None:
+            self.poll()
+            loop.call_later(REFRESH_MS / 1000, tick)
+
+        loop.call_later(REFRESH_MS / 1000, tick)
+
     def poll(self) -> None:
-        """Heartbeat tick: redraw if anyone changed the assessment since the last look."""
+        """Redraw if anyone changed the assessment since the last look."""
         try:
             self.refresh()
         except Exception:

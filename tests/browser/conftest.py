@@ -19,6 +19,7 @@ import pytest
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CLI = [sys.executable, "-m", "pim_workbook.cli"]
 
 
 def _free_port() -> int:
@@ -27,36 +28,76 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory) -> Iterator[str]:
-    """Serve the workbook on the sample, as the README says; yields the URL it prints."""
-    folder = tmp_path_factory.mktemp("served")
-    env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
-           "PIM_WORKBOOK_EXPORTS": str(folder / "exports"), "PIM_WORKBOOK_ACTOR": "tester"}
-    cli = [sys.executable, "-m", "pim_workbook.cli"]
-    subprocess.run([*cli, "sample"], env=env, check=True, capture_output=True)
-    proc = subprocess.Popen([*cli, "serve", "--port", str(_free_port())], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                            start_new_session=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
+class Server:
+    """`pim-workbook serve` as the README runs it; `url` is the link it prints."""
+
+    def __init__(self, folder: Path) -> None:
+        self.env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
+                    "PIM_WORKBOOK_EXPORTS": str(folder / "exports"),
+                    "PIM_WORKBOOK_ACTOR": "tester"}
+        self.port = _free_port()
+        self.proc: subprocess.Popen[str] | None = None
+        self.url = ""
+
+    def cli(self, *args: str) -> str:
+        return subprocess.run([*CLI, *args], env=self.env, check=True, capture_output=True,
+                              text=True).stdout
+
+    def start(self) -> str:
+        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port)], env=self.env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                     text=True, start_new_session=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
         match = re.search(r"(http://\S+)", line)
         assert match, f"serve printed no URL: {line!r}"
-        url = match.group(1)
+        self.url = match.group(1)
         deadline = time.monotonic() + 60
         while True:
             try:
-                with urllib.request.urlopen(url, timeout=5):
-                    break
+                with urllib.request.urlopen(self.url, timeout=5):
+                    return self.url
             except (urllib.error.URLError, ConnectionError):
-                if time.monotonic() > deadline or proc.poll() is not None:
+                if time.monotonic() > deadline or self.proc.poll() is not None:
                     raise
                 time.sleep(0.5)
-        yield url
+
+    def page_url(self, notebook: str, **query: str) -> str:
+        base = self.url.split("/voila/")[0]
+        token = self.url.split("token=")[1]
+        params = "&".join([*(f"{k}={v}" for k, v in query.items()), f"token={token}"])
+        return f"{base}/voila/render/{notebook}?{params}"
+
+    def shut_down_kernel(self, kernel_id: str) -> None:
+        """What culling does to an idle page's kernel."""
+        token = self.url.split("token=")[1]
+        request = urllib.request.Request(
+            f"{self.url.split('/voila/')[0]}/api/kernels/{kernel_id}?token={token}",
+            method="DELETE")
+        with urllib.request.urlopen(request, timeout=30) as response:
+            assert response.status == 204
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            self.proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[Server]:
+    """The workbook served on the sample, as the README says."""
+    srv = Server(tmp_path_factory.mktemp("served"))
+    srv.cli("sample")
+    srv.start()
+    try:
+        yield srv
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=30)
+        srv.stop()
+
+
+@pytest.fixture(scope="module")
+def served(server: Server) -> str:
+    return server.url
 
 
 @pytest.fixture(scope="module")

@@ -1,0 +1,540 @@
+"""The workbook's pages, one per part of the framework; each notebook shows one of them.
+
+``show_page("E.2")`` in a notebook finds the assessment (parameter, else ``?assessment=`` in
+the page's URL), builds the page from the store and displays it. :func:`build_page` does the
+same without displaying, for tests and scripts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from html import escape
+from importlib.resources import files
+from typing import Any
+from urllib.parse import urlencode
+
+import ipywidgets as w
+
+from ..content import Step
+from ..record import (
+    AccessGrant,
+    Arrangement,
+    Consent,
+    CustomAction,
+    DataFlow,
+    DataItem,
+    Decision,
+    Evaluation,
+    Incident,
+    InfoSystem,
+    Party,
+    PrincipleCheck,
+    Record,
+    Stakeholder,
+    label,
+    progress,
+)
+from ..store import Store
+from .controls import collapsible, dropdown, heading, html, labelled, text, textarea
+from .editors import (
+    Field,
+    action_checklist,
+    collection_editor,
+    record_fields_form,
+    section_form,
+)
+from .question import question_card
+from .session import FACILITATOR, Bound, PageQuery, Session
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    notebook: str
+    title: str
+
+
+PAGES = (
+    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement"),
+    Page("principles", "02-principles.ipynb", "PIM principles"),
+    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem"),
+    Page("E.1", "04-step1.ipynb", "Step 1: information landscape"),
+    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing"),
+    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor"),
+    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact"),
+    Page("record", "08-record.ipynb", "Record, sign-off and exports"),
+)
+PAGE_BY_KEY = {p.key: p for p in PAGES}
+CSS = files("pim_workbook.ui").joinpath("workbook.css").read_text(encoding="utf-8")
+
+
+# -- choices drawn from the content and the record ----------------------------------------
+def _categories(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(c.title, c.id) for c in s.content.pim_matrix.categories]
+
+
+def _stakeholders(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(f"{sid} · {x.name}", sid) for sid, x in r.stakeholders.items()]
+
+
+def _parties(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(f"{pid} · {p.organisation}", pid) for pid, p in r.parties.items()]
+
+
+def _systems(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(f"{yid} · {y.name}", yid) for yid, y in r.systems.items()]
+
+
+def _data_categories(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(c.title, c.id) for c in s.content.data_categories]
+
+
+def _purposes(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(c.title, c.id) for c in s.content.purposes]
+
+
+def _sensitivity(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(c.title, c.id) for c in s.content.sensitivity_levels]
+
+
+STAKEHOLDER_FIELDS = (
+    Field("name", "Name"), Field("kind", "Kind", hint="NGO, UN agency, authority, community…"),
+    Field("party", "Is this party", "choice", choices=_parties),
+    Field("information", "What information and data it has", "long"),
+)
+SYSTEM_FIELDS = (
+    Field("name", "System"), Field("category", "PIM Matrix category", "choice",
+                                   choices=_categories),
+    Field("holder", "Held by", "choice", choices=_stakeholders),
+    Field("operated_by", "Operated by (details)"), Field("where", "Where"),
+    Field("data_types", "What data, information and analysis it produces", "long"),
+    Field("used_by", "Who uses it"),
+)
+FLOW_FIELDS = (
+    Field("data", "What is shared"), Field("source", "From", "choice", choices=_stakeholders),
+    Field("target", "To", "choice", choices=_stakeholders),
+    Field("system", "Through system", "choice", choices=_systems),
+)
+DATA_ITEM_FIELDS = (
+    Field("name", "Data item"), Field("description", "Description", "long"),
+    Field("importance", "Critical for decision-making, or nice to have", "choice"),
+    Field("personal", "Personal data", "check"), Field("sensitive", "Sensitive", "check"),
+    Field("sensitivity", "Sensitivity (potential harm)", "choice", choices=_sensitivity),
+    Field("aggregation", "Level of aggregation", hint="e.g. individual, household, commune"),
+    Field("categories", "Data categories", "multi", choices=_data_categories),
+    Field("purposes", "Collected to inform", "multi", choices=_purposes),
+)
+ACCESS_FIELDS = (Field("who", "Who has access"), Field("purpose", "For which purpose", "long"))
+INCIDENT_FIELDS = (
+    Field("description", "What happened"), Field("occurred_on", "Date", "date"),
+    Field("harm", "Harm (to whom, what kind)", "long"),
+    Field("severity", "Severity", "choice"),
+    Field("reported_by", "Reported by", "choice", choices=_parties),
+    Field("corrective_action", "Corrective action", "long"), Field("status", "Status", "choice"),
+)
+CUSTOM_ACTION_FIELDS = (
+    Field("text", "Action"), Field("kind", "Maximise or mitigate", "choice"),
+    Field("status", "Status", "choice"), Field("owner", "Owner"), Field("due", "Due", "date"),
+    Field("note", "Note"),
+)
+ARRANGEMENT_FIELDS = (
+    Field("form", "Form", hint="e.g. aggregated tables, individual referral forms"),
+    Field("frequency", "Frequency"), Field("channel", "Channel"),
+    Field("aggregation", "Level of aggregation"),
+    Field("practices", "Actual practices in the network", "long",
+          hint="e.g. self-censoring, informal decisions on how to share"),
+    Field("red_lines", "Red lines", "long",
+          hint="thresholds that require remedial measures or stop the sharing"),
+    Field("retention", "Retention plan", "long"),
+    Field("time_frame", "Time frame for which the data may be used", "long"),
+    Field("next_review", "Next review date", "date"),
+)
+CONSENT_FIELDS = (
+    Field("basis", "Basis", "choice"), Field("details", "Details", "long"),
+    Field("limitations", "Limitations of the consent obtained", "long"),
+)
+DECISION_FIELDS = (
+    Field("outcome", "Decision", "choice"), Field("rationale", "Rationale", "long"),
+    Field("conditions", "Conditions", "long"), Field("decided_on", "Decided on", "date"),
+)
+EVALUATION_FIELDS = (
+    Field("sufficiency", "Information shared was", "choice"),
+    Field("benefits_achieved", "Were the intended benefits achieved?", "choice"),
+    Field("shared_as_planned", "Was the identified information shared as planned?", "choice"),
+    Field("risks_mitigated", "Were risks mitigated effectively?", "choice"),
+    Field("unanticipated", "Benefits or risks not anticipated, and how they were addressed",
+          "long"),
+    Field("resources", "Resources to support sharing (funds, people, systems)", "long"),
+    Field("community_feedback", "Feedback from affected populations", "long"),
+    Field("recommendations", "Findings and recommendations", "long"),
+    Field("evaluated_on", "Evaluated on", "date"),
+)
+PURPOSE_FIELDS = (
+    Field("purpose", "Defined purpose", "long",
+          hint="protection objectives and activities the shared data will inform"),
+    Field("expected_benefits", "Expected benefits", "long"),
+    Field("harms_of_not_sharing", "Potential harms of not sharing", "long"),
+)
+
+
+# -- page parts ----------------------------------------------------------------------------
+def _link(page: Page, session: Session | None, aid: str, css: str = "") -> str:
+    query = {"assessment": aid}
+    if session is not None:
+        if session.party:
+            query["party"] = session.party
+        if session.name_box.value.strip():
+            query["name"] = session.name_box.value.strip()
+    cls = f' class="{css}"' if css else ""
+    return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{escape(page.title)}</a>'
+
+
+def _header(session: Session, page: Page) -> w.VBox:
+    crumbs = html("")
+    progress_bar = html("")
+    steps = html("", "pimw-nav")
+    steps.add_class("pimw-steps")
+
+    def draw(record: Record) -> None:
+        crumbs.value = (f'<div class="pimw-crumb">PIM Data-Sharing Workbook · assessment '
+                        f"<b>{escape(record.id)}</b></div>"
+                        f'<div class="pimw-title">{escape(record.title)}</div>')
+        sections = progress(record, session.content)
+        done, total = sum(d for d, _ in sections.values()), sum(t for _, t in sections.values())
+        pct = round(100 * done / total) if total else 0
+        progress_bar.value = (f'<div class="pimw-hint">Overall progress {pct}%</div>'
+                              f'<div class="pimw-progress"><div style="width:{pct}%"></div></div>')
+        steps.value = "".join(_link(p, session, record.id, "pimw-current" if p == page else "")
+                              for p in PAGES)
+
+    session.on_refresh(draw)
+    who = w.HBox([session.party_picker, session.name_box, session.status],
+                 layout=w.Layout(gap="1rem", align_items="center", flex_flow="row wrap"))
+    box = w.VBox([crumbs, steps, who, progress_bar])
+    box.add_class("pimw-header")
+    return box
+
+
+def _footer(session: Session, page: Page) -> w.HTML:
+    index = PAGES.index(page)
+    parts = []
+    if index > 0:
+        parts.append(_link(PAGES[index - 1], session, session.aid).replace(
+            ">", ">← Previous: ", 1))
+    if index < len(PAGES) - 1:
+        parts.append(_link(PAGES[index + 1], session, session.aid).replace(
+            ">", ">Next: ", 1) + " →")
+    return html(" ".join(parts), "pimw-nav")
+
+
+def _tabs(panes: list[tuple[str, Callable[[], w.Widget]]]) -> w.VBox:
+    """One pane in focus at a time; panes are built the first time they are shown."""
+    built: dict[str, w.Widget] = {}
+    picker = w.ToggleButtons(options=[title for title, _ in panes], style={"button_width":
+                                                                          "auto"})
+    picker.add_class("pimw-tabs")
+    body = w.VBox(layout=w.Layout(width="100%"))
+    makers = dict(panes)
+
+    def show(_: Any = None) -> None:
+        if picker.value not in built:
+            built[picker.value] = makers[picker.value]()
+        body.children = (built[picker.value],)
+
+    picker.observe(show, "value")
+    show()
+    return w.VBox([picker, body], layout=w.Layout(width="100%"))
+
+
+# -- the pages ---------------------------------------------------------------------------
+def _start(session: Session) -> w.Widget:
+    content = session.content
+    return _tabs([
+        ("Parties", lambda: _parties_pane(session)),
+        ("Defined purpose", lambda: w.VBox([
+            heading("Defined purpose"),
+            record_fields_form(session, PURPOSE_FIELDS)])),
+        ("Trust statement", lambda: _trust_pane(session)),
+        ("PIM process", lambda: w.VBox([
+            heading("The PIM process"), html(f"<p>{escape(content.process.introduction)}</p>"
+                                             + "<ol>" + "".join(
+                f"<li>{escape(s.title)}</li>" for s in content.process.stages) + "</ol>"
+                + f'<p class="pimw-hint">{escape(content.process.note or "")}</p>')])),
+    ])
+
+
+def _parties_pane(session: Session) -> w.Widget:
+    aid, store = session.aid, session.store
+    table = html("")
+    roles = list(Party.model_fields["role"].annotation.__args__)
+    organisation = text("organisation")
+    role = dropdown(roles)
+    add = w.Button(description="Add party", icon="plus", button_style="primary")
+
+    def draw(record: Record) -> None:
+        rows = "".join(
+            f"<tr><td>{escape(pid)}</td><td>{escape(p.organisation)}</td>"
+            f"<td>{escape(label(p.role))}</td><td>{escape(', '.join(c.name for c in p.contacts))}"
+            f"</td></tr>" for pid, p in record.parties.items())
+        table.value = ('<table class="pimw-table"><tr><th>Party</th><th>Organisation</th>'
+                       f"<th>Role</th><th>Contacts</th></tr>{rows}</table>")
+        add.disabled = organisation.disabled = not session.is_facilitator
+
+    def on_add(_: Any) -> None:
+        if session.write(lambda: store.add_party(aid, organisation.value, role.value,
+                                                 actor=session.actor)):
+            organisation.value = ""
+
+    add.on_click(on_add)
+    session.on_refresh(draw)
+    return w.VBox([heading("Parties"), table,
+                   html('<p class="pimw-hint">Parties are added by the facilitator. Reload '
+                        "the page to answer as a newly added party.</p>"),
+                   w.HBox([labelled("Organisation", organisation), labelled("Role", role),
+                           add], layout=w.Layout(align_items="flex-end", gap="1rem"))])
+
+
+def _trust_pane(session: Session) -> w.Widget:
+    ts = session.content.trust_statement
+    intro = "".join(f"<p>{escape(p)}</p>" for p in ts.introduction)
+    statement = "".join(f"<p><i>{escape(p)}</i></p>" for p in ts.statement)
+    rows = w.VBox()
+
+    def agree_row(pid: str) -> w.Widget:
+        status = html("")
+        name = text("name of the person agreeing")
+        button = w.Button(description="We agree", icon="check", button_style="success")
+
+        def draw(record: Record) -> None:
+            agreed = record.trust.get(pid)
+            org = escape(record.parties[pid].organisation)
+            status.value = (f"<b>{org}</b>: agreed by {escape(agreed.agreed_by)} on "
+                            f"{agreed.agreed_on}" if agreed else
+                            f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">not yet '
+                            "agreed</span>")
+            button.disabled = name.disabled = not session.can_answer_for(pid)
+
+        button.on_click(lambda _: session.write(lambda: session.store.agree_trust(
+            session.aid, pid, name.value, actor=session.actor)))
+        session.on_refresh(draw)
+        return w.VBox([status, w.HBox([name, button], layout=w.Layout(gap="1rem"))])
+
+    rows.children = [agree_row(pid) for pid in session.record.parties]
+    return w.VBox([heading("Trust statement"), html(intro),
+                   html(f'<div class="pimw-joint">{statement}</div>'),
+                   html(f'<p class="pimw-hint">{escape(ts.breach)}</p>'), rows])
+
+
+def _principles(session: Session) -> w.Widget:
+    content = session.content
+    statuses = list(PrincipleCheck.model_fields["status"].annotation.__args__)
+    rows: list[w.Widget] = [heading("The eight PIM principles"),
+                            html(f"<p>{escape(content.principles_introduction)}</p>")]
+    for principle in content.principles:
+        status = dropdown(statuses)
+        note = textarea("how the parties meet this principle; what is missing", rows=2)
+
+        def read(r: Record, pid: str = principle.id) -> PrincipleCheck:
+            return r.principles.get(pid) or PrincipleCheck()
+
+        def write(field: str, value: Any, pid: str = principle.id) -> None:
+            current = session.record.principles.get(pid) or PrincipleCheck()
+            session.store.set(session.aid, f"principles/{pid}",
+                              {**current.model_dump(), field: value}, actor=session.actor)
+
+        Bound(session, status, read=lambda r, read=read: read(r).status,
+              write=lambda v, write=write: write("status", v))
+        Bound(session, note, read=lambda r, read=read: read(r).note,
+              write=lambda v, write=write: write("note", v))
+        rows.append(w.VBox([html(f"<h3>{escape(principle.title)}</h3>"
+                                 f"<p>{escape(principle.description)}</p>"),
+                            w.HBox([labelled("Status", status), labelled("Note", note)],
+                                   layout=w.Layout(gap="1rem", width="100%"))]))
+    return w.VBox(rows, layout=w.Layout(width="100%"))
+
+
+def _ecosystem(session: Session) -> w.Widget:
+    eco, matrix = session.content.ecosystem, session.content.pim_matrix
+    questions = "".join(f"<li>{escape(q.text)}</li>" for q in eco.questions)
+    cats = "".join(f"<tr><td>{escape(c.title)}</td><td>{escape(c.description)}</td></tr>"
+                   for c in matrix.categories)
+    intro = html(f"<h2>{escape(eco.title)}</h2><p>{escape(eco.introduction)}</p>"
+                 f"<ol>{questions}</ol><p>{escape(eco.recommendation)}</p>")
+    categories = collapsible("PIM Matrix categories", html(
+        f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'
+        f"<tr><th>Category</th><th>Description (workbook's wording)</th></tr>{cats}</table>"))
+    return w.VBox([intro, categories, _tabs([
+        ("Stakeholders", lambda: collection_editor(
+            session, "stakeholders", Stakeholder, STAKEHOLDER_FIELDS, title_field="name",
+            noun="stakeholder")),
+        ("Systems", lambda: collection_editor(
+            session, "systems", InfoSystem, SYSTEM_FIELDS, title_field="name", noun="system",
+            defaults=lambda r: {"category": session.content.pim_matrix.categories[0].id})),
+        ("Data flows", lambda: collection_editor(
+            session, "flows", DataFlow, FLOW_FIELDS, title_field="data", noun="flow",
+            defaults=lambda r: dict.fromkeys(("source", "target"),
+                                             next(iter(r.stakeholders), "")))),
+        ("Picture", lambda: _ecosystem_picture(session)),
+    ])])
+
+
+def _ecosystem_picture(session: Session) -> w.Widget:
+    from ..plots import ecosystem_figure, png
+
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="72rem"))
+    shown: list[Any] = [None]
+
+    def draw(record: Record) -> None:
+        key = (record.stakeholders, record.systems, record.flows)
+        if key != shown[0]:
+            shown[0] = key
+            image.value = png(ecosystem_figure(record, session.content))
+
+    session.on_refresh(draw)
+    return image
+
+
+def _step(session: Session, step: Step) -> w.Widget:
+    panes: list[tuple[str, Callable[[], w.Widget]]] = [
+        (q.id.split(".")[1], lambda q=q: question_card(session, q)) for q in step.questions]
+    panes.append(("Actions", lambda: _actions_pane(session, step)))
+    if step.id == "E2":
+        panes += [
+            ("Data items", lambda: w.VBox([
+                heading("Data to share"),
+                html('<p class="pimw-hint">Critical data needed for decision-making first; '
+                     "nice-to-have data only if it is worth its risk.</p>"),
+                collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
+                                  title_field="name", noun="data item")])),
+            ("Arrangement", lambda: w.VBox([
+                heading("Data-sharing arrangement"),
+                section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
+                heading("Who has access, and why", 3),
+                collection_editor(session, "arrangement/access", AccessGrant, ACCESS_FIELDS,
+                                  title_field="who", noun="access")])),
+            ("Consent & decision", lambda: w.VBox([
+                heading("Consent"), section_form(session, "consent", Consent, CONSENT_FIELDS),
+                heading("Decision"),
+                section_form(session, "decision", Decision, DECISION_FIELDS)])),
+        ]
+    if step.id == "E3":
+        panes.append(("Incidents", lambda: w.VBox([
+            heading("Incident and harm log"),
+            collection_editor(session, "incidents", Incident, INCIDENT_FIELDS,
+                              title_field="description", noun="incident",
+                              defaults=lambda r: {"occurred_on": dt.date.today()})])))
+    if step.id == "E4":
+        panes.append(("Evaluation", lambda: w.VBox([
+            heading("Evaluation"),
+            section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])))
+    return w.VBox([heading(f"Step {step.number}: {step.title}"), _tabs(panes)],
+                  layout=w.Layout(width="100%"))
+
+
+def _actions_pane(session: Session, step: Step) -> w.Widget:
+    return w.VBox([
+        heading(f"Actions of step {step.number}"),
+        action_checklist(session, step),
+        heading("Actions of your own", 3),
+        collection_editor(session, "custom_actions", CustomAction, CUSTOM_ACTION_FIELDS,
+                          title_field="text", noun="action",
+                          defaults=lambda r: {"step": step.id, "kind": "mitigate"}),
+    ], layout=w.Layout(width="100%"))
+
+
+def _record_page(session: Session) -> w.Widget:
+    from .record_page import record_page
+
+    return record_page(session)
+
+
+BUILDERS: dict[str, Callable[[Session], w.Widget]] = {
+    "start": _start, "principles": _principles, "ecosystem": _ecosystem,
+    "record": _record_page,
+}
+
+
+def build_page(key: str, session: Session) -> w.VBox:
+    """The whole page widget for ``key`` ("start", "E.2", "record", ...)."""
+    page = PAGE_BY_KEY.get(key)
+    if page is None:
+        raise KeyError(f"unknown page {key!r} (one of: {', '.join(PAGE_BY_KEY)})")
+    if key.startswith("E."):
+        body = _step(session, session.content.step(key))
+    else:
+        body = BUILDERS[key](session)
+    root = w.VBox([html(f"<style>{CSS}</style>"), _header(session, page), body,
+                   _footer(session, page)], layout=w.Layout(width="100%"))
+    root.add_class("pimw-page")
+    return root
+
+
+def chooser(store: Store, key: str) -> w.VBox:
+    """Shown when a page is opened without an assessment: pick one, or start a new one."""
+    page = PAGE_BY_KEY[key]
+    links = "".join(
+        f"<tr><td><code>{escape(s.id)}</code></td><td>{_link(page, None, s.id)}</td>"
+        f"<td>{escape(s.title)}</td><td>{escape(label(s.status))}</td></tr>"
+        for s in store.summaries())
+    parts: list[w.Widget] = [html(f"<style>{CSS}</style>"), html(
+        "<h1>PIM Data-Sharing Workbook</h1><p>Choose the assessment to work on:</p>"
+        + (f'<table class="pimw-table"><tr><th>Id</th><th>Open</th><th>Title</th><th>Status'
+           f"</th></tr>{links}</table>" if links else
+           '<p class="pimw-hint">No assessment yet.</p>'))]
+    if key == "start":
+        parts.append(_creator(store, page))
+    box = w.VBox(parts)
+    box.add_class("pimw-page")
+    return box
+
+
+def _creator(store: Store, page: Page) -> w.VBox:
+    title = text("e.g. Protection monitoring data to the protection cluster")
+    name = text("your name")
+    result = html("")
+    create = w.Button(description="Start a new assessment", icon="plus",
+                      button_style="primary")
+
+    def on_create(_: Any) -> None:
+        try:
+            aid = store.create(title.value, actor=name.value.strip() or "facilitator",
+                               via="notebook")
+        except ValueError as exc:
+            result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
+            return
+        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>. '
+                        f"{_link(page, None, aid)}</p>")
+
+    create.on_click(on_create)
+    return w.VBox([heading("Start a new assessment"), labelled("Title", title),
+                   labelled("Your name", name), create, result])
+
+
+def open_session(store: Store, aid: str, query: PageQuery | None = None) -> Session:
+    query = query or PageQuery()
+    return Session(store, aid, party=query.party or FACILITATOR, actor=query.name)
+
+
+def show_page(key: str, assessment_id: str = "", db_path: str = "") -> Session | None:
+    """Display a page in the notebook; returns its session (None when choosing)."""
+    from IPython.display import display
+
+    store = Store(db_path or None)
+    query = PageQuery.from_environment()
+    aid = assessment_id or query.assessment
+    if not aid or not store.exists(aid):
+        if aid:
+            display(html(f'<p class="pimw-error">No assessment with id {escape(aid)}.</p>'))
+        display(chooser(store, key))
+        return None
+    session = open_session(store, aid, query)
+    display(build_page(key, session))
+    session.start_polling()
+    return session
+
+
+def show_step(step: str, assessment_id: str = "", db_path: str = "") -> Session | None:
+    """``show_step("E.2")``: the page of one step of the joint assessment."""
+    return show_page(step, assessment_id, db_path)

@@ -1,0 +1,106 @@
+"""The workbook pages in Voila, driven in headless Chromium as partners use them."""
+
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+
+from .conftest import Server, screenshot
+
+pytestmark = pytest.mark.slow
+WAIT = 60_000
+
+
+def _open(browser, url: str, ready: str = ".pimw-page"):
+    context = browser.new_context(viewport={"width": 1366, "height": 900})
+    page = context.new_page()
+    page.goto(url)
+    page.wait_for_selector(ready, timeout=WAIT)
+    return context, page
+
+
+def _box(page, qid: str, css: str):
+    """A box of the card of question ``qid`` (the card shown once its tab is picked)."""
+    page.get_by_role("button", name=qid.split(".")[1], exact=True).click()
+    return page.locator(".pimw-card", has_text=qid).locator(f"{css} textarea")
+
+
+def _answer(page, qid: str, party: str, text: str) -> None:
+    box = _box(page, qid, f".pimw-answer-{party}")
+    box.fill(text)
+    box.press("Tab")  # the answer is sent when the box loses focus
+    page.locator(".pimw-status", has_text="Saved at").wait_for(timeout=WAIT)
+
+
+def test_a_new_user_answers_step_1_as_a_party_and_finds_it_after_reload(server, browser):
+    context, page = _open(browser, server.url, ready=".pimw")
+    page.get_by_text("SAMPLE (fictional)").click()  # landing -> start page of the sample
+    page.wait_for_selector(".pimw-page", timeout=WAIT)
+    page.get_by_role("link", name="Step 1: information landscape").first.click()
+    page.wait_for_selector(".pimw-question", timeout=WAIT)
+    page.locator(".pimw-party select").select_option(index=1)  # answering as party A
+    text = f"Monthly trends by commune only — {time.time():.0f}"
+    _answer(page, "E1.Q2", "A", text)
+    screenshot(page, "step1-answered")
+    page.reload()
+    page.wait_for_selector(".pimw-question", timeout=WAIT)
+    assert _box(page, "E1.Q2", ".pimw-answer-A").input_value() == text
+    html = page.content()
+    assert "show_step" not in html and "assessment_id =" not in html
+    assert page.locator(".jp-InputArea-editor:visible").count() == 0
+    context.close()
+
+
+def test_a_party_cannot_type_in_another_partys_box(server, browser):
+    context, page = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+                                                   party="B"))
+    assert page.locator(".pimw-answer-A textarea").is_disabled()
+    assert page.locator(".pimw-answer-B textarea").is_enabled()
+    assert page.locator(".pimw-agreed-answer textarea").is_disabled()
+    context.close()
+
+
+def test_an_answer_typed_in_one_browser_shows_in_the_other_without_reload(server, browser):
+    ctx_a, page_a = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+                                                   party="A"))
+    ctx_b, page_b = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+                                                   party="B"))
+    other = _box(page_a, "E1.Q3", ".pimw-answer-B")
+    text = f"B's view, typed elsewhere {time.time():.0f}"
+    _answer(page_b, "E1.Q3", "B", text)
+    deadline = time.monotonic() + 15
+    while other.input_value() != text:
+        assert time.monotonic() < deadline, "the other browser never showed the answer"
+        time.sleep(0.5)
+    ctx_a.close()
+    ctx_b.close()
+
+
+def test_a_page_whose_kernel_is_gone_says_so_and_answers_survive_a_restart(tmp_path, browser):
+    srv = Server(tmp_path)
+    srv.cli("sample")
+    srv.start()
+    try:
+        context, page = _open(browser, srv.page_url("04-step1.ipynb", assessment="sample",
+                                                    party="C"))
+        text = f"Written before the restart {time.time():.0f}"
+        _answer(page, "E1.Q1", "C", text)
+        config = json.loads(page.locator("#jupyter-config-data").text_content())
+        srv.shut_down_kernel(config["kernelId"])
+        page.locator("#pimw-lost").wait_for(state="visible", timeout=30_000)
+        screenshot(page, "kernel-lost")
+        other = context.new_page()  # a page still open when the server stops says so too
+        other.goto(srv.page_url("05-step2.ipynb", assessment="sample", party="C"))
+        other.wait_for_selector(".pimw-question", timeout=WAIT)
+        srv.stop()
+        other.locator("#pimw-lost").wait_for(state="visible", timeout=30_000)
+        srv.start()
+        page.goto(srv.page_url("04-step1.ipynb", assessment="sample", party="C"))
+        page.wait_for_selector(".pimw-question", timeout=WAIT)
+        assert _box(page, "E1.Q1", ".pimw-answer-C").input_value() == text
+        assert not page.locator("#pimw-lost").is_visible()
+        context.close()
+    finally:
+        srv.stop()
