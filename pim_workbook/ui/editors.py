@@ -173,8 +173,8 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
     remove.on_click(on_remove)
     session.on_refresh(draw)
     select()
-    box = w.VBox([table, w.HBox([new_title, add], layout=w.Layout(gap=".5rem")),
-                  w.HBox([picker, remove], layout=w.Layout(gap=".5rem")), form],
+    box = w.VBox([table, w.HBox([new_title, add]),
+                  w.HBox([picker, remove]), form],
                  layout=w.Layout(width="100%"))
     box.add_class("pimw-collection")
     return box
@@ -243,7 +243,7 @@ def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
     row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
                   w.HBox([labelled("Status", status), labelled("Owner", owner),
                           labelled("Due", due), labelled("Note", note)],
-                         layout=w.Layout(gap="1rem", width="100%"))])
+                         layout=w.Layout(width="100%"))])
     row.add_class("pimw-action")
     return row
 

@@ -211,7 +211,7 @@ def _header(session: Session, page: Page) -> w.VBox:
 
     session.on_refresh(draw)
     who = w.HBox([session.party_picker, session.name_box, session.status],
-                 layout=w.Layout(gap="1rem", align_items="center", flex_flow="row wrap"))
+                 layout=w.Layout(align_items="center", flex_flow="row wrap"))
     box = w.VBox([crumbs, steps, who, progress_bar])
     box.add_class("pimw-header")
     return box
@@ -225,7 +225,7 @@ def _footer(session: Session, page: Page) -> w.HTML:
             ">", ">← Previous: ", 1))
     if index < len(PAGES) - 1:
         parts.append(_link(PAGES[index + 1], session, session.aid).replace(
-            ">", ">Next: ", 1) + " →")
+            ">", ">Next: ", 1).replace("</a>", " →</a>"))
     return html(" ".join(parts), "pimw-nav")
 
 
@@ -293,7 +293,7 @@ def _parties_pane(session: Session) -> w.Widget:
                    html('<p class="pimw-hint">Parties are added by the facilitator. Reload '
                         "the page to answer as a newly added party.</p>"),
                    w.HBox([labelled("Organisation", organisation), labelled("Role", role),
-                           add], layout=w.Layout(align_items="flex-end", gap="1rem"))])
+                           add], layout=w.Layout(align_items="flex-end"))])
 
 
 def _trust_pane(session: Session) -> w.Widget:
@@ -319,7 +319,7 @@ def _trust_pane(session: Session) -> w.Widget:
         button.on_click(lambda _: session.write(lambda: session.store.agree_trust(
             session.aid, pid, name.value, actor=session.actor)))
         session.on_refresh(draw)
-        return w.VBox([status, w.HBox([name, button], layout=w.Layout(gap="1rem"))])
+        return w.VBox([status, w.HBox([name, button])])
 
     rows.children = [agree_row(pid) for pid in session.record.parties]
     return w.VBox([heading("Trust statement"), html(intro),
@@ -351,7 +351,7 @@ def _principles(session: Session) -> w.Widget:
         rows.append(w.VBox([html(f"<h3>{escape(principle.title)}</h3>"
                                  f"<p>{escape(principle.description)}</p>"),
                             w.HBox([labelled("Status", status), labelled("Note", note)],
-                                   layout=w.Layout(gap="1rem", width="100%"))]))
+                                   layout=w.Layout(width="100%"))]))
     return w.VBox(rows, layout=w.Layout(width="100%"))
 
 
@@ -517,8 +517,8 @@ def open_session(store: Store, aid: str, query: PageQuery | None = None) -> Sess
     return Session(store, aid, party=query.party or FACILITATOR, actor=query.name)
 
 
-def show_page(key: str, assessment_id: str = "", db_path: str = "") -> Session | None:
-    """Display a page in the notebook; returns its session (None when choosing)."""
+def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
+    """Display a page in the notebook (or the assessment chooser when none is given)."""
     from IPython.display import display
 
     store = Store(db_path or None)
@@ -528,13 +528,12 @@ def show_page(key: str, assessment_id: str = "", db_path: str = "") -> Session |
         if aid:
             display(html(f'<p class="pimw-error">No assessment with id {escape(aid)}.</p>'))
         display(chooser(store, key))
-        return None
+        return
     session = open_session(store, aid, query)
     display(build_page(key, session))
     session.start_polling()
-    return session
 
 
-def show_step(step: str, assessment_id: str = "", db_path: str = "") -> Session | None:
+def show_step(step: str, assessment_id: str = "", db_path: str = "") -> None:
     """``show_step("E.2")``: the page of one step of the joint assessment."""
-    return show_page(step, assessment_id, db_path)
+    show_page(step, assessment_id, db_path)

@@ -50,7 +50,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
         extras.append(collapsible("Definitions (Annex)", html(
             definitions_html(session.content, question.definitions), "pimw-guidance")))
 
-    answers = w.HBox(layout=w.Layout(width="100%", gap="1rem"))
+    answers = w.HBox(layout=w.Layout(width="100%"))
     answers.add_class("pimw-answers")
     boxes: dict[str, w.Widget] = {}
 
@@ -101,7 +101,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
     session.on_refresh(draw_mark)
     joint = w.VBox([labelled("Agreed answer (facilitator)", agreed),
                     w.HBox([labelled("Status", status), mark],
-                           layout=w.Layout(align_items="flex-end", gap="1rem"))])
+                           layout=w.Layout(align_items="flex-end"))])
     joint.add_class("pimw-joint")
     card = w.VBox([head, *extras, answers, joint], layout=w.Layout(width="100%"))
     card.add_class("pimw-card")

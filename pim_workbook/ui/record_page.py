@@ -89,7 +89,7 @@ def _sign_row(session: Session, pid: str) -> w.VBox:
     button.on_click(lambda _: session.write(lambda: session.store.sign(
         session.aid, pid, name.value, actor=session.actor)))
     session.on_refresh(draw)
-    return w.VBox([status, w.HBox([name, button], layout=w.Layout(gap="1rem"))])
+    return w.VBox([status, w.HBox([name, button])])
 
 
 def _exports(session: Session) -> w.VBox:
