@@ -9,7 +9,7 @@ from typing import Any
 import ipywidgets as w
 
 from .. import exports
-from ..record import Record, divergences, progress, record_hash, signing_parties
+from ..record import Record, divergences, label, progress, record_hash, signing_parties
 from .controls import heading, html, text
 from .session import Session
 
@@ -33,7 +33,7 @@ def record_page(session: Session) -> w.VBox:
             rows.append(f"<tr><td>{escape(section)}</td><td>{done} of {total}</td>"
                         f'<td style="width:40%"><div class="pimw-progress"><div '
                         f'style="width:{pct}%"></div></div></td></tr>')
-        summary.value = (f"<p>Status: <b>{escape(session.store.status(record.id))}</b></p>"
+        summary.value = (f"<p>Status: <b>{escape(label(session.store.status(record.id)))}</b></p>"
                          '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
                          f"</th></tr>{''.join(rows)}</table>")
         items = [f"<li>{_link(PAGE_BY_KEY['E.' + q[1]], session, record.id)} — <b>{q}</b> "
