@@ -180,7 +180,8 @@ PURPOSE_FIELDS = (
 
 
 # -- page parts ----------------------------------------------------------------------------
-def _link(page: Page, session: Session | None, aid: str, css: str = "") -> str:
+def _link(page: Page, session: Session | None, aid: str, css: str = "",
+          text: str | None = None) -> str:
     query = {"assessment": aid}
     if session is not None:
         if session.party:
@@ -188,7 +189,8 @@ def _link(page: Page, session: Session | None, aid: str, css: str = "") -> str:
         if session.name_box.value.strip():
             query["name"] = session.name_box.value.strip()
     cls = f' class="{css}"' if css else ""
-    return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{escape(page.title)}</a>'
+    caption = escape(page.title if text is None else text)
+    return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'
 
 
 def _header(session: Session, page: Page) -> w.VBox:
@@ -290,8 +292,8 @@ def _parties_pane(session: Session) -> w.Widget:
     add.on_click(on_add)
     session.on_refresh(draw)
     return w.VBox([heading("Parties"), table,
-                   html('<p class="pimw-hint">Parties are added by the facilitator. Reload '
-                        "the page to answer as a newly added party.</p>"),
+                   html('<p class="pimw-hint">Parties are added by the facilitator; each '
+                        "new party can then be picked under “Answering as”.</p>"),
                    w.HBox([labelled("Organisation", organisation), labelled("Role", role),
                            add], layout=w.Layout(align_items="flex-end"))])
 
@@ -321,7 +323,15 @@ def _trust_pane(session: Session) -> w.Widget:
         session.on_refresh(draw)
         return w.VBox([status, w.HBox([name, button])])
 
-    rows.children = [agree_row(pid) for pid in session.record.parties]
+    built: dict[str, w.Widget] = {}
+
+    def draw_rows(record: Record) -> None:
+        for pid in record.parties:
+            if pid not in built:
+                built[pid] = agree_row(pid)
+        rows.children = tuple(built[pid] for pid in record.parties)
+
+    session.on_refresh(draw_rows)
     return w.VBox([heading("Trust statement"), html(intro),
                    html(f'<div class="pimw-joint">{statement}</div>'),
                    html(f'<p class="pimw-hint">{escape(ts.breach)}</p>'), rows])
@@ -475,13 +485,14 @@ def chooser(store: Store, key: str) -> w.VBox:
     """Shown when a page is opened without an assessment: pick one, or start a new one."""
     page = PAGE_BY_KEY[key]
     links = "".join(
-        f"<tr><td><code>{escape(s.id)}</code></td><td>{_link(page, None, s.id)}</td>"
-        f"<td>{escape(s.title)}</td><td>{escape(label(s.status))}</td></tr>"
+        f"<tr><td><code>{escape(s.id)}</code></td><td>{_link(page, None, s.id, text=s.title)}"
+        f"</td><td>{escape(', '.join(s.parties))}</td><td>{escape(label(s.status))}</td></tr>"
         for s in store.summaries())
     parts: list[w.Widget] = [html(f"<style>{CSS}</style>"), html(
-        "<h1>PIM Data-Sharing Workbook</h1><p>Choose the assessment to work on:</p>"
-        + (f'<table class="pimw-table"><tr><th>Id</th><th>Open</th><th>Title</th><th>Status'
-           f"</th></tr>{links}</table>" if links else
+        f"<h1>PIM Data-Sharing Workbook</h1><p>{escape(page.title)}: choose the assessment "
+        "to work on.</p>"
+        + (f'<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
+           f"<th>Status</th></tr>{links}</table>" if links else
            '<p class="pimw-hint">No assessment yet.</p>'))]
     if key == "start":
         parts.append(_creator(store, page))
@@ -504,8 +515,8 @@ def _creator(store: Store, page: Page) -> w.VBox:
         except ValueError as exc:
             result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
             return
-        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>. '
-                        f"{_link(page, None, aid)}</p>")
+        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p><p class='
+                        f'"pimw-nav">{_link(page, None, aid, text="Open it →")}</p>')
 
     create.on_click(on_create)
     return w.VBox([heading("Start a new assessment"), labelled("Title", title),

@@ -54,7 +54,16 @@ def record_page(session: Session) -> w.VBox:
                              for c in changes) + "</table>")
 
     session.on_refresh(draw)
-    signoff = w.VBox([_sign_row(session, pid) for pid in signing_parties(session.record)])
+    signoff = w.VBox()
+    built: dict[str, w.Widget] = {}
+
+    def draw_signers(record: Record) -> None:
+        for pid in signing_parties(record):
+            if pid not in built:
+                built[pid] = _sign_row(session, pid)
+        signoff.children = tuple(built[pid] for pid in signing_parties(record))
+
+    session.on_refresh(draw_signers)
     return w.VBox([
         heading("Progress"), summary,
         heading("Answers that still differ or are missing"), open_q,

@@ -56,8 +56,7 @@ class Session:
         self.record = store.get(aid)
         parties = list(self.record.parties)
         self.party_picker = w.Dropdown(
-            options=[("Facilitator (joint answers)", FACILITATOR)]
-            + [(f"{pid} · {p.organisation}", pid) for pid, p in self.record.parties.items()],
+            options=self._party_options(self.record),
             value=party if party in parties else FACILITATOR,
             description="Answering as", style={"description_width": "initial"},
             layout=w.Layout(width="34rem"),
@@ -72,6 +71,11 @@ class Session:
         self._say("pimw-ok", "All changes saved")
 
     # -- who is answering --------------------------------------------------------------
+    @staticmethod
+    def _party_options(record: Record) -> list[tuple[str, str]]:
+        return [("Facilitator (joint answers)", FACILITATOR)] + [
+            (f"{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
+
     @property
     def party(self) -> str:
         return self.party_picker.value
@@ -151,6 +155,9 @@ class Session:
             return
         self._seen = latest
         self.record = self.store.get(self.aid)
+        options = self._party_options(self.record)
+        if list(self.party_picker.options) != options:
+            self.party_picker.options = options  # a party was added or renamed
         for refresher in self._refreshers:
             refresher(self.record)
 

@@ -104,3 +104,37 @@ def test_a_page_whose_kernel_is_gone_says_so_and_answers_survive_a_restart(tmp_p
         context.close()
     finally:
         srv.stop()
+
+
+def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
+    context, page = _open(browser, server.page_url("01-start.ipynb"))
+    page.get_by_placeholder("e.g. Protection monitoring").fill("Shelter data to the cluster")
+    page.get_by_placeholder("your name").first.fill("Fatima")
+    page.get_by_role("button", name="Start a new assessment").click()
+    page.get_by_role("link", name="Open it →").click()
+    page.wait_for_selector(".pimw-title", timeout=WAIT)
+    assert "Shelter data to the cluster" in page.locator(".pimw-title").inner_text()
+    for organisation, role in (("Shelter NGO", "Provider"), ("Shelter Cluster", "Recipient")):
+        page.get_by_placeholder("organisation").fill(organisation)
+        page.locator(".pimw-page select").nth(1).select_option(label=role)
+        page.get_by_role("button", name="Add party").click()
+        page.get_by_role("cell", name=organisation).wait_for(timeout=WAIT)
+    page.get_by_role("link", name="Step 1: information landscape").first.click()
+    page.wait_for_selector(".pimw-question", timeout=WAIT)
+    for index, (party, text) in enumerate((("A", "Site-level counts"), ("B", "Camp-level")), 1):
+        page.locator(".pimw-party select").select_option(index=index)
+        _answer(page, "E1.Q1", party, text)
+    badge = page.locator(".pimw-card", has_text="E1.Q1").locator(".pimw-diverge")
+    assert "Answers differ" in badge.inner_text()
+    page.locator(".pimw-party select").select_option(index=0)  # facilitator
+    agreed = _box(page, "E1.Q1", ".pimw-agreed-answer")
+    agreed.fill("Site-level counts, camp-level for the cluster")
+    agreed.press("Tab")
+    page.locator(".pimw-card", has_text="E1.Q1").locator("select").select_option(
+        label="Agreed")
+    page.locator(".pimw-card", has_text="E1.Q1").locator(".pimw-agreed").wait_for(
+        timeout=WAIT)
+    screenshot(page, "new-assessment-agreed")
+    listing = server.cli("list")
+    assert "Shelter data to the cluster" in listing and "Shelter NGO, Shelter Cluster" in listing
+    context.close()

@@ -201,3 +201,14 @@ def test_links_carry_the_assessment_and_party(store, aid):
     page = build_page("E.1", session)
     nav = next(x.value for x in find(page, w.HTML) if "Next:" in x.value)
     assert f"05-step2.ipynb?assessment={aid}&amp;party=B&amp;name=Ben" in nav
+
+
+def test_a_party_added_on_one_page_can_be_picked_on_another(store, aid, db_path, content):
+    other = Session(store, aid)
+    trust = build_page("start", other)
+    with Store(db_path, content=content) as elsewhere:
+        elsewhere.add_party(aid, "Municipal Authority", "recipient", actor="fac")
+    other.poll()
+    assert "C" in [v for _, v in other.party_picker.options]
+    tab(trust, "Trust statement")
+    assert len(find(trust, w.Button, text="We agree")) == 3
