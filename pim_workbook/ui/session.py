@@ -53,6 +53,7 @@ class Session:
         self.content = store.content
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1
+        self.saves = 0  # changes saved through this page (tests wait on it)
         self.record = store.get(aid)
         parties = list(self.record.parties)
         self.party_picker = w.Dropdown(
@@ -110,6 +111,7 @@ class Session:
             self._say("pimw-error", "Not saved: an unexpected error occurred; please tell "
                       "the facilitator. Your earlier answers are safe.")
             return False
+        self.saves += 1
         self.refresh(force=True)
         self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
         return True
@@ -117,7 +119,8 @@ class Session:
     def _say(self, css: str, text: str) -> None:
         from html import escape
 
-        self.status.value = f'<span class="{css}">{escape(text)}</span>'
+        self.status.value = (f'<span class="{css}" data-saves="{self.saves}">'
+                             f"{escape(text)}</span>")
 
     # -- reading -----------------------------------------------------------------------
     def on_refresh(self, refresher: Callable[[Record], None]) -> None:

@@ -110,7 +110,7 @@ def test_data_item_fields_and_sharing_arrangement_are_written(session, store, ai
     tab(page, "Data items")
     find(page, w.Text, text="new data item")[0].value = "Referral forms"
     find(page, w.Button, text="Add data item")[0].click()
-    sensitivity = next(x for x in find(page, w.Dropdown) if "High harm" in x.label or any(
+    sensitivity = next(x for x in find(page, w.Dropdown) if any(
         "High harm" in o[0] for o in x.options))
     sensitivity.value = "high"
     personal = find(page, w.Checkbox)[0]
