@@ -31,7 +31,7 @@ from .record import (
     retired_answers,
     signing_parties,
 )
-from .store import Change, Revision, Store
+from .store import Change, Revision, Store, StoreError
 
 FORMAT = "pim-workbook-assessment"
 FORMAT_VERSION = 1
@@ -194,9 +194,24 @@ def actions_csv(record: Record, content: Content, today: dt.date | None = None) 
 
 
 # -- HTML and Markdown ---------------------------------------------------------------------
-def report_context(store: Store, aid: str, today: dt.date | None = None) -> dict[str, Any]:
-    """Everything the human-readable views show, computed once."""
-    record = store.get(aid)
+def record_at(store: Store, aid: str, revision: int | None = None) -> Record:
+    """The current record, or the frozen snapshot of a signed revision."""
+    if revision is None:
+        return store.get(aid)
+    for rev in store.revisions(aid):
+        if rev.number == revision:
+            return Record.model_validate(rev.record)
+    known = ", ".join(str(r.number) for r in store.revisions(aid)) or "none yet"
+    raise StoreError(f"assessment {aid} has no signed revision {revision} (revisions: {known})")
+
+
+def report_context(store: Store, aid: str, today: dt.date | None = None,
+                   revision: int | None = None) -> dict[str, Any]:
+    """Everything the human-readable views show, computed once.
+
+    With ``revision``, the views show that signed revision instead of the current record.
+    """
+    record = record_at(store, aid, revision)
     content = store.content
     open_questions = set(divergences(record, content))
     answering = signing_parties(record)  # donors' columns only where they answered
@@ -220,7 +235,8 @@ def report_context(store: Store, aid: str, today: dt.date | None = None) -> dict
     return {
         "record": record,
         "content": content,
-        "status": store.status(aid, today),
+        "status": store.status(aid, today) if revision is None else "signed",
+        "revision": revision,
         "progress": progress(record, content),
         "steps": steps,
         "actions": action_rows(record, content, today),
