@@ -148,6 +148,43 @@ def cmd_delete(args: argparse.Namespace) -> None:
     print(f"{args.id} deleted")
 
 
+def _formats(text: str) -> list[str]:
+    return [f.strip() for f in text.split(",") if f.strip()]
+
+
+def cmd_report(args: argparse.Namespace) -> None:
+    from .reports import ReportError, run_report
+
+    store = _store(args)
+    store.get(args.id)  # a clear error for an unknown id
+    result = run_report(args.id, db_path=store.path, out_dir=args.out,
+                        formats=_formats(args.format), revision=args.revision,
+                        include_history=not args.no_history)
+    if result.status != "ok":
+        raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
+    for path in result.files:
+        print(path)
+
+
+def cmd_batch(args: argparse.Namespace) -> None:
+    import datetime as dt
+
+    from .reports import ReportError, run_batch, select, summary_table
+
+    store = _store(args)
+    due = dt.date.fromisoformat(args.review_due) if args.review_due else None
+    ids = select(store.summaries(), party=args.party, status=args.status, review_due_by=due)
+    if not ids:
+        print("no assessments match")
+        return
+    results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=args.out,
+                        formats=_formats(args.format), include_history=not args.no_history)
+    print(summary_table(results))
+    failed = [r.aid for r in results if r.status != "ok"]
+    if failed:
+        raise ReportError(f"{len(failed)} report(s) failed: {', '.join(failed)}")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from .serve import serve_command
 
@@ -219,6 +256,29 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--confirm", metavar="ID", help="the id again, to confirm without a prompt")
 
+    def report_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--format", default="html,pdf,docx",
+                       help="comma-separated: html, pdf, docx (default: all three)")
+        p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
+                       "else ./exports); executed notebooks go to its audit/ folder")
+        p.add_argument("--no-history", action="store_true",
+                       help="leave the list of changes out of the report")
+
+    p = add("report", cmd_report, "the report of one assessment as HTML, PDF and Word")
+    p.add_argument("id")
+    p.add_argument("--revision", type=int, default=0,
+                   help="a signed revision number (default: the current record)")
+    report_options(p)
+
+    p = add("batch", cmd_batch, "reports for all assessments, or those matching a filter")
+    p.add_argument("--party", help="only assessments with a party whose name contains this")
+    p.add_argument("--status", choices=["draft", "awaiting_signoff", "signed", "review_due",
+                                        "archived"])
+    p.add_argument("--review-due", metavar="YYYY-MM-DD",
+                   help="only assessments whose next review is due by this date")
+    p.add_argument("--jobs", type=int, default=1, help="reports made at once (default 1)")
+    report_options(p)
+
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8866)
@@ -235,11 +295,13 @@ def main(argv: list[str] | None = None) -> int:
     from .content import ContentError
     from .exports import ImportRefused
     from .record import RecordError
+    from .reports import ReportError
     from .store import StoreError
 
     try:
         args.func(args)
-    except (ContentError, RecordError, StoreError, ImportRefused, OSError) as exc:
+    except (ContentError, RecordError, StoreError, ImportRefused, ReportError, OSError,
+            ValueError) as exc:
         print(f"pim-workbook: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:

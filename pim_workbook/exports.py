@@ -206,10 +206,12 @@ def record_at(store: Store, aid: str, revision: int | None = None) -> Record:
 
 
 def report_context(store: Store, aid: str, today: dt.date | None = None,
-                   revision: int | None = None) -> dict[str, Any]:
+                   revision: int | None = None, *, figures: bool = False,
+                   history: bool = True) -> dict[str, Any]:
     """Everything the human-readable views show, computed once.
 
-    With ``revision``, the views show that signed revision instead of the current record.
+    With ``revision``, the views show that signed revision instead of the current record;
+    ``figures`` adds the report's charts (PNG data URIs); ``history`` the list of changes.
     """
     record = record_at(store, aid, revision)
     content = store.content
@@ -232,22 +234,56 @@ def report_context(store: Store, aid: str, today: dt.date | None = None,
             })
         steps.append({"id": step.id, "number": step.number, "title": step.title,
                       "questions": questions})
+    actions = action_rows(record, content, today)
+    sections = progress(record, content)
     return {
         "record": record,
         "content": content,
         "status": store.status(aid, today) if revision is None else "signed",
         "revision": revision,
-        "progress": progress(record, content),
+        "progress": sections,
         "steps": steps,
-        "actions": action_rows(record, content, today),
+        "actions": actions,
+        "open_items": open_items(record, sections, sorted(open_questions), actions),
+        "figures": report_figures(record, content, actions) if figures else {},
         "principles": [(p, record.principles.get(p.id)) for p in content.principles],
         "categories": {c.id: c.title for c in content.pim_matrix.categories},
         "retired": retired_answers(record, content),
         "open_questions": sorted(open_questions),
-        "history": store.history(aid),
+        "history": store.history(aid) if history else [],
         "revisions": store.revisions(aid),
         "label": label,
     }
+
+
+def open_items(record: Record, sections: dict[str, tuple[int, int]],
+               open_questions: list[str], actions: list[dict[str, str]]) -> list[str]:
+    """What still needs doing, in words: the report's closing list."""
+    items = [f"{name}: {done} of {total} done" for name, (done, total) in sections.items()
+             if done < total]
+    items += [f"{qid}: answers differ or are missing" for qid in open_questions]
+    items += [f"{a['id']}: overdue since {a['due']} ({a['owner'] or 'no owner'})"
+              for a in actions if a["overdue"]]
+    if record.decision.outcome is None:
+        items.append("No decision on the data sharing yet")
+    return items
+
+
+def report_figures(record: Record, content: Content,
+                   actions: list[dict[str, str]]) -> dict[str, str]:
+    """The report's charts as PNG data URIs (matplotlib is imported only here)."""
+    import base64
+
+    from . import plots
+
+    figures = {
+        "progress": plots.progress_figure(record, content),
+        "ecosystem": plots.ecosystem_figure(record, content),
+        "sensitivity": plots.sensitivity_figure(record, content),
+        "actions": plots.actions_figure(actions),
+    }
+    return {name: "data:image/png;base64," + base64.b64encode(plots.png(fig)).decode()
+            for name, fig in figures.items()}
 
 
 def _environment(autoescape: bool) -> Any:
@@ -263,10 +299,22 @@ def _environment(autoescape: bool) -> Any:
     return env
 
 
-def to_html(store: Store, aid: str, today: dt.date | None = None) -> str:
-    """The record as one self-contained HTML page (all user text escaped)."""
+def to_html(store: Store, aid: str, today: dt.date | None = None, **options: Any) -> str:
+    """The record as one self-contained HTML page (all user text escaped).
+
+    ``options`` go to :func:`report_context` (``revision``, ``figures``, ``history``).
+    """
     return _environment(True).get_template("record.html.j2").render(
-        **report_context(store, aid, today))
+        **report_context(store, aid, today, **options))
+
+
+def report_fragment(store: Store, aid: str, today: dt.date | None = None,
+                    **options: Any) -> str:
+    """The record's HTML without the page around it (its style included), for notebooks."""
+    env = _environment(True)
+    context = report_context(store, aid, today, **options)
+    return (env.get_template("record_style.html.j2").render(**context)
+            + env.get_template("record_body.html.j2").render(**context))
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")

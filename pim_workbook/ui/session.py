@@ -54,6 +54,7 @@ class Session:
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1
         self.saves = 0  # changes saved through this page (tests wait on it)
+        self.last_error = ""
         self.record = store.get(aid)
         parties = list(self.record.parties)
         self.party_picker = w.Dropdown(
@@ -104,12 +105,14 @@ class Session:
         try:
             change()
         except EXPECTED as exc:
-            self._say("pimw-error", f"Not saved: {exc}")
+            self.last_error = f"Not saved: {exc}"
+            self._say("pimw-error", self.last_error)
             return False
         except Exception:  # an unexpected fault must not vanish silently in Voila
             log.exception("change failed")
-            self._say("pimw-error", "Not saved: an unexpected error occurred; please tell "
-                      "the facilitator. Your earlier answers are safe.")
+            self.last_error = ("Not saved: an unexpected error occurred; please tell the "
+                               "facilitator. Your earlier answers are safe.")
+            self._say("pimw-error", self.last_error)
             return False
         self.saves += 1
         self.refresh(force=True)
@@ -193,5 +196,10 @@ class Bound:
         if not self._editable():
             self.draw(self.session.record)
             return
-        if not self.session.write(lambda: self._write(change["new"])):
-            self.draw(self.session.store.get(self.session.aid))  # keep the last good value
+        if self.session.write(lambda: self._write(change["new"])):
+            self.widget.remove_class("pimw-invalid")
+            self.widget.tooltip = None
+        else:  # mark the box, say why, and keep the last good value
+            self.widget.add_class("pimw-invalid")
+            self.widget.tooltip = self.session.last_error
+            self.draw(self.session.store.get(self.session.aid))

@@ -102,7 +102,11 @@ def test_invalid_input_shows_a_message_and_keeps_the_last_good_value(session, st
     item_name.value = "   "
     assert "must not be empty" in session.status.value
     assert item_name.value == "Incident counts by commune"
+    assert "pimw-invalid" in item_name._dom_classes
+    assert "must not be empty" in item_name.tooltip
     assert store.get(aid).data_items["D1"].name == "Incident counts by commune"
+    item_name.value = "Incident counts by commune and month"
+    assert "pimw-invalid" not in item_name._dom_classes
 
 
 def test_data_item_fields_and_sharing_arrangement_are_written(session, store, aid):
