@@ -43,17 +43,6 @@ class ImportRefused(ValueError):
     """An import file was refused; the store is unchanged."""
 
 
-class HistoryEntry(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-    at: str
-    actor: str
-    party: str | None
-    path: str
-    old: Any
-    new: Any
-    via: str
-
-
 class RevisionEntry(BaseModel):
     model_config = ConfigDict(extra="forbid")
     number: int
@@ -69,7 +58,7 @@ class ExportDocument(BaseModel):
     format: Literal["pim-workbook-assessment"]
     format_version: Literal[1]
     record: Record
-    history: list[HistoryEntry]
+    history: list[Change]
     revisions: list[RevisionEntry]
 
 
@@ -144,7 +133,7 @@ def import_json(store: Store, text: str, *, actor: str, source: str = "",
         {"id": record.id, "content_version": record.content_version,
          "created_at": record.created_at},
         flatten(record),
-        [Change(**h.model_dump()) for h in doc.history],
+        doc.history,
         [Revision(r.number, r.created_at, r.record_hash, r.record.model_dump(mode="json"))
          for r in doc.revisions],
         actor=actor, source=source, replace=replace,

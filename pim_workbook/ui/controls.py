@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import typing
+from collections.abc import Callable
 from html import escape
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from ..content import Bullet, Content
-from ..record import label
+from ..record import Record, label
+
+if TYPE_CHECKING:
+    from .session import Session
 
 FULL = w.Layout(width="100%")
 
@@ -81,3 +85,35 @@ def collapsible(title: str, body: w.Widget, *, open_: bool = False) -> w.Accordi
     acc = w.Accordion(children=[body], titles=(title,), layout=FULL)
     acc.selected_index = 0 if open_ else None
     return acc
+
+
+def per_party(session: Session, which: Callable[[Record], list[str]],
+              make: Callable[[str], w.Widget]) -> w.VBox:
+    """One row per party (of those ``which`` picks); rows for new parties appear on refresh."""
+    box = w.VBox()
+    built: dict[str, w.Widget] = {}
+
+    def draw(record: Record) -> None:
+        for pid in which(record):
+            if pid not in built:
+                built[pid] = make(pid)
+        box.children = tuple(built[pid] for pid in which(record))
+
+    session.on_refresh(draw)
+    return box
+
+
+def party_action(session: Session, pid: str, *, placeholder: str, button: str, icon: str,
+                 state: Callable[[Record], str], act: Callable[[str], Any]) -> w.VBox:
+    """A party's line (``state`` as HTML), a name box and a button that calls ``act(name)``."""
+    status = html("")
+    name = text(placeholder)
+    go = w.Button(description=button, icon=icon, button_style="success")
+
+    def draw(record: Record) -> None:
+        status.value = state(record)
+        go.disabled = name.disabled = not session.can_answer_for(pid)
+
+    go.on_click(lambda _: session.write(lambda: act(name.value)))
+    session.on_refresh(draw)
+    return w.VBox([status, w.HBox([name, go])])

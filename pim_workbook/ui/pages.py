@@ -37,7 +37,17 @@ from ..record import (
     progress,
 )
 from ..store import Store
-from .controls import collapsible, dropdown, heading, html, labelled, text, textarea
+from .controls import (
+    collapsible,
+    dropdown,
+    heading,
+    html,
+    labelled,
+    party_action,
+    per_party,
+    text,
+    textarea,
+)
 from .editors import (
     Field,
     action_checklist,
@@ -302,36 +312,19 @@ def _trust_pane(session: Session) -> w.Widget:
     ts = session.content.trust_statement
     intro = "".join(f"<p>{escape(p)}</p>" for p in ts.introduction)
     statement = "".join(f"<p><i>{escape(p)}</i></p>" for p in ts.statement)
-    rows = w.VBox()
 
-    def agree_row(pid: str) -> w.Widget:
-        status = html("")
-        name = text("name of the person agreeing")
-        button = w.Button(description="We agree", icon="check", button_style="success")
+    def state(record: Record, pid: str) -> str:
+        agreed = record.trust.get(pid)
+        org = escape(record.parties[pid].organisation)
+        if agreed:
+            return f"<b>{org}</b>: agreed by {escape(agreed.agreed_by)} on {agreed.agreed_on}"
+        return f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">not yet agreed</span>'
 
-        def draw(record: Record) -> None:
-            agreed = record.trust.get(pid)
-            org = escape(record.parties[pid].organisation)
-            status.value = (f"<b>{org}</b>: agreed by {escape(agreed.agreed_by)} on "
-                            f"{agreed.agreed_on}" if agreed else
-                            f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">not yet '
-                            "agreed</span>")
-            button.disabled = name.disabled = not session.can_answer_for(pid)
-
-        button.on_click(lambda _: session.write(lambda: session.store.agree_trust(
-            session.aid, pid, name.value, actor=session.actor)))
-        session.on_refresh(draw)
-        return w.VBox([status, w.HBox([name, button])])
-
-    built: dict[str, w.Widget] = {}
-
-    def draw_rows(record: Record) -> None:
-        for pid in record.parties:
-            if pid not in built:
-                built[pid] = agree_row(pid)
-        rows.children = tuple(built[pid] for pid in record.parties)
-
-    session.on_refresh(draw_rows)
+    rows = per_party(session, lambda r: list(r.parties), lambda pid: party_action(
+        session, pid, placeholder="name of the person agreeing", button="We agree",
+        icon="check", state=lambda r: state(r, pid),
+        act=lambda name: session.store.agree_trust(session.aid, pid, name,
+                                                   actor=session.actor)))
     return w.VBox([heading("Trust statement"), html(intro),
                    html(f'<div class="pimw-joint">{statement}</div>'),
                    html(f'<p class="pimw-hint">{escape(ts.breach)}</p>'), rows])

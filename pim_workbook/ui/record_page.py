@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from .. import exports
 from ..record import Record, divergences, label, progress, record_hash, signing_parties
-from .controls import heading, html, text
+from .controls import heading, html, party_action, per_party
 from .session import Session
 
 MIME = {"json": "application/json", "html": "text/html", "md": "text/markdown",
@@ -54,16 +54,7 @@ def record_page(session: Session) -> w.VBox:
                              for c in changes) + "</table>")
 
     session.on_refresh(draw)
-    signoff = w.VBox()
-    built: dict[str, w.Widget] = {}
-
-    def draw_signers(record: Record) -> None:
-        for pid in signing_parties(record):
-            if pid not in built:
-                built[pid] = _sign_row(session, pid)
-        signoff.children = tuple(built[pid] for pid in signing_parties(record))
-
-    session.on_refresh(draw_signers)
+    signoff = per_party(session, signing_parties, lambda pid: _sign_row(session, pid))
     return w.VBox([
         heading("Progress"), summary,
         heading("Answers that still differ or are missing"), open_q,
@@ -78,27 +69,21 @@ def record_page(session: Session) -> w.VBox:
 
 
 def _sign_row(session: Session, pid: str) -> w.VBox:
-    status = html("")
-    name = text("name of the signatory")
-    button = w.Button(description="Sign the record", icon="pencil", button_style="success")
-
-    def draw(record: Record) -> None:
+    def state(record: Record) -> str:
         sig = record.signoffs.get(pid)
         org = escape(record.parties[pid].organisation)
         if sig and sig.record_hash == record_hash(record):
-            status.value = (f"<b>{org}</b>: signed by {escape(sig.signatory)} at "
-                            f"{escape(sig.signed_at[:16].replace('T', ' '))} UTC")
-        elif sig:
-            status.value = (f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">changed '
-                            f"since {escape(sig.signatory)} signed — sign again</span>")
-        else:
-            status.value = f"<b>{org}</b>: not signed yet"
-        button.disabled = name.disabled = not session.can_answer_for(pid)
+            return (f"<b>{org}</b>: signed by {escape(sig.signatory)} at "
+                    f"{escape(sig.signed_at[:16].replace('T', ' '))} UTC")
+        if sig:
+            return (f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">changed since '
+                    f"{escape(sig.signatory)} signed — sign again</span>")
+        return f"<b>{org}</b>: not signed yet"
 
-    button.on_click(lambda _: session.write(lambda: session.store.sign(
-        session.aid, pid, name.value, actor=session.actor)))
-    session.on_refresh(draw)
-    return w.VBox([status, w.HBox([name, button])])
+    return party_action(session, pid, placeholder="name of the signatory",
+                        button="Sign the record", icon="pencil", state=state,
+                        act=lambda name: session.store.sign(session.aid, pid, name,
+                                                            actor=session.actor))
 
 
 def _exports(session: Session) -> w.VBox:
