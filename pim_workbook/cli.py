@@ -173,7 +173,7 @@ def cmd_batch(args: argparse.Namespace) -> None:
 
     store = _store(args)
     due = dt.date.fromisoformat(args.review_due) if args.review_due else None
-    ids = select(store.summaries(), party=args.party, status=args.status, review_due_by=due)
+    ids = select(store, party=args.party, status=args.status, review_due_by=due)
     if not ids:
         print("no assessments match")
         return

@@ -18,10 +18,11 @@ import traceback
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from html import escape
 from pathlib import Path
 
 from .exports import default_exports_dir, export_name, record_at
-from .store import Store, Summary
+from .store import Store
 
 REPORT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 FORMATS = ("html", "pdf", "docx")
@@ -129,10 +130,14 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     if "html" in formats or "pdf" in formats:
         from nbconvert import HTMLExporter
 
-        exporter = HTMLExporter(exclude_input=True, exclude_output_prompt=True,
-                                embed_images=True)
+        # the "basic" template: the outputs alone, so the report's own style applies
+        exporter = HTMLExporter(template_name="basic", exclude_input=True,
+                                exclude_output_prompt=True, embed_images=True)
         body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
-        html_path.write_text(body, encoding="utf-8")
+        html_path.write_text(
+            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
+            f"{escape(record.title)} — data-sharing assessment {escape(aid)}</title></head>"
+            f"<body>\n{body}\n</body></html>\n", encoding="utf-8")
     result.seconds["execution+html"] = time.perf_counter() - start
     result.files.append(executed)
     if "pdf" in formats:
@@ -153,11 +158,19 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
         result.seconds["docx"] = time.perf_counter() - start
 
 
-def select(summaries: list[Summary], *, party: str | None = None, status: str | None = None,
+def select(store: Store, *, party: str | None = None, status: str | None = None,
            review_due_by: dt.date | None = None) -> list[str]:
-    """Assessment ids matching a batch filter (party name part, status, review due by)."""
+    """Assessment ids matching a batch filter (party name part, status, review due by).
+
+    An assessment that cannot be read is always selected, so the batch reports it as failed.
+    """
     chosen = []
-    for s in summaries:
+    for aid in store.ids():
+        try:
+            s = store.summary(aid)
+        except Exception:
+            chosen.append(aid)
+            continue
         if party and not any(party.casefold() in p.casefold() for p in s.parties):
             continue
         if status and s.status != status:

@@ -260,20 +260,20 @@ class Store:
         )
         return assemble(header, [(p, json.loads(v)) for p, v in rows])
 
+    def summary(self, aid: str, today: dt.date | None = None) -> Summary:
+        record = self.get(aid)
+        revs = self.revisions(aid)
+        frozen = revs[-1].record_hash if revs else None
+        return Summary(
+            id=aid, title=record.title, status=status(record, frozen, today),
+            parties=[p.organisation for p in record.parties.values()],
+            created_at=record.created_at, revision=len(revs),
+            next_review=(record.arrangement.next_review.isoformat()
+                         if record.arrangement.next_review else None),
+        )
+
     def summaries(self, today: dt.date | None = None) -> list[Summary]:
-        out = []
-        for aid in self.ids():
-            record = self.get(aid)
-            revs = self.revisions(aid)
-            frozen = revs[-1].record_hash if revs else None
-            out.append(Summary(
-                id=aid, title=record.title, status=status(record, frozen, today),
-                parties=[p.organisation for p in record.parties.values()],
-                created_at=record.created_at, revision=len(revs),
-                next_review=(record.arrangement.next_review.isoformat()
-                             if record.arrangement.next_review else None),
-            ))
-        return out
+        return [self.summary(aid, today) for aid in self.ids()]
 
     def status(self, aid: str, today: dt.date | None = None) -> str:
         revs = self.revisions(aid)
