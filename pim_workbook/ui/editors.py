@@ -232,13 +232,15 @@ def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
     owner = text("owner")
     due = w.DatePicker(layout=w.Layout(width="12rem"))
     note = text("note")
+    def write(name: str, value: Any) -> None:
+        if name == "status" and value is None:  # "—": back to not considered
+            store.remove(aid, f"actions/{action_id}", actor=session.actor)
+        else:
+            store.set_action(aid, action_id, actor=session.actor, **{name: value})
+
     for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
-        Bound(session, widget,
-              read=lambda r, name=name: _action_value(state(r), name),
-              write=lambda v, name=name: store.set_action(
-                  aid, action_id, actor=session.actor,
-                  **{name: v.isoformat() if isinstance(v, dt.date) else v})
-              if v is not None or name != "status" else None)
+        Bound(session, widget, read=lambda r, name=name: _action_value(state(r), name),
+              write=lambda v, name=name: write(name, v))
     owner.layout.width = note.layout.width = "auto"
     row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
                   w.HBox([labelled("Status", status), labelled("Owner", owner),

@@ -38,6 +38,7 @@ from ..record import (
 )
 from ..store import Store
 from .controls import (
+    choices_of,
     collapsible,
     dropdown,
     heading,
@@ -280,7 +281,7 @@ def _start(session: Session) -> w.Widget:
 def _parties_pane(session: Session) -> w.Widget:
     aid, store = session.aid, session.store
     table = html("")
-    roles = list(Party.model_fields["role"].annotation.__args__)
+    roles = choices_of(Party.model_fields["role"].annotation)
     organisation = text("organisation")
     role = dropdown(roles)
     add = w.Button(description="Add party", icon="plus", button_style="primary")
@@ -332,7 +333,7 @@ def _trust_pane(session: Session) -> w.Widget:
 
 def _principles(session: Session) -> w.Widget:
     content = session.content
-    statuses = list(PrincipleCheck.model_fields["status"].annotation.__args__)
+    statuses = choices_of(PrincipleCheck.model_fields["status"].annotation)
     rows: list[w.Widget] = [heading("The eight PIM principles"),
                             html(f"<p>{escape(content.principles_introduction)}</p>")]
     for principle in content.principles:

@@ -143,6 +143,8 @@ def test_action_checklist_writes_status_owner_and_due(session, store, aid):
     find(rows[0], w.DatePicker)[0].value = dt.date(2026, 12, 15)
     state = store.get(aid).actions["E1.maximise.1"]
     assert (state.status, state.due) == ("in_progress", dt.date(2026, 12, 15))
+    status.value = None  # "—": the action is back to not considered
+    assert "E1.maximise.1" not in store.get(aid).actions
 
 
 def test_trust_statement_agreement_and_sign_off(store, aid):
