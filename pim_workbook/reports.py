@@ -18,7 +18,6 @@ import traceback
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -124,7 +123,6 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     executed = audit / f"{base}.ipynb"
     papermill.execute_notebook(
         str(REPORT_NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
-        kernel_manager_class=_ipc_kernel_manager(),
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
                     "include_history": include_history},
         cwd=str(REPORT_NOTEBOOK.parent))
@@ -158,18 +156,6 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
             result.files.append(to_docx(store, aid, folder / f"{base}.docx",
                                         revision=revision or None))
         result.seconds["docx"] = time.perf_counter() - start
-
-
-@lru_cache(maxsize=1)
-def _ipc_kernel_manager() -> type:
-    """A kernel manager on local IPC sockets: no TCP ports to collide in a parallel batch."""
-    from jupyter_client.manager import AsyncKernelManager
-    from traitlets import Unicode
-
-    class IPCKernelManager(AsyncKernelManager):
-        transport = Unicode("ipc")
-
-    return IPCKernelManager
 
 
 def select(store: Store, *, party: str | None = None, status: str | None = None,
