@@ -231,15 +231,22 @@ def _header(session: Session, page: Page) -> w.VBox:
 
 
 def _footer(session: Session, page: Page) -> w.HTML:
+    """Previous / next links, carrying the assessment, the party and the name along."""
     index = PAGES.index(page)
-    parts = []
-    if index > 0:
-        parts.append(_link(PAGES[index - 1], session, session.aid).replace(
-            ">", ">← Previous: ", 1))
-    if index < len(PAGES) - 1:
-        parts.append(_link(PAGES[index + 1], session, session.aid).replace(
-            ">", ">Next: ", 1).replace("</a>", " →</a>"))
-    return html(" ".join(parts), "pimw-nav")
+    footer = html("", "pimw-nav")
+
+    def draw(record: Record) -> None:
+        parts = []
+        if index > 0:
+            before = PAGES[index - 1]
+            parts.append(_link(before, session, record.id, text=f"← Previous: {before.title}"))
+        if index < len(PAGES) - 1:
+            after = PAGES[index + 1]
+            parts.append(_link(after, session, record.id, text=f"Next: {after.title} →"))
+        footer.value = " ".join(parts)
+
+    session.on_refresh(draw)
+    return footer
 
 
 def _tabs(panes: list[tuple[str, Callable[[], w.Widget]]]) -> w.VBox:

@@ -65,11 +65,13 @@ class Session:
         )
         self.party_picker.add_class("pimw-party")
         self.name_box = w.Text(value=actor, placeholder="your name (shown in the history)",
+                               continuous_update=False,
                                description="Your name", style={"description_width": "initial"},
                                layout=w.Layout(width="26rem"))
         self.status = w.HTML(layout=w.Layout(min_width="16rem"))
         self.status.add_class("pimw-status")
-        self.party_picker.observe(lambda _: self.refresh(force=True), "value")
+        for who in (self.party_picker, self.name_box):  # links carry both: redraw them
+            who.observe(lambda _: self.refresh(force=True), "value")
         self._say("pimw-ok", "All changes saved")
 
     # -- who is answering --------------------------------------------------------------

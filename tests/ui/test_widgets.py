@@ -205,8 +205,12 @@ def test_the_page_learns_its_assessment_and_party_from_the_url(monkeypatch):
 def test_links_carry_the_assessment_and_party(store, aid):
     session = Session(store, aid, party="B", actor="Ben")
     page = build_page("E.1", session)
-    nav = next(x.value for x in find(page, w.HTML) if "Next:" in x.value)
-    assert f"05-step2.ipynb?assessment={aid}&amp;party=B&amp;name=Ben" in nav
+    nav = next(x for x in find(page, w.HTML) if "Next:" in x.value)
+    assert f"05-step2.ipynb?assessment={aid}&amp;party=B&amp;name=Ben" in nav.value
+    session.party_picker.value = "A"
+    session.name_box.value = "Amal"
+    assert f"05-step2.ipynb?assessment={aid}&amp;party=A&amp;name=Amal" in nav.value
+    assert "← Previous: Data ecosystem" in nav.value
 
 
 def test_a_party_added_on_one_page_can_be_picked_on_another(store, aid, db_path, content):
