@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import getpass
 import os
 import sys
@@ -185,6 +186,65 @@ def cmd_batch(args: argparse.Namespace) -> None:
         raise ReportError(f"{len(failed)} report(s) failed: {', '.join(failed)}")
 
 
+def _delimiter(source: Path) -> str:
+    """Comma, semicolon, tab or bar, as the file's first lines show (comma if unsure)."""
+    with source.open(encoding="utf-8", errors="replace") as fh:
+        head = fh.read(4096)
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_table(path: str) -> Any:
+    """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error."""
+    import pandas as pd
+
+    source = Path(path)
+    if not source.is_file():
+        raise OSError(f"{path}: no such file")
+    try:
+        if source.suffix.lower() in (".xlsx", ".xls"):
+            table = pd.read_excel(source)
+        else:
+            table = pd.read_csv(source, sep=_delimiter(source))
+    except ImportError as exc:
+        raise ValueError(f"{path}: cannot read this kind of file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            csv.Error, ValueError) as exc:
+        raise ValueError(f"{path} is not a readable table ({str(exc).splitlines()[0]})") \
+            from None
+    if table.empty:
+        raise ValueError(f"{path} has no records")
+    return table
+
+
+def cmd_risk(args: argparse.Namespace) -> None:
+    import json
+
+    from .risk import measure_risk
+
+    result = measure_risk(read_table(args.file), _formats(args.quasi),
+                          sensitive=_formats(args.sensitive or ""), weight=args.weight,
+                          min_k=args.min_k, max_risk=args.max_risk)
+    if args.json:
+        print(json.dumps(result.to_dict(), indent=2))
+        return
+    data = result.to_dict()
+    print(f"{data['n']} records, {data['classes']} combinations of {args.quasi}")
+    print(f"k (smallest class): {data['k']}   sample uniques: {data['sample_uniques']}")
+    print("records in classes smaller than 2 / 3 / 5: "
+          + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
+    print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
+          f"global risk: {100 * data['global_risk']:.2f} %")
+    for column, l_value in data["l_diversity"].items():
+        print(f"l-diversity of {column}: {l_value}")
+    print("NEEDS ACTION: " + (f"k below {args.min_k}" if data["k"] < args.min_k else
+                              f"global risk above {100 * args.max_risk:.1f} %")
+          if result.needs_action else "within the thresholds "
+          f"(k >= {args.min_k}, global risk <= {100 * args.max_risk:.1f} %)")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from .serve import serve_command
 
@@ -278,6 +338,18 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only assessments whose next review is due by this date")
     p.add_argument("--jobs", type=int, default=1, help="reports made at once (default 1)")
     report_options(p)
+
+    p = add("risk", cmd_risk, "disclosure risk of a microdata file (k-anonymity, "
+            "re-identification risk, l-diversity), as sdcMicro's measure_risk")
+    p.add_argument("file", help="a CSV or Excel file")
+    p.add_argument("--quasi", required=True, metavar="COL[,COL...]",
+                   help="quasi-identifier columns (e.g. location, age group, sex)")
+    p.add_argument("--sensitive", metavar="COL[,COL...]", help="sensitive columns")
+    p.add_argument("--weight", metavar="COL", help="sampling-weight column")
+    p.add_argument("--min-k", type=int, default=3, help="target k (default 3)")
+    p.add_argument("--max-risk", type=float, default=0.03,
+                   help="global-risk threshold as a fraction (default 0.03)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

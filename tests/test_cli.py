@@ -142,3 +142,40 @@ def test_an_assessment_opens_under_adapted_content_and_keeps_retired_answers(env
     assert "no longer in the content (kept): E4.Q3" in out
     code, out, _ = run(capsys, "--content", str(adapted), "export", aid, "--format", "html")
     assert "Community meetings each quarter" in Path(out.strip()).read_text(encoding="utf-8")
+
+
+MICRODATA = ("loc,age,sex,status,w\nA,20-29,F,x,10\nA,20-29,F,y,12\nB,30-39,M,x,8\n"
+             "B,30-39,M,x,9\nB,30-39,M,z,11\nC,40-49,F,x,20\n")
+
+
+def test_risk_prints_json_with_the_documented_keys(tmp_path, capsys):
+    data = tmp_path / "m.csv"
+    data.write_text(MICRODATA, encoding="utf-8")
+    code, out, _ = run(capsys, "risk", str(data), "--quasi", "loc,age,sex",
+                       "--sensitive", "status", "--json")
+    result = json.loads(out)
+    assert code == 0
+    assert (result["n"], result["k"], result["classes"], result["sample_uniques"]) == (6, 1, 3, 1)
+    assert result["below_k"] == {"2": 1, "3": 3, "5": 6}
+    assert result["expected_reidentifications"] == pytest.approx(3.0)
+    assert result["global_risk"] == pytest.approx(0.5)
+    assert result["l_diversity"] == {"status": 1}
+    code, out, _ = run(capsys, "risk", str(data), "--quasi", "loc", "--weight", "w")
+    assert code == 0 and "NEEDS ACTION" in out and "global risk" in out
+
+
+@pytest.mark.parametrize(
+    ("text", "argv", "message"),
+    [
+        (MICRODATA, ["--quasi", "nope"], "missing column(s): nope"),
+        ("", ["--quasi", "loc"], "is not a readable table"),
+        (MICRODATA.replace(",10\n", ",-10\n"), ["--quasi", "loc", "--weight", "w"],
+         "negative"),
+        (MICRODATA, ["--quasi", "loc", "--weight", "sex"], "not numeric"),
+    ],
+)
+def test_risk_refuses_bad_input_in_one_line(tmp_path, capsys, text, argv, message):
+    data = tmp_path / "bad.csv"
+    data.write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "risk", str(data), *argv)
+    assert code == 1 and message in err and err.count("\n") == 1

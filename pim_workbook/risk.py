@@ -1,0 +1,293 @@
+"""Disclosure-risk measures for categorical quasi-identifiers, as sdcMicro computes them.
+
+Pure functions on a :class:`pandas.DataFrame`: no widgets, no files, no store. The results
+never contain values of the data, only counts and fractions.
+
+Definitions (records are grouped by their *key*: the combination of quasi-identifier values)
+
+* ``f_k`` -- sample frequency of a record's key: how many records share it.
+* ``F_k`` -- estimated population frequency: the sum of the sampling weights of those records.
+* ``k`` -- the smallest ``f_k`` (the file is k-anonymous for this k).
+* ``sample_uniques`` -- records with ``f_k == 1``.
+* ``below_k[str(t)]`` -- records with ``f_k < t`` for t in 2, 3, 5 (they violate t-anonymity).
+* ``classes`` -- number of distinct key combinations in the sample.
+* ``expected_reidentifications`` -- the sum of the individual risks; ``global_risk`` is that
+  sum divided by the number of records.
+* ``l_diversity[col]`` -- for a sensitive column, the smallest number of distinct values found
+  within one equivalence class (sdcMicro's "distinct l-diversity"; a missing value counts as
+  one extra value when the class also holds non-missing values).
+
+Individual risk (sdcMicro ``indivRisk(method="approx")``, called from ``measure_risk``)
+
+* Without weights (sdcMicro's ``survey=FALSE``): ``r = 1 / f_k``.
+* With weights, the Benedetti-Franconi approximation, with ``p = f_k / F_k``:
+
+  - ``f_k == 1``: ``r = p / (1 - p) * log(1 / p)``
+  - ``f_k == 2``: ``r = p / (1 - p) - (p / (1 - p))**2 * log(1 / p)``
+  - ``f_k >= 3``: ``r = p / (f_k - (1 - p))``
+  - and whenever ``f_k == F_k`` (every weight in the class is 1) the risk is ``1 / f_k``.
+
+  These are evaluated in a numerically stable way (``log1p``; for ``f_k == 2`` and ``p``
+  within 1e-3 of 1, the series ``p * (1/2 + q/6 + q**2/12 + ...)`` with ``q = 1 - p``, which
+  is the same function). sdcMicro evaluates them literally, which for weights just above 1
+  loses all precision (it can report risks above 1); elsewhere the results agree to rounding.
+
+  Weights below 1 make ``p`` exceed 1, where these formulas stop being probabilities; sdcMicro
+  does not guard against that and neither does this module (weights must merely be > 0).
+
+Missing values in key columns (as sdcMicro's ``freqCalc``)
+
+A missing key value is a *wildcard*: it matches any value of that variable. Two records are
+counted together when, on every key variable, their values are equal or at least one of them
+is missing. ``f_k`` (and ``F_k``) of a record is the number (weight) of records compatible with
+it, itself included; a record whose keys are all missing is compatible with every record.
+This relation is not an equivalence, so with missing values the individual risks no longer
+sum to the number of classes. ``classes`` and ``l_diversity`` are computed on the exact
+combinations, a missing value being its own category there.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+__all__ = ["RiskResult", "individual_risk", "measure_risk"]
+
+K_THRESHOLDS = (2, 3, 5)
+
+
+@dataclass(frozen=True)
+class RiskResult:
+    """Summary of the disclosure risk of one table for one set of quasi-identifiers."""
+
+    n: int
+    k: int
+    classes: int
+    sample_uniques: int
+    below_k: dict[str, int]
+    expected_reidentifications: float
+    global_risk: float
+    l_diversity: dict[str, int] = field(default_factory=dict)
+    min_k: int = 3
+    max_risk: float = 0.03
+
+    @property
+    def needs_action(self) -> bool:
+        """True when the file is not ``min_k``-anonymous or its global risk exceeds ``max_risk``."""
+        return self.k < self.min_k or self.global_risk > self.max_risk
+
+    def to_dict(self) -> dict:
+        """JSON-ready summary: counts and fractions only, never values of the data."""
+        return {
+            "n": self.n,
+            "k": self.k,
+            "classes": self.classes,
+            "sample_uniques": self.sample_uniques,
+            "below_k": dict(self.below_k),
+            "expected_reidentifications": self.expected_reidentifications,
+            "global_risk": self.global_risk,
+            "l_diversity": dict(self.l_diversity),
+            "min_k": self.min_k,
+            "max_risk": self.max_risk,
+            "needs_action": self.needs_action,
+        }
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _as_names(cols: str | Iterable[str] | None) -> list[str]:
+    if cols is None:
+        return []
+    if isinstance(cols, str):
+        return [cols]
+    return list(cols)
+
+
+def _validate(df: pd.DataFrame, quasi, weight, sensitive=()) -> tuple[list[str], list[str]]:
+    if not isinstance(df, pd.DataFrame):
+        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
+    quasi = _as_names(quasi)
+    sensitive = _as_names(sensitive)
+    if not quasi:
+        raise ValueError("no quasi-identifier given: name at least one key column")
+    if len(set(quasi)) != len(quasi):
+        raise ValueError("quasi-identifiers listed more than once: " + ", ".join(
+            sorted({c for c in quasi if quasi.count(c) > 1})))
+    wanted = quasi + sensitive + ([weight] if weight is not None else [])
+    missing = [c for c in dict.fromkeys(wanted) if c not in df.columns]
+    if missing:
+        raise ValueError("missing column(s): " + ", ".join(map(str, missing)))
+    if len(df) == 0:
+        raise ValueError("the table is empty: no records to measure")
+    both = [c for c in sensitive if c in quasi]
+    if both:
+        raise ValueError("sensitive column(s) also used as quasi-identifier: " + ", ".join(both))
+    if weight is not None:
+        if weight in quasi:
+            raise ValueError(f"weight column {weight!r} is also a quasi-identifier")
+        w = df[weight]
+        if not pd.api.types.is_numeric_dtype(w) or pd.api.types.is_bool_dtype(w):
+            raise ValueError(f"weight column {weight!r} is not numeric")
+        values = w.to_numpy(dtype="float64", na_value=np.nan)
+        if np.isnan(values).any():
+            raise ValueError(f"weight column {weight!r} has missing values")
+        if not np.isfinite(values).all():
+            raise ValueError(f"weight column {weight!r} has infinite values")
+        if (values < 0).any():
+            raise ValueError(f"weight column {weight!r} has negative weights")
+        if (values == 0).any():
+            raise ValueError(f"weight column {weight!r} has zero weights")
+    return quasi, sensitive
+
+
+# --------------------------------------------------------------------------- frequencies
+
+
+def _codes(df: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
+    """Integer codes per column (n x m); -1 marks a missing value."""
+    out = np.empty((len(df), len(cols)), dtype=np.int64)
+    for j, c in enumerate(cols):
+        out[:, j] = pd.factorize(df[c], use_na_sentinel=True)[0]
+    return out
+
+
+def _group_ids(codes: np.ndarray) -> np.ndarray:
+    """Dense ids 0..G-1 of the distinct rows of ``codes`` (-1 is an ordinary value here)."""
+    n, m = codes.shape
+    if m == 0:
+        return np.zeros(n, dtype=np.int64)
+    ids = pd.factorize(codes[:, 0])[0].astype(np.int64)
+    for j in range(1, m):
+        col = codes[:, j] + 1  # 0 .. card - 1
+        card = int(col.max()) + 1
+        # ids < n and card <= n + 1, so the product cannot overflow int64
+        ids = pd.factorize(ids * card + col)[0].astype(np.int64)
+    return ids
+
+
+def _frequencies(
+    codes: np.ndarray, w: np.ndarray, ids: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """``f_k`` and ``F_k`` per record, missing key values acting as wildcards."""
+    n, m = codes.shape
+    miss = codes < 0
+    if not miss.any():
+        ids = _group_ids(codes) if ids is None else ids
+        return np.bincount(ids)[ids].astype(np.float64), np.bincount(ids, weights=w)[ids]
+
+    fk = np.zeros(n)
+    Fk = np.zeros(n)
+    pattern = (miss.astype(np.int64) << np.arange(m, dtype=np.int64)).sum(axis=1)
+    pats = np.unique(pattern)
+    rows = {int(p): np.flatnonzero(pattern == p) for p in pats}
+    for p, rp in rows.items():
+        for q, rq in rows.items():
+            common = [j for j in range(m) if not ((p | q) >> j) & 1]
+            if not common:
+                fk[rp] += len(rq)
+                Fk[rp] += w[rq].sum()
+                continue
+            ids = _group_ids(np.concatenate([codes[rp][:, common], codes[rq][:, common]]))
+            ip, iq = ids[: len(rp)], ids[len(rp):]
+            size = int(ids.max()) + 1
+            fk[rp] += np.bincount(iq, minlength=size)[ip]
+            Fk[rp] += np.bincount(iq, weights=w[rq], minlength=size)[ip]
+    return fk, Fk
+
+
+def _risk_from_frequencies(fk: np.ndarray, Fk: np.ndarray, weighted: bool) -> np.ndarray:
+    if not weighted:
+        return 1.0 / fk
+    p = fk / Fk
+    q = 1.0 - p
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # log(1/p) = -log1p(-q), accurate when p is close to 1
+        log_inv = -np.log1p(-q)
+        # f == 1: p/(1-p) * log(1/p), written as p * (log(1/p) / q)
+        r1 = p * log_inv / q
+        # f == 2: p/q - (p/q)**2 * log(1/p).  For small q both terms are ~1/q and cancel, so
+        # there use the series p * sum_{j>=2} q**(j-2) / (j*(j-1)) = p * (1/2 + q/6 + ...)
+        odds = p / q
+        r2 = odds - odds**2 * log_inv
+        series = sum(q ** (j - 2) / (j * (j - 1)) for j in range(2, 12))
+        r2 = np.where(np.abs(q) < 1e-3, p * series, r2)
+        r3 = p / (fk - q)
+        r = np.where(fk == 1, r1, np.where(fk == 2, r2, r3))
+    return np.where(fk == Fk, 1.0 / fk, r)
+
+
+def _weights(df: pd.DataFrame, weight) -> np.ndarray:
+    if weight is None:
+        return np.ones(len(df))
+    return df[weight].to_numpy(dtype="float64")
+
+
+# --------------------------------------------------------------------------- public API
+
+
+def individual_risk(df: pd.DataFrame, quasi, weight: str | None = None) -> pd.Series:
+    """Individual re-identification risk of every record (index of ``df``), as sdcMicro.
+
+    See the module docstring for the formulas and the treatment of missing key values.
+    """
+    quasi, _ = _validate(df, quasi, weight)
+    fk, Fk = _frequencies(_codes(df, quasi), _weights(df, weight))
+    risk = _risk_from_frequencies(fk, Fk, weight is not None)
+    return pd.Series(risk, index=df.index, name="risk")
+
+
+def _l_diversity(df: pd.DataFrame, ids: np.ndarray, n_groups: int, col: str) -> int:
+    codes = pd.factorize(df[col], use_na_sentinel=True)[0].astype(np.int64)
+    present = codes >= 0
+    card = int(codes.max()) + 1 if present.any() else 1
+    pairs = pd.unique(ids[present] * card + codes[present])
+    distinct = np.bincount(pairs // card, minlength=n_groups)
+    has_missing = np.bincount(ids[~present], minlength=n_groups) > 0
+    distinct = distinct + (has_missing & (distinct > 0))
+    return int(distinct.min())
+
+
+def measure_risk(
+    df: pd.DataFrame,
+    quasi,
+    *,
+    sensitive=(),
+    weight: str | None = None,
+    min_k: int = 3,
+    max_risk: float = 0.03,
+) -> RiskResult:
+    """k-anonymity, individual/global risk and l-diversity of ``df`` for ``quasi``.
+
+    ``quasi``: the quasi-identifier (key) columns; ``sensitive``: columns whose
+    l-diversity is reported; ``weight``: the sampling-weight column (optional).
+    ``min_k`` and ``max_risk`` only drive :attr:`RiskResult.needs_action`.
+    """
+    quasi, sensitive = _validate(df, quasi, weight, sensitive)
+    if isinstance(min_k, bool) or not isinstance(min_k, (int, np.integer)) or min_k < 1:
+        raise ValueError(f"min_k must be a whole number >= 1, got {min_k!r}")
+    if not 0 <= float(max_risk) <= 1:
+        raise ValueError(f"max_risk must be a fraction between 0 and 1, got {max_risk!r}")
+
+    codes = _codes(df, quasi)
+    ids = _group_ids(codes)
+    fk, Fk = _frequencies(codes, _weights(df, weight), ids)
+    risk = _risk_from_frequencies(fk, Fk, weight is not None)
+    n = len(df)
+    n_groups = int(ids.max()) + 1
+    expected = float(risk.sum())
+    return RiskResult(
+        n=n,
+        k=int(fk.min()),
+        classes=n_groups,
+        sample_uniques=int((fk == 1).sum()),
+        below_k={str(t): int((fk < t).sum()) for t in K_THRESHOLDS},
+        expected_reidentifications=expected,
+        global_risk=expected / n,
+        l_diversity={c: _l_diversity(df, ids, n_groups, c) for c in sensitive},
+        min_k=int(min_k),
+        max_risk=float(max_risk),
+    )
