@@ -25,6 +25,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from pydantic import ConfigDict
+from pydantic.dataclasses import dataclass as pydantic_dataclass
+
 from .content import Content, load_content
 from .record import (
     GUARDED_ROOTS,
@@ -104,9 +107,9 @@ class ConflictError(StoreError):
     """Someone else changed the unit since the caller read it."""
 
 
-@dataclass(frozen=True)
+@pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Change:
-    """One entry of an assessment's history."""
+    """One entry of an assessment's history (also the shape of history in the JSON export)."""
 
     at: str
     actor: str
