@@ -313,7 +313,68 @@ def _parties_pane(session: Session) -> w.Widget:
                    html('<p class="pimw-hint">Parties are added by the facilitator; each '
                         "new party can then be picked under “Answering as”.</p>"),
                    w.HBox([labelled("Organisation", organisation), labelled("Role", role),
-                           add], layout=w.Layout(align_items="flex-end"))])
+                           add], layout=w.Layout(align_items="flex-end")),
+                   heading("Edit a party", 3), _party_editor(session, roles)])
+
+
+CONTACT_FIELDS = ("name", "position", "email", "phone")
+
+
+def _contacts_text(party: Party | None) -> str:
+    if party is None:
+        return ""
+    return "\n".join("; ".join(getattr(c, f) for f in CONTACT_FIELDS).rstrip("; ")
+                     for c in party.contacts)
+
+
+def _contacts_value(text_value: str) -> list[dict[str, str]]:
+    """One contact per line: ``name; position; email; phone`` (the name is required)."""
+    contacts = []
+    for line in text_value.splitlines():
+        if line.strip():
+            parts = [part.strip() for part in line.split(";")]
+            contacts.append(dict(zip(CONTACT_FIELDS, parts, strict=False)))
+    return contacts
+
+
+def _party_editor(session: Session, roles: list[str]) -> w.VBox:
+    """Organisation, role and contacts of one party (the facilitator's to change)."""
+    picker = w.Dropdown(description="Party", layout=w.Layout(width="auto", min_width="24rem"))
+    form = w.VBox(layout=w.Layout(width="100%"))
+    forms: dict[str, list[w.Widget]] = {}
+
+    def party_form(pid: str) -> list[w.Widget]:
+        organisation, role = text("organisation"), dropdown(roles)
+        contacts = textarea("one contact per line: name; position; email; phone", rows=3)
+        for widget, field, read in (
+                (organisation, "organisation", lambda r: r.parties[pid].organisation),
+                (role, "role", lambda r: r.parties[pid].role),
+                (contacts, "contacts", lambda r: _contacts_text(r.parties.get(pid)))):
+            Bound(session, widget, read=read,
+                  write=lambda v, field=field: session.store.update_party(
+                      session.aid, pid, {field: _contacts_value(v) if field == "contacts"
+                                         else v}, actor=session.actor),
+                  editable=lambda: session.is_facilitator)
+        return [labelled("Organisation", organisation), labelled("Role", role),
+                labelled("Contacts", contacts)]
+
+    def draw(record: Record) -> None:
+        options = [(f"{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
+        if list(picker.options) != options:
+            keep = picker.value
+            picker.options = options
+            picker.value = keep if keep in record.parties else (options[0][1] if options
+                                                                  else None)
+
+    def show(_: Any = None) -> None:
+        if picker.value and picker.value not in forms:
+            forms[picker.value] = party_form(picker.value)
+        form.children = tuple(forms.get(picker.value, ()))
+
+    picker.observe(show, "value")
+    session.on_refresh(draw)
+    show()
+    return w.VBox([picker, form], layout=w.Layout(width="100%"))
 
 
 def _trust_pane(session: Session) -> w.Widget:

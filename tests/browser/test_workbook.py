@@ -120,7 +120,7 @@ def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
     page.wait_for_selector(".pimw-title", timeout=WAIT)
     assert "Shelter data to the cluster" in page.locator(".pimw-title").inner_text()
     for organisation, role in (("Shelter NGO", "Provider"), ("Shelter Cluster", "Recipient")):
-        page.get_by_placeholder("organisation").fill(organisation)
+        page.get_by_placeholder("organisation").first.fill(organisation)
         page.locator(".pimw-page select").nth(1).select_option(label=role)
         page.get_by_role("button", name="Add party").click()
         page.get_by_role("cell", name=organisation).wait_for(timeout=WAIT)

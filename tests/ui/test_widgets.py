@@ -222,3 +222,18 @@ def test_a_party_added_on_one_page_can_be_picked_on_another(store, aid, db_path,
     assert "C" in [v for _, v in other.party_picker.options]
     tab(trust, "Trust statement")
     assert len(find(trust, w.Button, text="We agree")) == 3
+
+
+def test_the_facilitator_edits_a_partys_contacts(store, aid):
+    page = build_page("start", Session(store, aid, actor="Fatima"))
+    contacts = find(page, w.Textarea, text="one contact per line")[0]
+    contacts.value = "Amal Haddad; Protection Officer; amal@example.org\nIssa; ; ; +999 1"
+    party = store.get(aid).parties["A"]
+    assert [(c.name, c.position, c.email, c.phone) for c in party.contacts] == [
+        ("Amal Haddad", "Protection Officer", "amal@example.org", ""),
+        ("Issa", "", "", "+999 1")]
+    contacts.value = "; no name"
+    assert "name must not be empty" in contacts.tooltip
+    assert len(store.get(aid).parties["A"].contacts) == 2
+    as_party = build_page("start", Session(store, aid, party="A", actor="Amal"))
+    assert find(as_party, w.Textarea, text="one contact per line")[0].disabled
