@@ -14,6 +14,7 @@ import hashlib
 import json
 import re
 import typing
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -372,14 +373,26 @@ def _explain(exc: ValidationError) -> str:
     return "; ".join(msgs)
 
 
-def check_references(path: str, value: Any, record: Record, content: Content) -> None:
-    """Check that the ids a unit names exist (parties, questions, actions, categories)."""
+def check_references(path: str, value: Any, load: Callable[[], Record],
+                     content: Content) -> None:
+    """Check that the ids a unit names exist (parties, questions, actions, categories).
+
+    ``load`` gives the current record; it is called only for paths that name its items, so
+    the most frequent writes (answers to known questions, actions) check against the content
+    alone.
+    """
     parts = path.split("/")
     root = parts[0]
+    loaded: list[Record] = []
+
+    def record() -> Record:
+        if not loaded:
+            loaded.append(load())
+        return loaded[0]
 
     def need_party(pid: str | None, what: str = "party") -> None:
-        if pid is not None and pid not in record.parties:
-            known = ", ".join(record.parties) or "none yet"
+        if pid is not None and pid not in record().parties:
+            known = ", ".join(record().parties) or "none yet"
             raise RecordError(f"{path}: unknown {what} {pid!r} (parties: {known})")
 
     if root == "answers":
@@ -397,7 +410,7 @@ def check_references(path: str, value: Any, record: Record, content: Content) ->
         if parts[1] not in {a.id for a in content.actions()}:
             raise RecordError(f"{path}: unknown action id {parts[1]!r}")
     elif root == "systems" and value is not None:
-        if value.get("holder") and value["holder"] not in record.stakeholders:
+        if value.get("holder") and value["holder"] not in record().stakeholders:
             raise RecordError(f"{path}: unknown stakeholder {value['holder']!r} as holder")
         cats = [c.id for c in content.pim_matrix.categories]
         if value["category"] not in cats:
@@ -409,9 +422,9 @@ def check_references(path: str, value: Any, record: Record, content: Content) ->
         need_party(value.get("party"))
     elif root == "flows" and value is not None:
         for end in ("source", "target"):
-            if value[end] not in record.stakeholders:
+            if value[end] not in record().stakeholders:
                 raise RecordError(f"{path}: unknown stakeholder {value[end]!r} as {end}")
-        if value.get("system") and value["system"] not in record.systems:
+        if value.get("system") and value["system"] not in record().systems:
             raise RecordError(f"{path}: unknown system {value['system']!r}")
     elif root == "data_items" and value is not None:
         for field, choices in (("categories", "data_categories"), ("purposes", "purposes")):

@@ -298,7 +298,7 @@ class Store:
             raise RecordError(f"{path}: use the dedicated operation for {parts[0]}")
         clean = validate_unit(path, value)
         with self._write():
-            check_references(path, clean, self.get(aid), self.content)
+            self._check(aid, path, clean)
             self._put(aid, path, clean, actor=actor, party=party or _party_of(path),
                       expected_version=expected_version, via=via)
         return clean
@@ -311,7 +311,7 @@ class Store:
             if current is None:
                 raise StoreError(f"{path}: no such item in assessment {aid}")
             merged = validate_unit(path, {**current, **changes})
-            check_references(path, merged, self.get(aid), self.content)
+            self._check(aid, path, merged)
             self._put(aid, path, merged, actor=actor, party=party, via=via)
         return merged
 
@@ -331,7 +331,7 @@ class Store:
                 n += 1
             path = f"{collection}/{prefix}{n}"
             clean = validate_unit(path, value)
-            check_references(path, clean, self.get(aid), self.content)
+            self._check(aid, path, clean)
             self._put(aid, path, clean, actor=actor, party=party, via=via)
         return f"{prefix}{n}"
 
@@ -343,6 +343,10 @@ class Store:
             raise RecordError(f"{path}: cannot be removed this way")
         with self._write():
             self._put(aid, path, None, actor=actor, party=party or _party_of(path), via=via)
+
+    def _check(self, aid: str, path: str, value: Any) -> None:
+        """The record rules on references, reading the record only when they need it."""
+        check_references(path, value, lambda: self.get(aid), self.content)
 
     def _put(self, aid: str, path: str, value: Any, *, actor: str, party: str | None,
              expected_version: int | None = None, via: str = "") -> None:
@@ -424,7 +428,7 @@ class Store:
         with self._write():
             current, _ = self.unit(aid, path)
             value = validate_unit(path, {**(current or {}), **fields})
-            check_references(path, value, self.get(aid), self.content)
+            self._check(aid, path, value)
             self._put(aid, path, value, actor=actor, party=None, via=via)
 
     def agree_trust(self, aid: str, party: str, agreed_by: str, *, actor: str,
@@ -452,7 +456,7 @@ class Store:
             path = f"signoffs/{party}"
             value = validate_unit(path, {"signatory": signatory, "signed_at": now(),
                                          "revision": number, "record_hash": current})
-            check_references(path, value, record, self.content)
+            check_references(path, value, lambda: record, self.content)
             self._put(aid, path, value, actor=actor, party=party, via=via)
             record = self.get(aid)
             signers = signing_parties(record)
