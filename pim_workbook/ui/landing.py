@@ -5,22 +5,10 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from ..record import progress
+from ..record import label, progress
 from ..store import Store
-from .pages import PAGES
+from .pages import CSS, PAGES
 
-STYLE = """
-<style>
-.pimw { font-size: 1.3rem; line-height: 1.6; max-width: 70rem; color: #1f2933; }
-.pimw h1 { font-size: 2.4rem; color: #0b4f71; margin-bottom: .3rem; }
-.pimw table { border-collapse: collapse; width: 100% !important; font-size: 1.15rem !important; }
-.pimw th, .pimw td { border: 0; border-bottom: 1px solid #d9e2ec; padding: .7rem .9rem;
-                     text-align: left !important; vertical-align: top; }
-.pimw tr:nth-child(odd) { background: none !important; }
-.pimw progress { width: 8rem; height: 1rem; vertical-align: middle; }
-.pimw .empty { color: #52606d; font-style: italic; }
-</style>
-"""
 
 def landing_html(store: Store) -> str:
     """HTML listing the store's assessments (all user text escaped)."""
@@ -34,19 +22,19 @@ def landing_html(store: Store) -> str:
             f"<tr><td><code>{escape(summary.id)}</code></td>"
             f'<td><a href="{escape(start)}">{escape(summary.title)}</a></td>'
             f"<td>{escape(', '.join(summary.parties))}</td>"
-            f"<td>{escape(summary.status.replace('_', ' ').capitalize())}</td>"
+            f"<td>{escape(label(summary.status))}</td>"
             f'<td><progress max="{total}" value="{done}"></progress> '
             f"{round(100 * done / total) if total else 0}%</td></tr>")
     body = (
-        "<table><tr><th>Id</th><th>Assessment</th><th>Parties</th><th>Status</th>"
-        "<th>Progress</th></tr>" + "".join(rows) + "</table>"
+        '<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
+        "<th>Status</th><th>Progress</th></tr>" + "".join(rows) + "</table>"
         if rows else
-        '<p class="empty">No assessment yet. Run <code>pim-workbook sample</code> to load '
+        '<p class="pimw-hint">No assessment yet. Run <code>pim-workbook sample</code> to load '
         "the sample, or <code>pim-workbook new</code> to start one.</p>"
     )
     title = escape(store.content.title)
     parts = "".join(f'<li><a href="{p.notebook}">{escape(p.title)}</a></li>' for p in PAGES)
-    return (f'{STYLE}<div class="pimw"><h1>PIM Data-Sharing Workbook</h1>'
+    return (f'<style>{CSS}</style><div class="pimw-page"><h1>PIM Data-Sharing Workbook</h1>'
             f"<p>Two or more organisations work through the <i>{title}</i> together and "
             "leave with one signed record of their decision. Open an assessment to start; "
             f"each page leads to the next.</p>{body}"

@@ -40,9 +40,9 @@ def _answer(page, qid: str, party: str, text: str) -> None:
 
 
 def test_a_new_user_answers_step_1_as_a_party_and_finds_it_after_reload(server, browser):
-    context, page = _open(browser, server.url, ready=".pimw")
+    context, page = _open(browser, server.url, ready=".pimw-page")
     page.get_by_text("SAMPLE (fictional)").click()  # landing -> start page of the sample
-    page.wait_for_selector(".pimw-page", timeout=WAIT)
+    page.wait_for_selector(".pimw-header", timeout=WAIT)
     page.get_by_role("link", name="Step 1: information landscape").first.click()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     page.locator(".pimw-party select").select_option(index=1)  # answering as party A
