@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import getpass
 import os
 import sys
@@ -186,63 +185,74 @@ def cmd_batch(args: argparse.Namespace) -> None:
         raise ReportError(f"{len(failed)} report(s) failed: {', '.join(failed)}")
 
 
-def _delimiter(source: Path) -> str:
-    """Comma, semicolon, tab or bar, as the file's first lines show (comma if unsure)."""
-    with source.open(encoding="utf-8", errors="replace") as fh:
-        head = fh.read(4096)
-    try:
-        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
-    except csv.Error:
-        return ","
-
-
-def read_table(path: str) -> Any:
-    """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error."""
-    import pandas as pd
-
-    source = Path(path)
-    if not source.is_file():
-        raise OSError(f"{path}: no such file")
-    try:
-        if source.suffix.lower() in (".xlsx", ".xls"):
-            table = pd.read_excel(source)
-        else:
-            table = pd.read_csv(source, sep=_delimiter(source))
-    except ImportError as exc:
-        raise ValueError(f"{path}: cannot read this kind of file ({exc})") from None
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
-            csv.Error, ValueError) as exc:
-        raise ValueError(f"{path} is not a readable table ({str(exc).splitlines()[0]})") \
-            from None
-    if table.empty:
-        raise ValueError(f"{path} has no records")
-    return table
-
-
 def cmd_risk(args: argparse.Namespace) -> None:
     import json
 
+    from .microdata import read_table, thresholds
     from .risk import measure_risk
 
-    result = measure_risk(read_table(args.file), _formats(args.quasi),
-                          sensitive=_formats(args.sensitive or ""), weight=args.weight,
-                          min_k=args.min_k, max_risk=args.max_risk)
-    if args.json:
-        print(json.dumps(result.to_dict(), indent=2))
-        return
+    store = _store(args) if args.assessment else None
+    if store is not None:
+        store.get(args.assessment)  # an unknown assessment fails before the file is read
+    default_k, default_risk = thresholds(store)
+    min_k = default_k if args.min_k is None else args.min_k
+    max_risk = default_risk if args.max_risk is None else args.max_risk
+    quasi, sensitive = _formats(args.quasi), _formats(args.sensitive or "")
+    result = measure_risk(read_table(args.file), quasi, sensitive=sensitive,
+                          weight=args.weight, min_k=min_k, max_risk=max_risk)
     data = result.to_dict()
-    print(f"{data['n']} records, {data['classes']} combinations of {args.quasi}")
-    print(f"k (smallest class): {data['k']}   sample uniques: {data['sample_uniques']}")
-    print("records in classes smaller than 2 / 3 / 5: "
-          + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
-    print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
-          f"global risk: {100 * data['global_risk']:.2f} %")
-    for column, l_value in data["l_diversity"].items():
-        print(f"l-diversity of {column}: {l_value}")
-    print("NEEDS ACTION: " + (f"k below {args.min_k}" if data["k"] < args.min_k else
-                              f"global risk above {100 * args.max_risk:.1f} %")
-          if result.needs_action else "within the thresholds "
-          f"(k >= {args.min_k}, global risk <= {100 * args.max_risk:.1f} %)")
+    if store is not None:
+        from .register import evidence, pick_dataset, record_check
+
+        actor = _actor(args)
+        dsid = pick_dataset(store, args.assessment, args.dataset, Path(args.file).stem,
+                            actor=actor)
+        record_check(store, args.assessment, dsid,
+                     evidence(data, file=args.file, quasi=quasi, sensitive=sensitive,
+                              weight=args.weight, actor=actor), actor=actor)
+    if args.json:
+        print(json.dumps(data, indent=2))
+    else:
+        print(f"{data['n']} records, {data['classes']} combinations of {args.quasi}")
+        print(f"k (smallest class): {data['k']}   sample uniques: {data['sample_uniques']}")
+        print("records in classes smaller than 2 / 3 / 5: "
+              + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
+        print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
+              f"global risk: {100 * data['global_risk']:.2f} %")
+        for column, l_value in data["l_diversity"].items():
+            print(f"l-diversity of {column}: {l_value}")
+        print("NEEDS ACTION: " + (f"k below {min_k}" if data["k"] < min_k else
+                                  f"global risk above {100 * max_risk:.1f} %")
+              if result.needs_action else "within the thresholds "
+              f"(k >= {min_k}, global risk <= {100 * max_risk:.1f} %)")
+    if store is not None:
+        print(f"recorded as evidence in {args.assessment}, dataset {dsid}",
+              file=sys.stderr if args.json else sys.stdout)
+
+
+def cmd_settings(args: argparse.Namespace) -> None:
+    from .microdata import set_thresholds, thresholds
+
+    store = _store(args)
+    set_thresholds(store, args.risk_min_k, args.risk_max_risk)
+    min_k, max_risk = thresholds(store)
+    print(f"risk target k: {min_k}\nrisk threshold (global risk): {max_risk:g} "
+          f"({100 * max_risk:.1f} %)")
+
+
+def cmd_register(args: argparse.Namespace) -> None:
+    from .exports import default_exports_dir
+    from .register import validate_datapackage, validate_hxl, write_register
+
+    store = _store(args)
+    out = Path(args.out).expanduser().resolve() if args.out else default_exports_dir()
+    for path in write_register(store, args.id, out):
+        problems = (validate_hxl(path.read_text(encoding="utf-8"))
+                    if path.name.endswith(".hxl.csv") else
+                    validate_datapackage(path) if path.name == "datapackage.json" else [])
+        print(path)
+        for problem in problems:
+            print(f"  {problem}")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -346,10 +356,27 @@ def build_parser() -> argparse.ArgumentParser:
                    help="quasi-identifier columns (e.g. location, age group, sex)")
     p.add_argument("--sensitive", metavar="COL[,COL...]", help="sensitive columns")
     p.add_argument("--weight", metavar="COL", help="sampling-weight column")
-    p.add_argument("--min-k", type=int, default=3, help="target k (default 3)")
-    p.add_argument("--max-risk", type=float, default=0.03,
-                   help="global-risk threshold as a fraction (default 0.03)")
+    p.add_argument("--min-k", type=int,
+                   help="target k (default: the workbook's setting, else 3)")
+    p.add_argument("--max-risk", type=float,
+                   help="global-risk threshold as a fraction (default: the setting, else 0.03)")
+    p.add_argument("--assessment", metavar="ID",
+                   help="attach the result to this assessment's register as evidence")
+    p.add_argument("--dataset", metavar="DS",
+                   help="the register entry to attach it to (default: the only one, "
+                   "else a new one named after the file)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = add("settings", cmd_settings, "show or change the risk-check thresholds")
+    p.add_argument("--risk-min-k", type=int, metavar="K", help="target k (default 3)")
+    p.add_argument("--risk-max-risk", type=float, metavar="FRACTION",
+                   help="global-risk threshold, e.g. 0.03 for 3 %%")
+
+    p = add("register", cmd_register, "write the data-sharing register as HXL CSV and "
+            "JSON, and each dataset's datapackage.json, and check them")
+    p.add_argument("id")
+    p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
+                   "else ./exports)")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

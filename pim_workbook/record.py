@@ -168,6 +168,70 @@ class Incident(Item):
     status: Literal["open", "closed"] = "open"
 
 
+class RiskEvidence(BaseModel):
+    """The figures of one disclosure-risk check: counts and fractions, never data values."""
+
+    model_config = ConfigDict(extra="forbid")
+    checked_at: str
+    checked_by: Text = ""
+    file: Text = ""  # the file's name only, never its folder
+    quasi: list[str]
+    sensitive: list[str] = []
+    weight: str | None = None
+    n: int
+    k: int
+    classes: int
+    sample_uniques: int
+    below_k: dict[str, int]
+    expected_reidentifications: float
+    global_risk: float
+    l_diversity: dict[str, int] = {}
+    min_k: int = 3
+    max_risk: float = 0.03
+    needs_action: bool
+
+
+class TreatmentRecord(BaseModel):
+    """What was done to a dataset before sharing it: by whom, when, with what effect."""
+
+    model_config = ConfigDict(extra="forbid")
+    done_at: str
+    done_by: Text = ""
+    steps: list[Name]
+    before: RiskEvidence
+    after: RiskEvidence
+    output: Text = ""  # the treated file's name, written next to its datapackage.json
+
+
+class Dataset(Item):
+    """A dataset shared under the arrangement: an entry of the data-sharing register.
+
+    It refers to the data items it carries, the parties, the source system and the access
+    grants by id; what those already say (sensitivity, personal data, purposes, PIM Matrix
+    category) is read from them, not copied. Empty text fields fall back to the arrangement.
+    """
+
+    title: Name
+    data_items: list[str] = []  # data item ids
+    owner: str | None = None  # party id
+    recipients: list[str] = []  # party ids
+    source_system: str | None = None  # info system id (gives the PIM Matrix category)
+    aggregation: Text = ""
+    consent_basis: ConsentBasis | None = None  # None: the assessment's consent basis
+    format: Text = ""
+    frequency: Text = ""
+    channel: Text = ""
+    access: list[str] = []  # arrangement/access ids
+    retention_until: OptionalDate = None
+    licence: Text = ""
+    conditions: Text = ""  # sharing conditions
+    method: Text = ""  # collection method
+    collected_from: OptionalDate = None
+    collected_to: OptionalDate = None
+    risk_check: RiskEvidence | None = None
+    treatments: list[TreatmentRecord] = []
+
+
 class Signoff(Item):
     signatory: Name
     signed_at: str
@@ -241,6 +305,7 @@ class Record(Section):
     actions: dict[str, ActionState] = {}
     custom_actions: dict[str, CustomAction] = {}
     data_items: dict[str, DataItem] = {}
+    datasets: dict[str, Dataset] = {}
     arrangement: Arrangement = Arrangement()
     consent: Consent = Consent()
     decision: Decision = Decision()
@@ -258,6 +323,7 @@ ITEM_PREFIX = {
     "flows": "F",
     "custom_actions": "C",
     "data_items": "D",
+    "datasets": "DS",
     "incidents": "I",
     "arrangement/access": "X",
 }
@@ -434,8 +500,25 @@ def check_references(path: str, value: Any, load: Callable[[], Record],
                     raise RecordError(
                         f"{path}: unknown {field[:-1]} {cid!r} (one of: {', '.join(known)})"
                     )
+    elif root == "datasets" and value is not None:
+        _check_dataset(path, value, record())
     elif root == "incidents" and value is not None:
         need_party(value.get("reported_by"))
+
+
+def _check_dataset(path: str, value: dict[str, Any], record: Record) -> None:
+    refs = (("data_items", "data item", record.data_items),
+            ("recipients", "party", record.parties),
+            ("access", "access grant", record.arrangement.access))
+    for field, what, known in refs:
+        for ref in value[field]:
+            if ref not in known:
+                raise RecordError(f"{path}: unknown {what} {ref!r} in {field} "
+                                  f"(known: {', '.join(known) or 'none yet'})")
+    if value.get("owner") and value["owner"] not in record.parties:
+        raise RecordError(f"{path}: unknown party {value['owner']!r} as owner")
+    if value.get("source_system") and value["source_system"] not in record.systems:
+        raise RecordError(f"{path}: unknown system {value['source_system']!r} as source")
 
 
 # -- assembling ----------------------------------------------------------------------------

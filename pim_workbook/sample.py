@@ -480,6 +480,14 @@ DATA_ITEMS: tuple[dict[str, Any], ...] = (
      "categories": ["personal", "pseudonymised"], "sensitivity": "moderate",
      "aggregation": "Individual, pseudonymised referral id (no names)",
      "purposes": ["impact_evaluation"]},
+    {"name": "Protection monitoring interview records",
+     "description": "One row per household member interviewed: admin1, commune, age group, "
+                    "sex, nationality, protection concern and sampling weight; record id "
+                    "instead of names.",
+     "importance": "nice_to_have", "personal": True, "sensitive": True,
+     "categories": ["personal", "pseudonymised", "sensitive"], "sensitivity": "high",
+     "aggregation": "Individual, pseudonymised record id (no names)",
+     "purposes": ["situational_awareness", "impact_evaluation"]},
 )
 
 ARRANGEMENT: dict[str, str] = {
@@ -515,6 +523,30 @@ ACCESS: tuple[dict[str, str], ...] = (
      "purpose": "Receive consented referrals, assign a case worker, report the outcome."},
     {"who": "Protection cluster partners, through the published brief",
      "purpose": "Response planning and advocacy; no access to the dataset."},
+)
+
+# The data-sharing register: datasets under the arrangement (ids DS1..).
+DATASETS: tuple[dict[str, Any], ...] = (
+    {"title": "Monthly protection incident trends by commune", "data_items": ["D1"],
+     "owner": "A", "recipients": ["B"], "source_system": "Y1", "access": ["X1", "X3"],
+     "aggregation": "Commune and month; cells under 5 suppressed", "format": "CSV",
+     "frequency": "Monthly, by the 5th working day",
+     "channel": "Access-controlled folder in the cluster workspace",
+     "retention_until": "2028-02-28", "licence": "Not for redistribution",
+     "conditions": "Aggregates only; no onward sharing of the dataset without SCPN's written "
+                   "agreement; published products show no cell under 5.",
+     "method": "Household and key-informant protection monitoring interviews by SCPN monitors",
+     "collected_from": "2026-03-01", "collected_to": "2026-10-31"},
+    {"title": "Protection monitoring interview records (proposed)", "data_items": ["D6"],
+     "owner": "A", "recipients": ["B"], "source_system": "Y1", "access": ["X1"],
+     "aggregation": "Individual record, pseudonymised", "format": "CSV",
+     "frequency": "Once, for the joint trend analysis",
+     "channel": "Access-controlled folder in the cluster workspace",
+     "retention_until": "2027-02-28", "licence": "Not for redistribution",
+     "conditions": "Proposed: shared only if the disclosure-risk check is within the "
+                   "thresholds after treatment; deleted after the joint analysis.",
+     "method": "Household and key-informant protection monitoring interviews by SCPN monitors",
+     "collected_from": "2026-03-01", "collected_to": "2026-10-31"},
 )
 
 CONSENT: dict[str, str] = {
@@ -650,6 +682,8 @@ def build_sample(store: Store, *, aid: str = SAMPLE_ID) -> str:
     _set_fields(store, aid, "arrangement/", ARRANGEMENT, actor=FACILITATOR)
     for grant in ACCESS:
         store.add(aid, "arrangement/access", grant, actor=FACILITATOR)
+    for dataset in DATASETS:
+        store.add(aid, "datasets", dataset, actor=scpn.officer, party="A")
     _set_fields(store, aid, "consent/", CONSENT, actor=scpn.lead, party="A")
     _set_fields(store, aid, "decision/", DECISION, actor=mpa.lead)
 

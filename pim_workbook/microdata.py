@@ -1,0 +1,82 @@
+"""Reading the microdata file a team intends to share, and the risk thresholds in force.
+
+Large files are read from a path on the server; the browser upload is for small files only
+(Voila's upload fails silently around 10 MB). pandas is imported only when a file is read.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+DEFAULT_MIN_K = 3
+DEFAULT_MAX_RISK = 0.03  # HDX treats a global risk above 3 % as needing action
+MIN_K_SETTING = "risk_min_k"
+MAX_RISK_SETTING = "risk_max_risk"
+UPLOAD_LIMIT = 8 * 1024 * 1024  # bytes; larger files are read from a path on the server
+
+
+def _delimiter(head: str) -> str:
+    """Comma, semicolon, tab or bar, as the file's first lines show (comma if unsure)."""
+    try:
+        return csv.Sniffer().sniff(head, delimiters=",;\t|").delimiter
+    except csv.Error:
+        return ","
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error."""
+    source = Path(path).expanduser()
+    if not source.is_file():
+        raise OSError(f"{path}: no such file")
+    with source.open("rb") as fh:
+        return read_bytes(fh.read(), source.name, str(path))
+
+
+def read_bytes(data: bytes, name: str, shown: str | None = None) -> pd.DataFrame:
+    """A table from the bytes of an uploaded CSV or Excel file called ``name``."""
+    import io
+
+    import pandas as pd
+
+    shown = shown or name
+    try:
+        if Path(name).suffix.lower() in (".xlsx", ".xls"):
+            table = pd.read_excel(io.BytesIO(data))
+        else:
+            head = data[:4096].decode("utf-8", errors="replace")
+            table = pd.read_csv(io.BytesIO(data), sep=_delimiter(head))
+    except ImportError as exc:
+        raise ValueError(f"{shown}: cannot read this kind of file ({exc})") from None
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
+            csv.Error, ValueError, OSError) as exc:
+        message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ValueError(f"{shown} is not a readable table ({message})") from None
+    if table.empty:
+        raise ValueError(f"{shown} has no records")
+    return table
+
+
+def thresholds(store: Any | None) -> tuple[int, float]:
+    """The target k and the global-risk threshold: the store's settings, else the defaults."""
+    if store is None:
+        return DEFAULT_MIN_K, DEFAULT_MAX_RISK
+    return (int(store.setting(MIN_K_SETTING, str(DEFAULT_MIN_K))),
+            float(store.setting(MAX_RISK_SETTING, str(DEFAULT_MAX_RISK))))
+
+
+def set_thresholds(store: Any, min_k: int | None = None, max_risk: float | None = None) -> None:
+    """Change the target k and/or the global-risk threshold (a fraction in [0, 1])."""
+    if min_k is not None:
+        if isinstance(min_k, bool) or int(min_k) != min_k or min_k < 1:
+            raise ValueError(f"the target k must be a whole number >= 1, got {min_k!r}")
+        store.set_setting(MIN_K_SETTING, str(int(min_k)))
+    if max_risk is not None:
+        if not 0 <= float(max_risk) <= 1:
+            raise ValueError("the global-risk threshold is a fraction between 0 and 1 "
+                             f"(0.03 means 3 %), got {max_risk!r}")
+        store.set_setting(MAX_RISK_SETTING, repr(float(max_risk)))
