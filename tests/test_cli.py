@@ -179,3 +179,32 @@ def test_risk_refuses_bad_input_in_one_line(tmp_path, capsys, text, argv, messag
     data.write_text(text, encoding="utf-8")
     code, _, err = run(capsys, "risk", str(data), *argv)
     assert code == 1 and message in err and err.count("\n") == 1
+
+
+def test_risk_with_assessment_records_evidence_and_register_checks_it(env, capsys):
+    data = env / "m.csv"
+    data.write_text(MICRODATA, encoding="utf-8")
+    aid = _new(capsys)
+    code, out, err = run(capsys, "risk", str(data), "--quasi", "loc,age,sex",
+                         "--sensitive", "status", "--assessment", aid, "--json")
+    assert code == 0 and json.loads(out)["k"] == 1
+    assert f"recorded as evidence in {aid}, dataset DS1" in err
+    code, out, _ = run(capsys, "settings", "--risk-min-k", "1", "--risk-max-risk", "0.6")
+    assert code == 0 and "risk target k: 1" in out
+    code, out, _ = run(capsys, "risk", str(data), "--quasi", "loc,age,sex",
+                       "--assessment", aid, "--dataset", "DS1")
+    assert code == 0 and "within the thresholds (k >= 1, global risk <= 60.0 %)" in out
+    code, out, _ = run(capsys, "register", aid)
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].endswith("-register.hxl.csv") and lines[-1].endswith("datapackage.json")
+    problems = [line for line in lines if line.startswith("  ")]
+    assert problems == ["  warning: row 1, column 'Owner' (#org+owner) Expected at least 1 "
+                        "matching non-empty value(s)"]  # the dataset made for the file
+    hxl_rows = Path(lines[0]).read_text(encoding="utf-8").splitlines()
+    assert hxl_rows[2].startswith("DS1,m,") and ",within thresholds," in hxl_rows[2]
+    code, _, err = run(capsys, "risk", str(data), "--quasi", "loc", "--assessment", aid,
+                       "--dataset", "DS7")
+    assert code == 1 and "no dataset 'DS7'" in err
+    code, _, err = run(capsys, "risk", str(data), "--quasi", "loc", "--assessment", "nope")
+    assert code == 1 and err.count("\n") == 1
