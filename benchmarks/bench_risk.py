@@ -1,0 +1,211 @@
+"""Disclosure-risk benchmark: ``measure_risk`` against pycanon on the same categorical data.
+
+For each size, a table with 4 quasi-identifiers (location ~200 values, age group 7, sex 2,
+nationality 5) and 1 sensitive column (6 values) is generated (fixed seed, no missing values)
+and written once to a CSV file that both sides read. Only the computation is timed (best of
+``--repeats``): ``measure_risk(df, quasi, sensitive=[sens])`` here, ``k_anonymity`` +
+``l_diversity`` from ``pycanon.anonymity`` in a separate virtual environment (pycanon pins old
+pandas/numpy, so it is never installed next to the workbook). The venv is created on first use
+with ``python -m venv`` and ``pip install pycanon`` (needs PyPI), then reused.
+
+Targets: >= 10x faster than pycanon at 1M rows; our check under 1 s at 1M rows.
+Exit status: 1 if k or l differ, 2 if pycanon could not be set up or run.
+
+Run: ``python benchmarks/bench_risk.py [--rows 100000,1000000] [--repeats 3]
+[--venv DIR] [--pycanon-max-rows N]`` (venv default: $PIM_WORKBOOK_PYCANON_VENV or
+~/.cache/pim-workbook/venv-pycanon).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from pim_workbook.risk import measure_risk
+
+QUASI = ["location", "age_group", "sex", "nationality"]
+SENS = "condition"
+TARGET_RATIO = 10.0
+TARGET_SECONDS = 1.0
+TARGET_ROWS = 1_000_000
+DEFAULT_VENV = Path.home() / ".cache" / "pim-workbook" / "venv-pycanon"
+
+# Runs inside the pycanon venv: argv = csv path, repeats, quasi (comma-separated), sensitive.
+WORKER = """
+import json, sys, time
+import pandas as pd
+import pycanon
+from pycanon.anonymity import k_anonymity, l_diversity
+path, repeats, quasi, sens = sys.argv[1], int(sys.argv[2]), sys.argv[3].split(","), sys.argv[4]
+df = pd.read_csv(path)
+times = []
+for _ in range(repeats):
+    start = time.perf_counter()
+    k = k_anonymity(df, quasi)
+    l_div = l_diversity(df, quasi, [sens])
+    times.append(time.perf_counter() - start)
+print(json.dumps({"seconds": min(times), "k": int(k), "l": int(l_div),
+                  "pycanon": getattr(pycanon, "__version__", "?"), "pandas": pd.__version__}))
+"""
+
+
+def make_data(rows: int, seed: int) -> pd.DataFrame:
+    """Categorical table with mildly skewed frequencies, no missing values.
+
+    With the default seed: k = 1, l = 1 at 100 000 rows; k = 8, l = 4 at 1 000 000 rows.
+    """
+    rng = np.random.default_rng(seed)
+    columns = {
+        "location": ([f"L{i:03d}" for i in range(200)], 1.0 / np.arange(1, 201) ** 0.3),
+        "age_group": (["0-4", "5-17", "18-29", "30-44", "45-59", "60-74", "75+"],
+                      [0.12, 0.16, 0.16, 0.16, 0.16, 0.14, 0.10]),
+        "sex": (["F", "M"], [0.5, 0.5]),
+        "nationality": (["N1", "N2", "N3", "N4", "N5"], [0.4, 0.2, 0.15, 0.15, 0.1]),
+        SENS: (["C1", "C2", "C3", "C4", "C5", "C6"], [0.3, 0.2, 0.15, 0.15, 0.1, 0.1]),
+    }
+    data = {}
+    for name, (values, weights) in columns.items():
+        p = np.asarray(weights, dtype=float)
+        data[name] = np.asarray(values)[rng.choice(len(values), size=rows, p=p / p.sum())]
+    return pd.DataFrame(data)
+
+
+def time_ours(path: Path, repeats: int) -> tuple[float, int, int]:
+    """Best time of ``measure_risk`` on the CSV (reading excluded), with its k and l."""
+    df = pd.read_csv(path)
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        result = measure_risk(df, QUASI, sensitive=[SENS])
+        times.append(time.perf_counter() - start)
+    return min(times), result.k, result.l_diversity[SENS]
+
+
+def venv_python(venv: Path) -> Path:
+    """The interpreter of ``venv`` (POSIX or Windows layout)."""
+    posix = venv / "bin" / "python"
+    return posix if posix.exists() or os.name != "nt" else venv / "Scripts" / "python.exe"
+
+
+def ensure_pycanon(venv: Path) -> tuple[Path | None, str]:
+    """Create the venv and install pycanon if needed; (python, "") or (None, reason)."""
+    python = venv_python(venv)
+    ok = [str(python), "-c", "import pycanon.anonymity"]
+    if python.exists() and subprocess.run(ok, capture_output=True).returncode == 0:
+        return python, ""
+    steps = [[sys.executable, "-m", "venv", str(venv)],
+             [str(venv_python(venv)), "-m", "pip", "install", "--quiet", "pycanon"]]
+    print(f"Setting up pycanon in {venv} (once; needs PyPI) ...", flush=True)
+    for step in steps:
+        done = subprocess.run(step, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = "\n".join((done.stderr or done.stdout).strip().splitlines()[-5:])
+            return None, f"`{' '.join(step)}` failed:\n{tail}"
+    python = venv_python(venv)
+    if subprocess.run(ok, capture_output=True).returncode != 0:
+        return None, f"pycanon is not importable in {venv} after installation"
+    return python, ""
+
+
+def time_pycanon(python: Path, path: Path, repeats: int) -> dict:
+    """Run the worker in the pycanon venv; its JSON result (seconds, k, l, versions)."""
+    done = subprocess.run([str(python), "-c", WORKER, str(path), str(repeats), ",".join(QUASI),
+                           SENS], capture_output=True, text=True)
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr else "failed")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", default="100000,1000000",
+                        help="comma-separated table sizes (default: 100000,1000000)")
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs per side (best)")
+    parser.add_argument("--seed", type=int, default=20240601)
+    parser.add_argument("--venv", type=Path,
+                        default=Path(os.environ.get("PIM_WORKBOOK_PYCANON_VENV", DEFAULT_VENV)),
+                        help="pycanon's virtual environment (created if missing)")
+    parser.add_argument("--pycanon-max-rows", type=int, default=None,
+                        help="skip pycanon above this many rows")
+    args = parser.parse_args()
+    sizes = [int(s.replace("_", "")) for s in args.rows.split(",") if s.strip()]
+    if args.repeats < 1 or not sizes or min(sizes) < 1:
+        parser.error("--repeats and every --rows size must be >= 1")
+
+    python, problem = ensure_pycanon(args.venv.expanduser())
+    if python is None:
+        print(f"pycanon unavailable, only our figures are shown.\n{problem}", file=sys.stderr)
+
+    status = 0 if python is not None else 2
+    results: dict[int, dict] = {}
+    work = Path(tempfile.mkdtemp(prefix="pimw-bench-risk-"))
+    try:
+        for rows in sizes:
+            path = work / f"risk-{rows}.csv"
+            make_data(rows, args.seed).to_csv(path, index=False)
+            ours, k, l_div = time_ours(path, args.repeats)
+            theirs = None
+            skip = args.pycanon_max_rows is not None and rows > args.pycanon_max_rows
+            if python is not None and not skip:
+                try:
+                    theirs = time_pycanon(python, path, args.repeats)
+                except (RuntimeError, ValueError) as exc:
+                    print(f"pycanon failed at {rows} rows: {exc}", file=sys.stderr)
+                    status = max(status, 2)
+            results[rows] = {"seconds": ours, "k": k, "l": l_div, "theirs": theirs}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+    versions = next((r["theirs"] for r in results.values() if r["theirs"]), None)
+    print(f"\nDisclosure risk, k-anonymity + l-diversity on {len(QUASI)} quasi-identifiers and "
+          f"1 sensitive column (best of {args.repeats}; CSV reading not timed)")
+    if versions:
+        print(f"pycanon {versions['pycanon']} (pandas {versions['pandas']}) against "
+              f"pim_workbook (pandas {pd.__version__})")
+    print(f"{'rows':>10} {'ours (s)':>9} {'pycanon (s)':>12} {'ratio':>13}   "
+          f"{'ours k/l':>9} {'pycanon k/l':>12}  equal")
+    for rows, r in results.items():
+        ours, theirs = r["seconds"], r["theirs"]
+        if theirs is None:
+            print(f"{rows:>10} {ours:9.3f} {'-':>12} {'-':>13}   {r['k']:>4}/{r['l']:<4} "
+                  f"{'-':>12}  -")
+            continue
+        equal = theirs["k"] == r["k"] and theirs["l"] == r["l"]
+        if not equal:
+            status = 1
+        ratio = f"{theirs['seconds'] / ours:.1f}x faster"
+        print(f"{rows:>10} {ours:9.3f} {theirs['seconds']:12.3f} {ratio:>13}   "
+              f"{r['k']:>4}/{r['l']:<4} {theirs['k']:>6}/{theirs['l']:<5}  "
+              f"{'yes' if equal else 'no'}")
+
+    print("Targets at 1,000,000 rows:")
+    r = results.get(TARGET_ROWS)
+    if r is None:
+        print("  (not measured: add 1000000 to --rows)")
+    else:
+        ours = r["seconds"]
+        if r["theirs"] is None:
+            print(f"  >= {TARGET_RATIO:.0f}x faster than pycanon:  not measured")
+        else:
+            ratio = r["theirs"]["seconds"] / ours
+            print(f"  >= {TARGET_RATIO:.0f}x faster than pycanon:  {ratio:.1f}x   "
+                  f"{'met' if ratio >= TARGET_RATIO else 'not met'}")
+        print(f"  our check < {TARGET_SECONDS:.0f} s:              {ours:.3f} s   "
+              f"{'met' if ours < TARGET_SECONDS else 'not met'}")
+    if status == 1:
+        print("k or l differ between pim_workbook and pycanon.", file=sys.stderr)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
