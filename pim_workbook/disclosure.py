@@ -1,0 +1,168 @@
+"""A disclosure-risk check in progress: the file, the chosen columns, the treatments tried.
+
+:class:`Workspace` is what the Step 2 page drives (and what a script or test drives the same
+way): load a table, pick the quasi-identifiers, see the risk, try treatments and compare,
+then record the check and the treatment in the register. The table itself stays in memory;
+only counts, column names and the steps taken reach the store.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K, read_bytes, read_table
+from .record import RiskEvidence
+from .register import evidence, record_check, record_treatment
+from .store import Store
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .risk import RiskResult
+    from .small_cells import SmallCells
+    from .treatments import Treatment
+
+FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
+    ("Records", "n", "{:,}"),
+    ("Smallest group (k)", "k", "{}"),
+    ("Combinations", "classes", "{:,}"),
+    ("Sample uniques", "sample_uniques", "{:,}"),
+    ("Records in groups < 3", "below_k.3", "{:,}"),
+    ("Records in groups < 5", "below_k.5", "{:,}"),
+    ("Expected re-identifications", "expected_reidentifications", "{:.1f}"),
+    ("Global risk", "global_risk", "{:.2%}"),
+)
+
+
+def figure(result: dict[str, Any], key: str) -> Any:
+    """A value of a result summary; ``below_k.3`` reaches into ``below_k``."""
+    head, _, tail = key.partition(".")
+    return result[head][tail] if tail else result[head]
+
+
+@dataclass
+class Workspace:
+    """One table under examination and the treatments tried on it."""
+
+    table: pd.DataFrame
+    file: str
+    quasi: list[str] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)
+    weight: str | None = None
+    steps: list[Treatment] = field(default_factory=list)
+    min_k: int = DEFAULT_MIN_K
+    max_risk: float = DEFAULT_MAX_RISK
+
+    # -- loading -----------------------------------------------------------------------
+    @classmethod
+    def from_path(cls, path: str | Path, **options: Any) -> Workspace:
+        """A CSV or Excel file read from the server (the way for large files)."""
+        return cls(read_table(path), Path(path).name, **options)
+
+    @classmethod
+    def from_upload(cls, data: bytes, name: str, **options: Any) -> Workspace:
+        """A small file uploaded through the browser."""
+        return cls(read_bytes(data, name), Path(name).name, **options)
+
+    @classmethod
+    def from_sample(cls, **options: Any) -> Workspace:
+        """The invented protection-monitoring microdata shipped for practice."""
+        from .synthetic import MICRODATA_FILE, synthetic_microdata
+
+        return cls(synthetic_microdata(), MICRODATA_FILE, **options)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.table.columns]
+
+    # -- measuring ---------------------------------------------------------------------
+    def _measure(self, table: pd.DataFrame, quasi: list[str], sensitive: list[str],
+                 weight: str | None) -> RiskResult:
+        from .risk import measure_risk
+
+        return measure_risk(table, quasi, sensitive=sensitive, weight=weight,
+                            min_k=self.min_k, max_risk=self.max_risk)
+
+    def before(self) -> RiskResult:
+        """The risk of the table as loaded."""
+        return self._measure(self.table, self.quasi, self.sensitive, self.weight)
+
+    def treated(self) -> tuple[pd.DataFrame, list[str]]:
+        """The table after the steps, and one sentence per step."""
+        from .treatments import apply_all
+
+        return apply_all(self.table, self.steps)
+
+    def after(self) -> RiskResult:
+        """The risk of the treated table, on the quasi-identifiers it still has."""
+        table, _ = self.treated()
+        kept = set(map(str, table.columns))
+        quasi = [c for c in self.quasi if c in kept]
+        if not quasi:
+            raise ValueError("every quasi-identifier has been suppressed: nothing left to "
+                             "measure; undo a step")
+        return self._measure(table, quasi, [c for c in self.sensitive if c in kept],
+                             self.weight if self.weight in kept else None)
+
+    def riskiest(self, limit: int = 12) -> pd.DataFrame:
+        """Combinations of the treated table shared by fewer than ``min_k`` records.
+
+        Only the quasi-identifier values and the count: never a sensitive column.
+        """
+        table, _ = self.treated()
+        quasi = [c for c in self.quasi if c in set(map(str, table.columns))]
+        counts = table.groupby(quasi, dropna=False, sort=False).size().rename("records")
+        small = counts[counts < self.min_k].sort_values(kind="stable")
+        return small.head(limit).reset_index()
+
+    def small_cells(self, by: list[str], flag_max: int = 4, review_max: int = 9) -> SmallCells:
+        """The small-cell check of the treated table counted by ``by``."""
+        from .small_cells import small_cells
+
+        table, _ = self.treated()
+        return small_cells(table, by, flag_max=flag_max, review_max=review_max)
+
+    # -- treatments --------------------------------------------------------------------
+    def add(self, step: Treatment) -> str:
+        """Add a step if it applies to the treated table; returns its sentence."""
+        table, _ = self.treated()
+        sentence = step.describe(table)
+        step.apply(table)  # raises a clear ValueError when the step does not fit
+        self.steps.append(step)
+        return sentence
+
+    def undo(self) -> None:
+        if self.steps:
+            self.steps.pop()
+
+    # -- recording ---------------------------------------------------------------------
+    def _evidence(self, result: RiskResult, table: pd.DataFrame, actor: str) -> RiskEvidence:
+        kept = set(map(str, table.columns))
+        return evidence(result.to_dict(), file=self.file,
+                        quasi=[c for c in self.quasi if c in kept],
+                        sensitive=[c for c in self.sensitive if c in kept],
+                        weight=self.weight if self.weight in kept else None, actor=actor)
+
+    def record_check(self, store: Store, aid: str, dsid: str, *, actor: str,
+                     party: str | None = None) -> RiskEvidence:
+        """Attach the risk of the table as loaded to a dataset of the register."""
+        check = self._evidence(self.before(), self.table, actor)
+        record_check(store, aid, dsid, check, actor=actor, party=party)
+        return check
+
+    def record_treatment(self, store: Store, aid: str, dsid: str, *, actor: str,
+                         out_dir: Path, party: str | None = None) -> Path:
+        """Write the treated table to ``out_dir`` and record the treatment.
+
+        Returns the ``datapackage.json`` written next to the treated file.
+        """
+        if not self.steps:
+            raise ValueError("no treatment to record: add at least one step first")
+        table, sentences = self.treated()
+        return record_treatment(
+            store, aid, dsid, table, steps=sentences,
+            before=self._evidence(self.before(), self.table, actor),
+            after=self._evidence(self.after(), table, actor),
+            actor=actor, out_dir=out_dir, party=party)
