@@ -25,6 +25,7 @@ from ..record import (
     CustomAction,
     DataFlow,
     DataItem,
+    Dataset,
     Decision,
     Evaluation,
     Incident,
@@ -136,6 +137,34 @@ DATA_ITEM_FIELDS = (
     Field("aggregation", "Level of aggregation", hint="e.g. individual, household, commune"),
     Field("categories", "Data categories", "multi", choices=_data_categories),
     Field("purposes", "Collected to inform", "multi", choices=_purposes),
+)
+def _data_items(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(f"{did} · {d.name}", did) for did, d in r.data_items.items()]
+
+
+def _grants(s: Session, r: Record) -> list[tuple[str, Any]]:
+    return [(f"{xid} · {x.who}", xid) for xid, x in r.arrangement.access.items()]
+
+
+DATASET_FIELDS = (
+    Field("title", "Dataset"),
+    Field("data_items", "Data items it carries", "multi", choices=_data_items,
+          hint="sensitivity, personal data and purposes are read from them"),
+    Field("owner", "Owner (source organisation)", "choice", choices=_parties),
+    Field("recipients", "Recipients", "multi", choices=_parties),
+    Field("source_system", "Source system", "choice", choices=_systems,
+          hint="gives the PIM Matrix category"),
+    Field("aggregation", "Level of aggregation", hint="empty: as in the arrangement"),
+    Field("consent_basis", "Consent basis", "choice",
+          hint="empty: the assessment's consent basis"),
+    Field("format", "Format", hint="e.g. CSV"), Field("frequency", "Frequency"),
+    Field("channel", "Channel"),
+    Field("access", "Who may access it", "multi", choices=_grants),
+    Field("retention_until", "Delete by", "date"),
+    Field("licence", "Licence"), Field("conditions", "Sharing conditions", "long"),
+    Field("method", "Collection method"),
+    Field("collected_from", "Collected from", "date"),
+    Field("collected_to", "Collected to", "date"),
 )
 ACCESS_FIELDS = (Field("who", "Who has access"), Field("purpose", "For which purpose", "long"))
 INCIDENT_FIELDS = (
@@ -480,6 +509,8 @@ def _step(session: Session, step: Step) -> w.Widget:
                      "nice-to-have data only if it is worth its risk.</p>"),
                 collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
                                   title_field="name", noun="data item")])),
+            ("Register", lambda: _register(session)),
+            ("Disclosure risk", lambda: _risk(session)),
             ("Arrangement", lambda: w.VBox([
                 heading("Data-sharing arrangement"),
                 section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
@@ -503,6 +534,26 @@ def _step(session: Session, step: Step) -> w.Widget:
             section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])))
     return w.VBox([heading(f"Step {step.number}: {step.title}"), _tabs(panes)],
                   layout=w.Layout(width="100%"))
+
+
+def _register(session: Session) -> w.Widget:
+    from .risk_panel import register_summary
+
+    return w.VBox([
+        heading("Data-sharing register"),
+        html('<p class="pimw-hint">Each dataset shared under the arrangement, with the data '
+             "items it carries. Exported as HXL-tagged CSV, JSON and one datapackage.json per "
+             "dataset.</p>"),
+        register_summary(session),
+        heading("Edit the register", 3),
+        collection_editor(session, "datasets", Dataset, DATASET_FIELDS, title_field="title",
+                          noun="dataset")])
+
+
+def _risk(session: Session) -> w.Widget:
+    from .risk_panel import risk_pane
+
+    return risk_pane(session)
 
 
 def _actions_pane(session: Session, step: Step) -> w.Widget:

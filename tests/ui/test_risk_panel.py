@@ -1,0 +1,202 @@
+"""Step 2's register and disclosure-risk panes, driven as a user would, without a browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import json
+import re
+import subprocess
+import sys
+
+import ipywidgets as w
+import pandas as pd
+import pytest
+
+from pim_workbook.register import validate_datapackage
+from pim_workbook.sample import build_sample
+from pim_workbook.store import Store
+from pim_workbook.ui.pages import build_page
+from pim_workbook.ui.risk_panel import RiskPane
+from pim_workbook.ui.session import FACILITATOR, Session
+
+from .test_widgets import find, tab
+
+QUASI = ("district", "age_group", "sex", "nationality")
+
+
+@pytest.fixture
+def sample(store: Store) -> str:
+    return build_sample(store)
+
+
+@pytest.fixture
+def exports_dir(tmp_path, monkeypatch):
+    folder = tmp_path / "exports"
+    monkeypatch.setenv("PIM_WORKBOOK_EXPORTS", str(folder))
+    return folder
+
+
+@pytest.fixture
+def pane(store, sample) -> RiskPane:
+    return RiskPane(Session(store, sample, party="A", actor="Ana"))
+
+
+def _figures(pane: RiskPane) -> dict[str, list[str]]:
+    rows = re.findall(r"<tr>(.*?)</tr>", pane.result.value)
+    cells = [re.findall(r"<t[dh]>(.*?)</t[dh]>", row) for row in rows]
+    return {html.unescape(row[0]): row[1:] for row in cells[1:]}
+
+
+def test_a_new_user_brings_the_sample_under_the_threshold_and_records_it(pane, store, sample,
+                                                                        exports_dir):
+    pane.use_sample()
+    assert "2,000 records" in pane.loaded.value
+    pane.quasi.value = QUASI
+    pane.sensitive.value = ("protection_concern",)
+    pane.check()
+    assert "Needs action" in pane.result.value
+    assert _figures(pane)["Global risk"] == ["10.30%"]
+    assert "Combinations shared by fewer than 3" in pane.riskiest.value
+    assert "protection_concern" not in pane.riskiest.value  # quasi-identifiers only
+
+    pane.merge_column.value = "age_group"
+    pane.age_bands()
+    pane.replace_column.value, pane.replace_by.value = "district", "admin1"
+    pane.replace()
+    after = _figures(pane)
+    assert after["Global risk"][0] == "10.30%" and after["Global risk"][1] == "2.15%"
+    pane.drop()
+    assert "Within the thresholds" in pane.result.value
+    assert _figures(pane)["Smallest group (k)"][1] == "3"
+
+    pane.dataset.value = "DS2"
+    pane.record_treatment()
+    assert "Treatment recorded for DS2" in pane.recorded.value
+    ds = store.get(sample).datasets["DS2"]
+    assert [t.done_by for t in ds.treatments] == ["Ana (Sahel Community Protection Network "
+                                                  "(SCPN))"]
+    assert len(ds.treatments[0].steps) == 3 and ds.risk_check.k == 3
+    assert ds.treatments[0].before.global_risk == pytest.approx(0.103)
+    package = next(exports_dir.glob("sample-ds2-*/datapackage.json"))
+    assert validate_datapackage(package) == []
+    shared = pd.read_csv(package.parent / ds.treatments[0].output)
+    assert len(shared) == ds.risk_check.n and set(shared["age_group"]) == {"0-17", "18-59",
+                                                                          "60+"}
+
+
+def test_merging_chosen_categories_and_undo(pane):
+    pane.use_sample()
+    pane.quasi.value = ("age_group", "sex")
+    pane.merge_column.value = "age_group"
+    assert "40-59" in pane.merge_values.options
+    pane.merge_values.value = ("40-59", "60+")
+    pane.merge_label.value = "40+"
+    pane.merge()
+    assert "40+" in pane.merge_values.options and "60+" not in pane.merge_values.options
+    assert "into 40+" in pane.steps.value
+    pane.undo()
+    assert pane.steps.value == "" and "60+" in pane.merge_values.options
+    assert pane.undo_button.disabled
+
+
+def test_bad_input_gives_a_clear_message_and_saves_nothing(pane, store, sample, tmp_path):
+    before = store.history(sample)
+    pane.check_button.click()
+    assert "load a file first" in pane.message.value
+    pane.path.value = str(tmp_path / "missing.csv")
+    pane.read_button.click()
+    assert "no such file" in pane.message.value
+    (tmp_path / "empty.csv").write_text("a,b\n")
+    pane.path.value = str(tmp_path / "empty.csv")
+    pane.read_button.click()
+    assert "has no records" in pane.message.value
+    pane.sample_button.click()
+    pane.check_button.click()
+    assert "choose the quasi-identifiers" in pane.message.value
+    pane.quasi.value = ("sex",)
+    pane.suppress_column.value = "sex"
+    pane.suppress_button.click()
+    assert "every quasi-identifier has been suppressed" in pane.message.value
+    assert store.history(sample) == before
+
+
+def test_an_uploaded_file_is_read_and_a_large_one_is_refused(pane, monkeypatch):
+    data = b"place;age\nNorth;20\nNorth;20\nSouth;30\n"
+    pane.upload.value = ({"name": "small.csv", "type": "text/csv", "size": len(data),
+                          "content": memoryview(data), "last_modified": dt.datetime(2026, 11, 1)},)
+    assert "small.csv: 3 records, 2 columns" in pane.loaded.value
+    monkeypatch.setattr("pim_workbook.ui.risk_panel.UPLOAD_LIMIT", 10)
+    pane.upload.value = ({"name": "big.csv", "type": "text/csv", "size": len(data),
+                          "content": memoryview(data), "last_modified": dt.datetime(2026, 11, 1)},)
+    assert "type its path instead" in pane.message.value
+
+
+def test_thresholds_are_saved_as_settings_and_drive_the_verdict(pane, store):
+    pane.use_sample()
+    pane.quasi.value = ("admin1", "sex")
+    pane.min_k.value = 500
+    pane.check()
+    assert "Needs action" in pane.result.value
+    assert store.setting("risk_min_k") == "500"
+    pane.min_k.value = 3
+    pane.max_risk.value = 1.0
+    pane.check()
+    assert "Within the thresholds" in pane.result.value
+    assert float(store.setting("risk_max_risk")) == pytest.approx(0.01)
+
+
+def test_small_cells_of_the_treated_table(pane):
+    pane.use_sample()
+    pane.quasi.value = QUASI
+    pane.cells_by.value = ("district", "nationality")
+    pane.check_cells()
+    assert "with 1–4 records" in pane.cells.value and "<td>flag</td>" in pane.cells.value
+
+
+def test_the_check_is_recorded_as_evidence(pane, store, sample):
+    pane.use_sample()
+    pane.quasi.value = QUASI
+    pane.dataset.value = "DS2"
+    pane.record_check()
+    check = store.get(sample).datasets["DS2"].risk_check
+    assert (check.k, check.sample_uniques, check.file) == (1, 39,
+                                                           "protection-monitoring-microdata.csv")
+    assert store.history(sample)[-1].party == "A"
+
+
+def test_the_register_is_edited_and_exported_from_step_2(store, sample, exports_dir):
+    session = Session(store, sample, party=FACILITATOR, actor="Fatima")
+    page = build_page("E.2", session)
+    tab(page, "Register")
+    title = find(page, w.Text, text="new dataset")[0]
+    title.value = "Referral forms"
+    find(page, w.Button, text="Add dataset")[0].click()
+    assert store.get(sample).datasets["DS3"].title == "Referral forms"
+    items = next(x for x in find(page, w.SelectMultiple) if "D2 · Referral form" in
+                 [label for label, _ in x.options])
+    items.value = ("D2",)
+    assert store.get(sample).datasets["DS3"].data_items == ["D2"]
+    find(page, w.Button, text="Export the register")[0].click()
+    assert session.last_error == ""
+    register = next(exports_dir.glob("*-register.hxl.csv")).read_text()
+    assert "Referral forms" in register and ",high," in register
+    assert len(list(exports_dir.glob("*/datapackage.json"))) == 3
+    exported = json.loads(next(exports_dir.glob("*-register.json")).read_text())
+    assert [d["id"] for d in exported["datasets"]] == ["DS1", "DS2", "DS3"]
+
+
+def test_the_step_2_page_opens_without_pandas(tmp_path):
+    code = (
+        "import sys\n"
+        "from pim_workbook.store import Store\n"
+        "from pim_workbook.sample import build_sample\n"
+        "from pim_workbook.ui.pages import build_page\n"
+        "from pim_workbook.ui.session import Session\n"
+        f"store = Store({str(tmp_path / 'w.sqlite')!r})\n"
+        "session = Session(store, build_sample(store))\n"
+        "build_page('E.2', session)\n"
+        "print('pandas' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout
+    assert out.strip() == "False"
