@@ -127,6 +127,11 @@ class Workspace:
     # -- treatments --------------------------------------------------------------------
     def add(self, step: Treatment) -> str:
         """Add a step if it applies to the treated table; returns its sentence."""
+        column = getattr(step, "column", None)
+        if getattr(step, "kind", "") in ("generalise", "replace_with") and \
+                column not in self.quasi:
+            raise ValueError(f"{column} is not a quasi-identifier: only quasi-identifiers are "
+                             "generalised, as their categories are written in the register")
         table, _ = self.treated()
         sentence = step.describe(table)
         step.apply(table)  # raises a clear ValueError when the step does not fit

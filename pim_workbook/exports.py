@@ -31,6 +31,8 @@ from .record import (
     retired_answers,
     signing_parties,
 )
+from .register import entries as register_entries
+from .register import evidence_lines
 from .store import Change, Revision, Store, StoreError
 
 FORMAT = "pim-workbook-assessment"
@@ -237,6 +239,8 @@ def report_context(store: Store, aid: str, today: dt.date | None = None,
         "figures": report_figures(record, content, actions) if figures else {},
         "principles": [(p, record.principles.get(p.id)) for p in content.principles],
         "categories": {c.id: c.title for c in content.pim_matrix.categories},
+        "register": [(e, evidence_lines(record.datasets[e.id]))
+                     for e in register_entries(record, content)],
         "retired": retired_answers(record, content),
         "open_questions": sorted(open_questions),
         "history": store.history(aid) if history else [],

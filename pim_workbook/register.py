@@ -379,3 +379,29 @@ def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: 
                                            "risk_check": done["after"]},
                  actor=actor, party=party)
     return write_datapackage(store.get(aid), store.content, dsid, folder, name)
+
+
+def describe_check(check: RiskEvidence) -> str:
+    """One sentence on a risk check: the figures and the verdict, never data values."""
+    sensitive = (f"; l-diversity {', '.join(f'{c} {v}' for c, v in check.l_diversity.items())}"
+                 if check.l_diversity else "")
+    return (f"{check.file or 'a file'} checked on {check.checked_at[:10]}"
+            f"{' by ' + check.checked_by if check.checked_by else ''}: {check.n:,} records, "
+            f"quasi-identifiers {', '.join(check.quasi)}; k = {check.k}, "
+            f"{check.sample_uniques:,} sample uniques, global risk {check.global_risk:.2%}"
+            f"{sensitive} — {risk_status(check)} (target k ≥ {check.min_k}, "
+            f"global risk ≤ {check.max_risk:.1%}).")
+
+
+def evidence_lines(dataset: Dataset) -> list[str]:
+    """The disclosure-risk evidence of a dataset, for reports (Step 2, Q3)."""
+    lines = []
+    for t in dataset.treatments:
+        lines.append(f"Treated on {t.done_at[:10]}{' by ' + t.done_by if t.done_by else ''}: "
+                     f"{' '.join(t.steps)} Global risk {t.before.global_risk:.2%} → "
+                     f"{t.after.global_risk:.2%}, k {t.before.k} → {t.after.k}; "
+                     f"{t.after.n:,} records shared as {t.output or 'a file'}.")
+    if dataset.risk_check and not (dataset.treatments and
+                                   dataset.risk_check == dataset.treatments[-1].after):
+        lines.append("Last check: " + describe_check(dataset.risk_check))
+    return lines

@@ -388,6 +388,22 @@ def _step(doc: Document, ctx: dict[str, Any], step: dict[str, Any]) -> None:
                   widths=(1.1, 5.0, 2.0, 1.7, 1.8, 2.0, 3.4))
         else:
             _para(doc, "No data items listed yet.", italic=True, colour=MUTED)
+        _heading(doc, "Data-sharing register", 2)
+        if ctx["register"]:
+            _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
+                        "Delete by", "Disclosure risk"],
+                  [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
+                    e.sensitivity or "—", e.personal, e.retention_until or "—",
+                    e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
+                   for e, _ in ctx["register"]],
+                  widths=(1.1, 5.0, 3.4, 1.8, 1.6, 2.0, 2.4))
+            for e, lines in ctx["register"]:
+                if lines:
+                    _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
+                    for line in lines:
+                        _para(doc, line)
+        else:
+            _para(doc, "No dataset in the register yet.", italic=True, colour=MUTED)
         arr = record.arrangement
         _heading(doc, "Sharing arrangement", 2)
         _pairs(doc, [("Form", arr.form), ("Frequency", arr.frequency), ("Channel", arr.channel),

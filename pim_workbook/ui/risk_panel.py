@@ -151,6 +151,7 @@ class RiskPane:
             button.on_click(lambda _, act=act: self._attempt(act))
         self.upload.observe(lambda _: self._attempt(self.read_upload), "value")
         self.merge_column.observe(lambda _: self._draw_merge_values(), "value")
+        self.quasi.observe(lambda _: self._draw_quasi_choices(), "value")
         self.min_k.observe(lambda _: self._save_thresholds(), "value")
         self.max_risk.observe(lambda _: self._save_thresholds(), "value")
 
@@ -197,9 +198,9 @@ class RiskPane:
         self.quasi.options = self.sensitive.options = self.cells_by.options = columns
         self.weight.options = [NONE, *columns]
         self.weight.value = NONE
-        for dropdown in (self.merge_column, self.replace_column, self.replace_by,
-                         self.suppress_column):
+        for dropdown in (self.replace_by, self.suppress_column):
             dropdown.options = columns
+        self._draw_quasi_choices()
         self.result.value = self.riskiest.value = self.steps.value = self.cells.value = ""
         self._enable()
 
@@ -277,6 +278,14 @@ class RiskPane:
         self._enable()
 
     # -- 4. treatments -----------------------------------------------------------------
+    def _draw_quasi_choices(self) -> None:
+        """Only quasi-identifiers are generalised: their categories go into the register."""
+        for dropdown in (self.merge_column, self.replace_column):
+            keep = dropdown.value
+            dropdown.options = list(self.quasi.value)
+            dropdown.value = keep if keep in self.quasi.value else None
+        self._draw_merge_values()
+
     def _draw_merge_values(self) -> None:
         if self.work is None or self.merge_column.value is None:
             self.merge_values.options = []
