@@ -26,11 +26,23 @@ if TYPE_CHECKING:
 NONE = "—"
 
 
-def _table(rows: list[list[str]], head: list[str]) -> str:
+def _table(rows: list[list[str]], head: list[str], css: str = "pimw-table") -> str:
     cells = "".join(f"<th>{escape(h)}</th>" for h in head)
     body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
                    for row in rows)
-    return f'<table class="pimw-table"><tr>{cells}</tr>{body}</table>'
+    return f'<table class="{css}"><tr>{cells}</tr>{body}</table>'
+
+
+def _field(caption: str, widget: w.Widget, hint: str = "") -> w.VBox:
+    """A labelled control that takes only the width it needs, for rows of controls."""
+    box = labelled(caption, widget, hint)
+    box.layout = w.Layout(width="auto")
+    return box
+
+
+def _row(*children: w.Widget) -> w.HBox:
+    """Controls side by side, buttons aligned with the bottom of the boxes."""
+    return w.HBox(list(children), layout=w.Layout(align_items="flex-end", flex_flow="row wrap"))
 
 
 # -- register ------------------------------------------------------------------------------
@@ -108,6 +120,7 @@ class RiskPane:
         self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
         self.merge_label = text("new category, e.g. 18-59")
+        self.merge_label.layout.width = "16rem"
         self.merge_button = w.Button(description="Merge into one category", icon="compress")
         self.bands_button = w.Button(description="Age groups into 0-17 / 18-59 / 60+",
                                      icon="compress")
@@ -117,8 +130,7 @@ class RiskPane:
                                        icon="level-up")
         self.suppress_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.suppress_button = w.Button(description="Remove the column", icon="eraser")
-        self.drop_button = w.Button(description="Drop records in groups smaller than k",
-                                    icon="trash")
+        self.drop_button = w.Button(icon="trash")
         self.undo_button = w.Button(description="Undo the last step", icon="undo")
         self.steps = html("")
         # 5. small cells
@@ -133,7 +145,11 @@ class RiskPane:
             description="Record the treatment and write the file", icon="save",
             button_style="success")
         self.recorded = html("")
+        for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",
+                     "replace_column", "replace_by", "suppress_column", "cells_by", "dataset"):
+            getattr(self, name).add_class(f"pimw-risk-{name.replace('_', '-')}")
         self._wire()
+        self._draw_drop()
         session.on_refresh(self._draw_datasets)
         self._enable()
 
@@ -182,7 +198,11 @@ class RiskPane:
             self.dataset.value = keep or (options[-1][1] if options else None)
         self._enable()
 
+    def _draw_drop(self) -> None:
+        self.drop_button.description = f"Drop records in groups smaller than {self.min_k.value}"
+
     def _save_thresholds(self) -> None:
+        self._draw_drop()
         self.session.write(lambda: set_thresholds(self.session.store, self.min_k.value,
                                                   self.max_risk.value / 100))
         if self.work is not None:
@@ -265,7 +285,7 @@ class RiskPane:
                    if latest["needs_action"] else
                    f'<p class="pimw-badge pimw-agreed">Within the thresholds (k ≥ {work.min_k},'
                    f" global risk ≤ {work.max_risk:.1%})</p>")
-        self.result.value = verdict + _table(rows, head)
+        self.result.value = verdict + _table(rows, head, "pimw-table pimw-figures")
         risky = work.riskiest()
         if len(risky):
             self.riskiest.value = (
@@ -401,44 +421,40 @@ class RiskPane:
                  "people, depending on the location and the number of records. Check the "
                  "file you intend to share before it leaves the building.</p>"),
             heading("1. The file", 3),
-            w.HBox([self.sample_button]),
-            w.HBox([self.path, self.read_button]),
-            w.HBox([self.upload, html(f'<span class="pimw-hint">up to '
-                                      f"{UPLOAD_LIMIT // 2**20} MB; larger files: type their "
-                                      "path on the server</span>")]),
+            _row(self.sample_button),
+            _row(self.path, self.read_button),
+            _row(self.upload, html(f'<span class="pimw-hint">up to {UPLOAD_LIMIT // 2**20} MB;'
+                                   " larger files: type their path on the server</span>")),
             self.loaded,
             heading("2. The columns", 3),
-            w.HBox([labelled("Quasi-identifiers", self.quasi,
-                             "what someone could know about a person"),
-                    labelled("Sensitive columns", self.sensitive,
-                             "what must not be learnt about them"),
-                    labelled("Sampling weight", self.weight)]),
-            w.HBox([labelled("Target k", self.min_k), labelled("Global risk threshold (%)",
-                                                               self.max_risk)]),
-            w.HBox([self.check_button]),
+            _row(_field("Quasi-identifiers", self.quasi, "what someone could know about a "
+                        "person"),
+                 _field("Sensitive columns", self.sensitive,
+                        "what must not be learnt about them"),
+                 _field("Sampling weight", self.weight, "if the file is a sample")),
+            _row(_field("Target k", self.min_k),
+                 _field("Global risk threshold (%)", self.max_risk), self.check_button),
             self.message,
             heading("3. The risk", 3), self.result, self.riskiest,
             heading("4. Try a treatment", 3),
             html('<p class="pimw-hint">Each step applies to the table as the previous steps '
-                 "left it; before and after are shown side by side.</p>"),
-            w.HBox([labelled("Merge categories of", self.merge_column),
-                    labelled("Categories", self.merge_values),
-                    w.VBox([labelled("into", self.merge_label), self.merge_button,
-                            self.bands_button])]),
-            w.HBox([labelled("Replace", self.replace_column),
-                    labelled("by the coarser", self.replace_by),
-                    w.VBox([html("&nbsp;"), self.replace_button])]),
-            w.HBox([labelled("Remove the column", self.suppress_column),
-                    w.VBox([html("&nbsp;"), self.suppress_button])]),
-            w.HBox([self.drop_button, self.undo_button]),
+                 "left it; before and after are shown side by side. Only quasi-identifiers "
+                 "are generalised.</p>"),
+            _row(_field("Merge categories of", self.merge_column),
+                 _field("Categories", self.merge_values),
+                 _field("into", self.merge_label), self.merge_button),
+            _row(self.bands_button),
+            _row(_field("Replace", self.replace_column),
+                 _field("by the coarser", self.replace_by), self.replace_button),
+            _row(_field("Remove the column", self.suppress_column), self.suppress_button),
+            _row(self.drop_button, self.undo_button),
             self.steps,
             heading("5. Small cells in a published table", 3),
-            w.HBox([labelled("Counted by", self.cells_by),
-                    w.VBox([html("&nbsp;"), self.cells_button])]),
+            _row(_field("Counted by", self.cells_by), self.cells_button),
             self.cells,
             heading("6. Record it in the register", 3),
-            labelled("Dataset in the register", self.dataset),
-            w.HBox([self.record_check_button, self.record_treatment_button]),
+            _row(_field("Dataset in the register", self.dataset)),
+            _row(self.record_check_button, self.record_treatment_button),
             self.recorded,
         ], layout=w.Layout(width="100%"))
 
