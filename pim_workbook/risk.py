@@ -151,8 +151,17 @@ def _codes(df: pd.DataFrame, cols: Sequence[str]) -> np.ndarray:
     """Integer codes per column (n x m); -1 marks a missing value."""
     out = np.empty((len(df), len(cols)), dtype=np.int64)
     for j, c in enumerate(cols):
-        out[:, j] = pd.factorize(df[c], use_na_sentinel=True)[0]
+        out[:, j] = _factorize(df[c])
     return out
+
+
+def _factorize(column: pd.Series) -> np.ndarray:
+    """Codes of a column's values (-1 for missing); text is hashed as plain objects, which
+    pandas does several times faster than through its string extension type."""
+    if pd.api.types.is_string_dtype(column.dtype) and \
+            not isinstance(column.dtype, pd.CategoricalDtype):
+        return pd.factorize(column.to_numpy(dtype=object), use_na_sentinel=True)[0]
+    return pd.factorize(column, use_na_sentinel=True)[0]
 
 
 def _group_ids(codes: np.ndarray) -> np.ndarray:
@@ -160,12 +169,18 @@ def _group_ids(codes: np.ndarray) -> np.ndarray:
     n, m = codes.shape
     if m == 0:
         return np.zeros(n, dtype=np.int64)
-    ids = pd.factorize(codes[:, 0])[0].astype(np.int64)
+    shifted = codes + 1  # 0 .. card - 1 per column
+    cards = shifted.max(axis=0) + 1
+    if float(np.prod(cards.astype(np.float64))) < 2.0**62:
+        # one mixed-radix key per row, then a single factorisation
+        key = np.zeros(n, dtype=np.int64)
+        for j in range(m):
+            key = key * int(cards[j]) + shifted[:, j]
+        return pd.factorize(key)[0].astype(np.int64)
+    ids = pd.factorize(shifted[:, 0])[0].astype(np.int64)
     for j in range(1, m):
-        col = codes[:, j] + 1  # 0 .. card - 1
-        card = int(col.max()) + 1
         # ids < n and card <= n + 1, so the product cannot overflow int64
-        ids = pd.factorize(ids * card + col)[0].astype(np.int64)
+        ids = pd.factorize(ids * int(cards[j]) + shifted[:, j])[0].astype(np.int64)
     return ids
 
 
@@ -241,7 +256,7 @@ def individual_risk(df: pd.DataFrame, quasi, weight: str | None = None) -> pd.Se
 
 
 def _l_diversity(df: pd.DataFrame, ids: np.ndarray, n_groups: int, col: str) -> int:
-    codes = pd.factorize(df[col], use_na_sentinel=True)[0].astype(np.int64)
+    codes = _factorize(df[col]).astype(np.int64)
     present = codes >= 0
     card = int(codes.max()) + 1 if present.any() else 1
     pairs = pd.unique(ids[present] * card + codes[present])
