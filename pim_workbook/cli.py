@@ -201,6 +201,12 @@ def cmd_risk(args: argparse.Namespace) -> None:
     result = measure_risk(read_table(args.file), quasi, sensitive=sensitive,
                           weight=args.weight, min_k=min_k, max_risk=max_risk)
     data = result.to_dict()
+    subsets = []
+    if args.by_combination:
+        from .risk import measure_by_subset
+
+        subsets = measure_by_subset(read_table(args.file), quasi, weight=args.weight,
+                                    min_k=min_k, max_risk=max_risk)
     if store is not None:
         from .register import evidence, pick_dataset, record_check
 
@@ -211,6 +217,8 @@ def cmd_risk(args: argparse.Namespace) -> None:
                      evidence(data, file=args.file, quasi=quasi, sensitive=sensitive,
                               weight=args.weight, actor=actor), actor=actor)
     if args.json:
+        if subsets:
+            data["by_combination"] = [{"quasi": cols, **r.to_dict()} for cols, r in subsets]
         print(json.dumps(data, indent=2))
     else:
         print(f"{data['n']} records, {data['classes']} combinations of {args.quasi}")
@@ -221,6 +229,12 @@ def cmd_risk(args: argparse.Namespace) -> None:
               f"global risk: {100 * data['global_risk']:.2f} %")
         for column, l_value in data["l_diversity"].items():
             print(f"l-diversity of {column}: {l_value}")
+        if subsets:
+            print(f"{'k':>6} {'uniques':>8} {'in groups < 3':>14} {'global risk':>12}  "
+                  "combination of quasi-identifiers")
+            for cols, r in subsets:
+                print(f"{r.k:>6} {r.sample_uniques:>8} {r.below_k['3']:>14} "
+                      f"{r.global_risk:>12.2%}  {', '.join(cols)}")
         print("NEEDS ACTION: " + (f"k below {min_k}" if data["k"] < min_k else
                                   f"global risk above {100 * max_risk:.1f} %")
               if result.needs_action else "within the thresholds "
@@ -365,6 +379,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dataset", metavar="DS",
                    help="the register entry to attach it to (default: the only one, "
                    "else a new one named after the file)")
+    p.add_argument("--by-combination", action="store_true",
+                   help="also measure every combination of the quasi-identifiers (singles, "
+                   "pairs, …), to see which drive the risk")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("settings", cmd_settings, "show or change the risk-check thresholds")

@@ -29,8 +29,11 @@ FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
     ("Smallest group (k)", "k", "{}"),
     ("Combinations", "classes", "{:,}"),
     ("Sample uniques", "sample_uniques", "{:,}"),
+    ("Sample uniques (share)", "below_k_share.2", "{:.1%}"),
     ("Records in groups < 3", "below_k.3", "{:,}"),
+    ("Records in groups < 3 (share)", "below_k_share.3", "{:.1%}"),
     ("Records in groups < 5", "below_k.5", "{:,}"),
+    ("Records in groups < 5 (share)", "below_k_share.5", "{:.1%}"),
     ("Expected re-identifications", "expected_reidentifications", "{:.1f}"),
     ("Global risk", "global_risk", "{:.2%}"),
 )
@@ -105,6 +108,16 @@ class Workspace:
                              "measure; undo a step")
         return self._measure(table, quasi, [c for c in self.sensitive if c in kept],
                              self.weight if self.weight in kept else None)
+
+    def by_combination(self) -> list[tuple[list[str], RiskResult]]:
+        """The risk of the treated table for every combination of its quasi-identifiers."""
+        from .risk import measure_by_subset
+
+        table, _ = self.treated()
+        kept = set(map(str, table.columns))
+        return measure_by_subset(table, [c for c in self.quasi if c in kept],
+                                 weight=self.weight if self.weight in kept else None,
+                                 min_k=self.min_k, max_risk=self.max_risk)
 
     def riskiest(self, limit: int = 12) -> pd.DataFrame:
         """Combinations of the treated table shared by fewer than ``min_k`` records.

@@ -183,6 +183,7 @@ class RiskEvidence(BaseModel):
     classes: int
     sample_uniques: int
     below_k: dict[str, int]
+    below_k_share: dict[str, float] = {}
     expected_reidentifications: float
     global_risk: float
     l_diversity: dict[str, int] = {}

@@ -9,7 +9,8 @@ Definitions (records are grouped by their *key*: the combination of quasi-identi
 * ``F_k`` -- estimated population frequency: the sum of the sampling weights of those records.
 * ``k`` -- the smallest ``f_k`` (the file is k-anonymous for this k).
 * ``sample_uniques`` -- records with ``f_k == 1``.
-* ``below_k[str(t)]`` -- records with ``f_k < t`` for t in 2, 3, 5 (they violate t-anonymity).
+* ``below_k[str(t)]`` -- records with ``f_k < t`` for t in 2, 3, 5 (they violate t-anonymity);
+  ``below_k_share`` gives them as fractions of all records.
 * ``classes`` -- number of distinct key combinations in the sample.
 * ``expected_reidentifications`` -- the sum of the individual risks; ``global_risk`` is that
   sum divided by the number of records.
@@ -54,7 +55,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-__all__ = ["RiskResult", "individual_risk", "measure_risk"]
+__all__ = ["RiskResult", "individual_risk", "measure_by_subset", "measure_risk"]
 
 K_THRESHOLDS = (2, 3, 5)
 
@@ -87,6 +88,7 @@ class RiskResult:
             "classes": self.classes,
             "sample_uniques": self.sample_uniques,
             "below_k": dict(self.below_k),
+            "below_k_share": {t: count / self.n for t, count in self.below_k.items()},
             "expected_reidentifications": self.expected_reidentifications,
             "global_risk": self.global_risk,
             "l_diversity": dict(self.l_diversity),
@@ -306,3 +308,28 @@ def measure_risk(
         min_k=int(min_k),
         max_risk=float(max_risk),
     )
+
+
+def measure_by_subset(
+    df: pd.DataFrame,
+    quasi,
+    *,
+    weight: str | None = None,
+    min_k: int = 3,
+    max_risk: float = 0.03,
+    max_columns: int = 6,
+) -> list[tuple[list[str], RiskResult]]:
+    """The risk for every combination of the quasi-identifiers (singles, pairs, … all).
+
+    Shows which variables drive the risk, so the team knows what to generalise first. At
+    most ``max_columns`` quasi-identifiers (2**6 - 1 = 63 measures).
+    """
+    from itertools import combinations
+
+    quasi, _ = _validate(df, quasi, weight)
+    if len(quasi) > max_columns:
+        raise ValueError(f"at most {max_columns} quasi-identifiers for the combinations "
+                         f"(got {len(quasi)})")
+    return [(list(cols), measure_risk(df, list(cols), weight=weight, min_k=min_k,
+                                      max_risk=max_risk))
+            for size in range(1, len(quasi) + 1) for cols in combinations(quasi, size)]

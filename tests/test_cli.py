@@ -160,6 +160,11 @@ def test_risk_prints_json_with_the_documented_keys(tmp_path, capsys):
     assert result["expected_reidentifications"] == pytest.approx(3.0)
     assert result["global_risk"] == pytest.approx(0.5)
     assert result["l_diversity"] == {"status": 1}
+    code, out, _ = run(capsys, "risk", str(data), "--quasi", "loc,age,sex", "--json",
+                       "--by-combination")
+    combos = json.loads(out)["by_combination"]
+    assert [c["quasi"] for c in combos][:3] == [["loc"], ["age"], ["sex"]] and len(combos) == 7
+    assert combos[-1]["k"] == result["k"]
     code, out, _ = run(capsys, "risk", str(data), "--quasi", "loc", "--weight", "w")
     assert code == 0 and "NEEDS ACTION" in out and "global risk" in out
 

@@ -69,9 +69,13 @@ def test_needs_action_and_to_dict(six):
     assert measure_risk(big, ["region", "sex"], max_risk=0.05).needs_action
     d = r.to_dict()
     assert set(d) == {
-        "n", "k", "classes", "sample_uniques", "below_k", "expected_reidentifications",
-        "global_risk", "l_diversity", "min_k", "max_risk", "needs_action",
+        "n", "k", "classes", "sample_uniques", "below_k", "below_k_share",
+        "expected_reidentifications", "global_risk", "l_diversity", "min_k", "max_risk",
+        "needs_action",
     }
+    assert d["below_k_share"] == {"2": 0.0, "3": 0.0, "5": 0.0}
+    assert measure_risk(six, ["region", "sex"]).to_dict()["below_k_share"]["2"] == \
+        pytest.approx(measure_risk(six, ["region", "sex"]).sample_uniques / len(six))
     text = json.dumps(d)
     for value in ("a", "b", "c", "x", "y"):
         assert f'"{value}"' not in text  # no data values leak into the summary
@@ -288,3 +292,21 @@ def test_weights_just_above_one_stay_stable():
         literal = odds - odds**2 * math.log(1 / p)
         two = pd.DataFrame({"q": ["a", "a"], "w": [1.0, total - 1.0]})
         assert individual_risk(two, ["q"], weight="w")[0] == pytest.approx(literal, rel=1e-9)
+
+
+def test_every_combination_is_measured_and_more_keys_never_raise_k():
+    from pim_workbook.risk import measure_by_subset
+    from pim_workbook.synthetic import synthetic_microdata
+
+    table = synthetic_microdata(500, seed=11)
+    quasi = ["district", "age_group", "sex", "nationality"]
+    results = dict((tuple(cols), r) for cols, r in measure_by_subset(table, quasi))
+    assert len(results) == 2**4 - 1
+    full = measure_risk(table, quasi)
+    assert results[tuple(quasi)].to_dict() == full.to_dict()
+    for cols, r in results.items():
+        for other, s in results.items():
+            if set(cols) < set(other):
+                assert r.k >= s.k and r.classes <= s.classes
+    with pytest.raises(ValueError, match="at most 2 quasi-identifiers"):
+        measure_by_subset(table, quasi, max_columns=2)

@@ -116,6 +116,9 @@ class RiskPane:
         # 3. the result
         self.result = html("")
         self.riskiest = html("")
+        self.drivers_button = w.Button(description="Which quasi-identifiers drive the risk?",
+                                       icon="sitemap")
+        self.drivers = html("")
         # 4. treatments
         self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
@@ -157,7 +160,8 @@ class RiskPane:
     def _wire(self) -> None:
         clicks: list[tuple[w.Button, Callable[[], None]]] = [
             (self.sample_button, self.use_sample), (self.read_button, self.read_path),
-            (self.check_button, self.check), (self.merge_button, self.merge),
+            (self.check_button, self.check), (self.drivers_button, self.show_drivers),
+            (self.merge_button, self.merge),
             (self.bands_button, self.age_bands), (self.replace_button, self.replace),
             (self.suppress_button, self.suppress), (self.drop_button, self.drop),
             (self.undo_button, self.undo), (self.cells_button, self.check_cells),
@@ -181,7 +185,7 @@ class RiskPane:
     def _enable(self) -> None:
         ready = self.work is not None
         has_dataset = self.dataset.value is not None
-        for widget in (self.check_button, self.merge_button, self.bands_button,
+        for widget in (self.check_button, self.drivers_button, self.merge_button, self.bands_button,
                        self.replace_button, self.suppress_button, self.drop_button,
                        self.cells_button):
             widget.disabled = not ready
@@ -222,6 +226,7 @@ class RiskPane:
             dropdown.options = columns
         self._draw_quasi_choices()
         self.result.value = self.riskiest.value = self.steps.value = self.cells.value = ""
+        self.drivers.value = ""
         self._enable()
 
     def use_sample(self) -> None:
@@ -296,6 +301,17 @@ class RiskPane:
         else:
             self.riskiest.value = ""
         self._enable()
+
+    def show_drivers(self) -> None:
+        """k and global risk for every combination of the quasi-identifiers."""
+        work = self._require()
+        rows = [[", ".join(cols), r.k, f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
+                 f"{r.global_risk:.2%}"] for cols, r in work.by_combination()]
+        self.drivers.value = (
+            '<p class="pimw-hint">Adding a quasi-identifier can only make groups smaller: the '
+            "first combination where k drops below the target shows what to generalise.</p>"
+            + _table(rows, ["Quasi-identifiers", "k", "Sample uniques", "In groups < 3",
+                            "Global risk"]))
 
     # -- 4. treatments -----------------------------------------------------------------
     def _draw_quasi_choices(self) -> None:
@@ -436,6 +452,7 @@ class RiskPane:
                  _field("Global risk threshold (%)", self.max_risk), self.check_button),
             self.message,
             heading("3. The risk", 3), self.result, self.riskiest,
+            _row(self.drivers_button), self.drivers,
             heading("4. Try a treatment", 3),
             html('<p class="pimw-hint">Each step applies to the table as the previous steps '
                  "left it; before and after are shown side by side. Only quasi-identifiers "

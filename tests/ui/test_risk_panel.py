@@ -200,3 +200,12 @@ def test_the_step_2_page_opens_without_pandas(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout
     assert out.strip() == "False"
+
+
+def test_the_drivers_of_the_risk_are_shown_per_combination(pane):
+    pane.use_sample()
+    pane.quasi.value = ("district", "age_group", "sex")
+    pane.show_drivers()
+    rows = re.findall(r"<tr>(.*?)</tr>", pane.drivers.value)
+    assert len(rows) == 1 + 7  # header and every combination of three
+    assert "<td>district, age_group, sex</td>" in pane.drivers.value
