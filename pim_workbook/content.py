@@ -51,6 +51,8 @@ class Question(_Model):
     guidance: list[Guidance] = []
     note: str | None = None
     definitions: list[str] = []  # ids of related annex definitions
+    # evidence the workbook shows with the question (the register's disclosure-risk checks)
+    evidence: Literal["disclosure_risk"] | None = None
 
 
 class Action(_Model):

@@ -97,6 +97,8 @@ def question_card(session: Session, question: Question) -> w.VBox:
         else:
             mark.value = '<span class="pimw-badge">Not started</span>'
 
+    if question.evidence == "disclosure_risk":
+        extras.append(_risk_evidence(session))
     session.on_refresh(draw_parties)
     session.on_refresh(draw_mark)
     joint = w.VBox([labelled("Agreed answer (facilitator)", agreed),
@@ -106,6 +108,27 @@ def question_card(session: Session, question: Question) -> w.VBox:
     card = w.VBox([head, *extras, answers, joint], layout=w.Layout(width="100%"))
     card.add_class("pimw-card")
     return card
+
+
+def _risk_evidence(session: Session) -> w.HTML:
+    """The disclosure-risk checks recorded in the register, as evidence for the answer."""
+    from ..register import evidence_lines, risk_status
+
+    box = html("", "pimw-joint")
+
+    def draw(record: Record) -> None:
+        items = []
+        for dsid, ds in record.datasets.items():
+            lines = evidence_lines(ds) or ["not checked yet (Disclosure risk pane)"]
+            items.append(f"<li><b>{escape(dsid)} · {escape(ds.title)}</b> — "
+                         f"{escape(risk_status(ds.risk_check))}<ul>"
+                         + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul></li>")
+        box.value = ("<h4>Evidence: disclosure-risk checks of the register's datasets</h4>"
+                     + (f"<ul>{''.join(items)}</ul>" if items else
+                        '<p class="pimw-hint">No dataset in the register yet.</p>'))
+
+    session.on_refresh(draw)
+    return box
 
 
 def _answer(record: Record, qid: str) -> QuestionAnswer:

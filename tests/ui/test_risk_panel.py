@@ -209,3 +209,19 @@ def test_the_drivers_of_the_risk_are_shown_per_combination(pane):
     rows = re.findall(r"<tr>(.*?)</tr>", pane.drivers.value)
     assert len(rows) == 1 + 7  # header and every combination of three
     assert "<td>district, age_group, sex</td>" in pane.drivers.value
+
+
+def test_step_2_question_3_shows_the_recorded_evidence(pane, store, sample, content):
+    from pim_workbook.ui.question import question_card
+
+    card = question_card(pane.session, content.question("E2.Q3"))
+    evidence = next(x for x in find(card, w.HTML) if "Evidence:" in x.value)
+    assert "DS2 · Protection monitoring interview records (proposed)" in evidence.value
+    assert "not checked yet" in evidence.value
+    pane.use_sample()
+    pane.quasi.value = QUASI
+    pane.dataset.value = "DS2"
+    pane.record_check()
+    assert "k = 1, 39 sample uniques, global risk 10.30%" in evidence.value
+    assert not any("Evidence:" in x.value for x in find(
+        question_card(pane.session, content.question("E2.Q2")), w.HTML))
