@@ -269,6 +269,69 @@ def cmd_register(args: argparse.Namespace) -> None:
             print(f"  {problem}")
 
 
+def cmd_invite(args: argparse.Namespace) -> None:
+    from .access import BASE_URL_SETTING, create_invite, link
+    from .serve import TOKEN_SETTING
+
+    store = _store(args)
+    import datetime as dt
+
+    try:
+        expires = dt.date.fromisoformat(args.expires) if args.expires else None
+    except ValueError:
+        raise ValueError(f"--expires {args.expires!r}: give a date as YYYY-MM-DD") from None
+    if args.facilitator:
+        if args.id or args.party or args.read_only:
+            raise ValueError("a facilitator link opens every assessment: give no ID, "
+                             "--party or --read-only")
+        invite, key = create_invite(store, role="facilitator", actor=_actor(args),
+                                    expires=expires)
+    else:
+        if not args.id:
+            raise ValueError("name the assessment: pim-workbook invite ID --party NAME")
+        if not args.party and not args.read_only:
+            raise ValueError("name the party (--party NAME), or give --read-only for an "
+                             "observer")
+        role = "observer" if args.read_only else "party"
+        invite, key = create_invite(
+            store, role=role, actor=_actor(args), assessment_id=args.id,
+            party=args.party if role == "party" else None, expires=expires)
+    base = args.url or store.setting(BASE_URL_SETTING) or "http://127.0.0.1:8866"
+    who = invite.role
+    if invite.party and invite.assessment_id:
+        org = store.get(invite.assessment_id).parties[invite.party].organisation
+        who = f"party {invite.party} · {org}"
+    print(f"link {invite.id} for {who}"
+          + (f" of {invite.assessment_id}" if invite.assessment_id else "")
+          + (f", until {invite.expires_on}" if invite.expires_on else ""), file=sys.stderr)
+    print(link(base, key, token=store.setting(TOKEN_SETTING),
+               page="01-start.ipynb" if invite.assessment_id else "index.ipynb",
+               assessment=invite.assessment_id))
+
+
+def cmd_invites(args: argparse.Namespace) -> None:
+    from .access import invites
+
+    store = _store(args)
+    rows = invites(store, args.id)
+    if not rows:
+        print("no links yet: pim-workbook invite ID --party NAME creates one")
+        return
+    print(f"{'LINK':<12} {'ASSESSMENT':<11} {'ROLE':<12} {'PARTY':<6} {'CREATED':<17} "
+          f"{'EXPIRES':<11} {'LAST USED':<17} STATE")
+    for i in rows:
+        print(f"{i.id:<12} {i.assessment_id or '(all)':<11} {i.role:<12} {i.party or '—':<6} "
+              f"{i.created_at[:16].replace('T', ' '):<17} {i.expires_on or '—':<11} "
+              f"{(i.last_used_at or '—')[:16].replace('T', ' '):<17} {i.state()}")
+
+
+def cmd_revoke(args: argparse.Namespace) -> None:
+    from .access import revoke
+
+    revoke(_store(args), args.link)
+    print(f"link {args.link} revoked: it no longer opens or changes anything")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from .serve import serve_command
 
@@ -394,6 +457,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("id")
     p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
                    "else ./exports)")
+
+    p = add("invite", cmd_invite, "create a personal link to one assessment for one party "
+            "(or a read-only one), and print it")
+    p.add_argument("id", nargs="?", help="the assessment")
+    p.add_argument("--party", help="the party: its id (A, B, …) or organisation name")
+    p.add_argument("--read-only", action="store_true", help="an observer's link (a donor, "
+                   "say): it can change nothing")
+    p.add_argument("--facilitator", action="store_true",
+                   help="a facilitator's link to every assessment (no ID)")
+    p.add_argument("--expires", metavar="YYYY-MM-DD", help="last day the link works")
+    p.add_argument("--url", metavar="BASE", help="the server's address as partners reach it "
+                   "(default: the one the last `serve` printed)")
+
+    p = add("invites", cmd_invites, "list the links of an assessment (or all links)")
+    p.add_argument("id", nargs="?")
+
+    p = add("revoke", cmd_revoke, "end a link at once")
+    p.add_argument("link", help="the link id, as `invites` lists it")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

@@ -10,11 +10,20 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from .access import (
+    BASE_URL_SETTING,
+    REQUIRE_ENV,
+    create_invite,
+    invites,
+    link,
+    revoke,
+)
 from .store import DB_ENV, StoreError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" Voila template
 TOKEN_SETTING = "voila_token"
+SERVE_ACTOR = "pim-workbook serve"
 LANDING = "index.ipynb"
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
@@ -51,14 +60,13 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
     ]
-    query = ""
+    token = ""
     if use_token:
         token = store.setting(TOKEN_SETTING)
         if token is None:
             token = secrets.token_urlsafe(24)
             store.set_setting(TOKEN_SETTING, token)
         argv.append(f"--token={token}")
-        query = f"?token={token}"
     else:
         argv.append("--token=")
     env = dict(os.environ)
@@ -69,6 +77,19 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
         (Path.cwd() / "exports").resolve())
     if content:
         env["PIM_WORKBOOK_CONTENT"] = str(Path(content).resolve())
+    env[REQUIRE_ENV] = "1"  # every served page needs a link (see access.py)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
-    url = f"http://{shown}:{port}/voila/render/{LANDING}{query}"
+    base = f"http://{shown}:{port}"
+    store.set_setting(BASE_URL_SETTING, base)
+    url = link(base, facilitator_key(store), token=token if use_token else None)
     return argv, env, url
+
+
+def facilitator_key(store: Any) -> str:
+    """A new facilitator link for this run of the server; the previous run's link ends."""
+    for invite in invites(store):
+        if invite.role == "facilitator" and invite.created_by == SERVE_ACTOR \
+                and invite.state() == "active":
+            revoke(store, invite.id)
+    _, key = create_invite(store, role="facilitator", actor=SERVE_ACTOR)
+    return key

@@ -45,7 +45,7 @@ from .record import (
 )
 
 DB_ENV = "PIM_WORKBOOK_DB"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,31}$")
 _ID_ALPHABET = "".join(c for c in string.ascii_lowercase + string.digits if c not in "01lo")
 
@@ -96,7 +96,25 @@ MIGRATIONS: list[str] = [
         source TEXT NOT NULL
     );
     """,
+    """
+    CREATE TABLE invites (
+        id TEXT PRIMARY KEY,
+        assessment_id TEXT REFERENCES assessments(id) ON DELETE CASCADE,
+        role TEXT NOT NULL,
+        party TEXT,
+        salt TEXT NOT NULL,
+        secret_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL,
+        expires_on TEXT,
+        last_used_at TEXT,
+        revoked_at TEXT
+    );
+    CREATE INDEX invites_assessment ON invites(assessment_id);
+    """,
 ]
+INVITE_COLUMNS = ("id", "assessment_id", "role", "party", "salt", "secret_hash", "created_at",
+                  "created_by", "expires_on", "last_used_at", "revoked_at")
 
 
 class StoreError(RuntimeError):
@@ -422,14 +440,14 @@ class Store:
         self.set(aid, f"answers/{question_id}/status", status, actor=actor, via=via)
 
     def set_action(self, aid: str, action_id: str, *, actor: str, via: str = "",
-                   **fields: Any) -> None:
+                   party: str | None = None, **fields: Any) -> None:
         """Status, owner, due date or note of a framework action."""
         path = f"actions/{action_id}"
         with self._write():
             current, _ = self.unit(aid, path)
             value = validate_unit(path, {**(current or {}), **fields})
             self._check(aid, path, value)
-            self._put(aid, path, value, actor=actor, party=None, via=via)
+            self._put(aid, path, value, actor=actor, party=party, via=via)
 
     def agree_trust(self, aid: str, party: str, agreed_by: str, *, actor: str,
                     on: dt.date | str | None = None, via: str = "") -> None:
@@ -520,6 +538,38 @@ class Store:
         return target
 
     # -- settings and raw import -------------------------------------------------------
+    # -- partner links (the rules are in access.py) --------------------------------------
+    def add_invite(self, row: dict[str, Any]) -> None:
+        """Store a link's hashed secret and what it grants (never the secret itself)."""
+        if row.get("assessment_id"):
+            self._header(row["assessment_id"])
+        with self._write() as db:
+            db.execute(f"INSERT INTO invites ({', '.join(row)}) VALUES "
+                       f"({', '.join('?' * len(row))})", tuple(row.values()))
+
+    def invite(self, iid: str) -> dict[str, Any] | None:
+        row = self._db.execute(f"SELECT {', '.join(INVITE_COLUMNS)} FROM invites WHERE id=?",
+                               (iid,)).fetchone()
+        return dict(zip(INVITE_COLUMNS, row, strict=True)) if row else None
+
+    def invites(self, aid: str | None = None) -> list[dict[str, Any]]:
+        """The links of one assessment (or all links), oldest first."""
+        where, args = ("WHERE assessment_id=?", (aid,)) if aid else ("", ())
+        rows = self._db.execute(f"SELECT {', '.join(INVITE_COLUMNS)} FROM invites {where} "
+                                "ORDER BY created_at, id", args)
+        return [dict(zip(INVITE_COLUMNS, row, strict=True)) for row in rows]
+
+    def touch_invite(self, iid: str) -> None:
+        with self._write() as db:
+            db.execute("UPDATE invites SET last_used_at=? WHERE id=?", (now(), iid))
+
+    def revoke_invite(self, iid: str) -> None:
+        with self._write() as db:
+            changed = db.execute("UPDATE invites SET revoked_at=? WHERE id=? AND revoked_at "
+                                 "IS NULL", (now(), iid)).rowcount
+            if not changed and self.invite(iid) is None:
+                raise StoreError(f"no link with id {iid!r} (pim-workbook invites ID lists them)")
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()
         return row[0] if row else default

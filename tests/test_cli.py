@@ -213,3 +213,34 @@ def test_risk_with_assessment_records_evidence_and_register_checks_it(env, capsy
     assert code == 1 and "no dataset 'DS7'" in err
     code, _, err = run(capsys, "risk", str(data), "--quasi", "loc", "--assessment", "nope")
     assert code == 1 and err.count("\n") == 1
+
+
+def test_invite_list_and_revoke_links(env, capsys):
+    aid = _new(capsys)
+    code, out, err = run(capsys, "invite", aid, "--party", "Helping Hands", "--url",
+                         "http://workbook.example.org", "--expires", "2099-01-31")
+    assert code == 0 and "party A · Helping Hands" in err and "until 2099-01-31" in err
+    url = out.strip()
+    assert url.startswith("http://workbook.example.org/voila/render/01-start.ipynb?")
+    assert f"assessment={aid}" in url and "&key=l" in url
+    code, out, _ = run(capsys, "invite", aid, "--read-only")
+    assert code == 0 and out.startswith("http://127.0.0.1:8866/")
+    code, out, _ = run(capsys, "invites", aid)
+    lines = out.splitlines()
+    assert len(lines) == 3 and "party" in lines[1] and "observer" in lines[2]
+    assert "2099-01-31" in lines[1] and lines[1].endswith("active")
+    link_id = lines[1].split()[0]
+    secret = url.split("key=")[1].split("&")[0].split(".")[1]
+    assert secret not in out and secret not in Path(env / "w.sqlite").read_bytes().decode(
+        "latin-1")
+    code, out, _ = run(capsys, "revoke", link_id)
+    assert code == 0 and "revoked" in out
+    code, out, _ = run(capsys, "invites", aid)
+    assert out.splitlines()[1].endswith("revoked")
+    for argv, message in ((["invite", aid], "name the party"),
+                          (["invite", aid, "--party", "Nobody"], "no party matches"),
+                          (["invite", aid, "--party", "A", "--expires", "soon"], "YYYY-MM-DD"),
+                          (["invite", "--facilitator", aid], "give no ID"),
+                          (["revoke", "lmissing"], "no link with id")):
+        code, _, err = run(capsys, *argv)
+        assert code == 1 and message in err and err.count("\n") == 1

@@ -2,22 +2,37 @@
 
 from __future__ import annotations
 
+from urllib.parse import parse_qs, urlsplit
+
 import pytest
 
+from pim_workbook.access import AccessDenied, check_key
 from pim_workbook.serve import serve_command
 from pim_workbook.store import StoreError
 
 
-def test_defaults_are_loopback_with_a_persistent_token(store):
+def _query(url: str) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
+
+
+def test_defaults_are_loopback_with_a_persistent_token_and_a_facilitator_link(store):
     argv, env, url = serve_command(store)
     assert "--Voila.ip=127.0.0.1" in argv
     assert "--show_tracebacks=False" in argv and "--strip_sources=True" in argv
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
     token = store.setting("voila_token")
     assert token and f"--token={token}" in argv
-    assert url == f"http://127.0.0.1:8866/voila/render/index.ipynb?token={token}"
+    assert url.startswith("http://127.0.0.1:8866/voila/render/index.ipynb?")
+    query = _query(url)
+    assert query["token"] == token
+    assert check_key(store, query["key"]).is_facilitator
     assert env["PIM_WORKBOOK_DB"] == str(store.path)
-    assert serve_command(store)[2] == url  # the same link after a restart
+    assert env["PIM_WORKBOOK_REQUIRE_LINK"] == "1"  # served pages need a link
+    again = _query(serve_command(store)[2])
+    assert again["token"] == token  # Voila's token survives a restart
+    assert check_key(store, again["key"]).is_facilitator
+    with pytest.raises(AccessDenied, match="revoked"):  # the previous run's link has ended
+        check_key(store, query["key"])
 
 
 def test_refuses_the_network_unless_asked_and_never_without_token(store):
@@ -31,7 +46,7 @@ def test_refuses_the_network_unless_asked_and_never_without_token(store):
 
 def test_no_token_only_when_asked(store):
     argv, _, url = serve_command(store, use_token=False)
-    assert "--token=" in argv and "token=" not in url
+    assert "--token=" in argv and "token" not in _query(url) and "key" in _query(url)
 
 
 def test_a_folder_without_the_workbook_notebooks_is_refused(store, tmp_path):

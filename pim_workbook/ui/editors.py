@@ -112,6 +112,11 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
     for the other required fields; each field of the selected item is written on change.
     """
     aid, store = session.aid, session.store
+    base_editable = editable
+
+    def editable() -> bool:
+        return not session.read_only and base_editable()
+
     table = html("")
     picker = w.Dropdown(description=f"Edit {noun}", style={"description_width": "initial"},
                         layout=w.Layout(width="auto", min_width="24rem"))

@@ -5,19 +5,22 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
+from ..access import KEY_PARAM, AccessDenied, GuardedStore
 from ..record import label, progress
 from ..store import Store
-from .pages import CSS, PAGES
+from .pages import CSS, PAGES, guarded, not_valid
+from .session import PageQuery
 
 
-def landing_html(store: Store) -> str:
-    """HTML listing the store's assessments (all user text escaped)."""
+def landing_html(store: Store | GuardedStore, key: str = "") -> str:
+    """HTML listing the assessments the store (or link) shows (all user text escaped)."""
+    carry = f"&{KEY_PARAM}={quote(key)}" if key else ""
     rows = []
     for summary in store.summaries():
         record = store.get(summary.id)
         sections = progress(record, store.content).values()
         done, total = sum(d for d, _ in sections), sum(t for _, t in sections)
-        start = f"{PAGES[0].notebook}?assessment={quote(summary.id)}"
+        start = f"{PAGES[0].notebook}?assessment={quote(summary.id)}{carry}"
         rows.append(
             f"<tr><td><code>{escape(summary.id)}</code></td>"
             f'<td><a href="{escape(start)}">{escape(summary.title)}</a></td>'
@@ -33,7 +36,9 @@ def landing_html(store: Store) -> str:
         "the sample, or <code>pim-workbook new</code> to start one.</p>"
     )
     title = escape(store.content.title)
-    parts = "".join(f'<li><a href="{p.notebook}">{escape(p.title)}</a></li>' for p in PAGES)
+    first = f"?{KEY_PARAM}={quote(key)}" if key else ""
+    parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(p.title)}</a></li>'
+                    for p in PAGES)
     return (f'<style>{CSS}</style><div class="pimw-page"><h1>PIM Data-Sharing Workbook</h1>'
             f"<p>Two or more organisations work through the <i>{title}</i> together and "
             "leave with one signed record of their decision. Open an assessment to start; "
@@ -49,5 +54,11 @@ def show_landing(db_path: str = "") -> None:
     import ipywidgets as w
     from IPython.display import display
 
+    query = PageQuery.from_environment()
     with Store(db_path or None) as store:
-        display(w.HTML(landing_html(store), layout=w.Layout(width="100%")))
+        try:
+            view = guarded(store, query)
+        except AccessDenied as exc:
+            display(not_valid(str(exc)))
+            return
+        display(w.HTML(landing_html(view, query.key), layout=w.Layout(width="100%")))

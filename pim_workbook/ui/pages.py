@@ -17,6 +17,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
+from ..access import KEY_PARAM, AccessDenied, GuardedStore, links_required
 from ..content import Step
 from ..record import (
     AccessGrant,
@@ -221,13 +222,16 @@ PURPOSE_FIELDS = (
 
 # -- page parts ----------------------------------------------------------------------------
 def _link(page: Page, session: Session | None, aid: str, css: str = "",
-          text: str | None = None) -> str:
+          text: str | None = None, key: str = "") -> str:
     query = {"assessment": aid}
     if session is not None:
         if session.party:
             query["party"] = session.party
         if session.name_box.value.strip():
             query["name"] = session.name_box.value.strip()
+        key = key or session.key
+    if key:
+        query[KEY_PARAM] = key
     cls = f' class="{css}"' if css else ""
     caption = escape(page.title if text is None else text)
     return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'
@@ -594,11 +598,12 @@ def build_page(key: str, session: Session) -> w.VBox:
     return root
 
 
-def chooser(store: Store, key: str) -> w.VBox:
+def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox:
     """Shown when a page is opened without an assessment: pick one, or start a new one."""
     page = PAGE_BY_KEY[key]
     links = "".join(
-        f"<tr><td><code>{escape(s.id)}</code></td><td>{_link(page, None, s.id, text=s.title)}"
+        f"<tr><td><code>{escape(s.id)}</code></td><td>"
+        f"{_link(page, None, s.id, text=s.title, key=link_key)}"
         f"</td><td>{escape(', '.join(s.parties))}</td><td>{escape(label(s.status))}</td></tr>"
         for s in store.summaries())
     parts: list[w.Widget] = [html(f"<style>{CSS}</style>"), html(
@@ -607,14 +612,15 @@ def chooser(store: Store, key: str) -> w.VBox:
         + (f'<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
            f"<th>Status</th></tr>{links}</table>" if links else
            '<p class="pimw-hint">No assessment yet.</p>'))]
-    if key == "start":
-        parts.append(_creator(store, page))
+    grant = getattr(store, "grant", None)
+    if key == "start" and (grant is None or grant.is_facilitator):
+        parts.append(_creator(store, page, link_key))
     box = w.VBox(parts)
     box.add_class("pimw-page")
     return box
 
 
-def _creator(store: Store, page: Page) -> w.VBox:
+def _creator(store: Store | GuardedStore, page: Page, link_key: str = "") -> w.VBox:
     title = text("e.g. Protection monitoring data to the protection cluster")
     name = text("your name")
     result = html("")
@@ -629,29 +635,59 @@ def _creator(store: Store, page: Page) -> w.VBox:
             result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
             return
         result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p><p class='
-                        f'"pimw-nav">{_link(page, None, aid, text="Open it →")}</p>')
+                        f'"pimw-nav">{_link(page, None, aid, text="Open it →", key=link_key)}</p>')
 
     create.on_click(on_create)
     return w.VBox([heading("Start a new assessment"), labelled("Title", title),
                    labelled("Your name", name), create, result])
 
 
-def open_session(store: Store, aid: str, query: PageQuery | None = None) -> Session:
+def open_session(store: Store | GuardedStore, aid: str,
+                 query: PageQuery | None = None) -> Session:
     query = query or PageQuery()
-    return Session(store, aid, party=query.party or FACILITATOR, actor=query.name)
+    return Session(store, aid, party=query.party or FACILITATOR, actor=query.name,
+                   key=query.key)
+
+
+def not_valid(reason: str) -> w.HTML:
+    """What a page shows, and all it shows, without a valid link."""
+    return html(f"<style>{CSS}</style><div class=\"pimw-page\"><h1>Link not valid</h1>"
+                f"<p>{escape(reason)}</p><p class=\"pimw-hint\">Links to the workbook are "
+                "personal: each organisation receives its own from the facilitator.</p></div>")
+
+
+def guarded(store: Store, query: PageQuery) -> Store | GuardedStore:
+    """The store as the page's link allows; raises AccessDenied without a valid link.
+
+    Pages served by ``pim-workbook serve`` need a link; a notebook opened in JupyterLab or run
+    by papermill (by someone who has the store file anyway) does not.
+    """
+    if not query.key and not links_required():
+        return store
+    if not query.key:
+        raise AccessDenied("this page was opened without its link key: use the whole link "
+                           "you were given")
+    return GuardedStore(store, query.key)
 
 
 def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
     """Display a page in the notebook (or the assessment chooser when none is given)."""
     from IPython.display import display
 
-    store = Store(db_path or None)
     query = PageQuery.from_environment()
-    aid = assessment_id or query.assessment
+    try:
+        store = guarded(Store(db_path or None), query)
+        grant = getattr(store, "grant", None)
+        aid = assessment_id or query.assessment or (grant.assessment_id if grant else "")
+        if aid and grant is not None and not grant.may_open(aid):
+            raise AccessDenied("this link does not open that assessment")
+    except AccessDenied as exc:
+        display(not_valid(str(exc)))
+        return
     if not aid or not store.exists(aid):
         if aid:
             display(html(f'<p class="pimw-error">No assessment with id {escape(aid)}.</p>'))
-        display(chooser(store, key))
+        display(chooser(store, key, query.key))
         return
     session = open_session(store, aid, query)
     display(build_page(key, session))

@@ -170,6 +170,7 @@ class RiskPane:
         for button, act in clicks:
             button.on_click(lambda _, act=act: self._attempt(act))
         self.upload.observe(lambda _: self._attempt(self.read_upload), "value")
+        self.session.party_picker.observe(lambda _: self._enable(), "value")
         self.merge_column.observe(lambda _: self._draw_merge_values(), "value")
         self.quasi.observe(lambda _: self._draw_quasi_choices(), "value")
         self.min_k.observe(lambda _: self._save_thresholds(), "value")
@@ -184,7 +185,8 @@ class RiskPane:
 
     def _enable(self) -> None:
         ready = self.work is not None
-        has_dataset = self.dataset.value is not None
+        has_dataset = self.dataset.value is not None and not self.session.read_only
+        self.min_k.disabled = self.max_risk.disabled = not self.session.is_facilitator
         for widget in (self.check_button, self.drivers_button, self.merge_button, self.bands_button,
                        self.replace_button, self.suppress_button, self.drop_button,
                        self.cells_button):
@@ -207,6 +209,8 @@ class RiskPane:
 
     def _save_thresholds(self) -> None:
         self._draw_drop()
+        if not self.session.is_facilitator:
+            return
         self.session.write(lambda: set_thresholds(self.session.store, self.min_k.value,
                                                   self.max_risk.value / 100))
         if self.work is not None:

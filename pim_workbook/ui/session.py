@@ -17,6 +17,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
+from ..access import AccessDenied, Grant, GuardedStore
 from ..content import ContentError
 from ..record import Record, RecordError
 from ..store import Store, StoreError
@@ -30,26 +31,33 @@ EXPECTED = (RecordError, StoreError, ContentError, ValueError)
 
 @dataclass(frozen=True)
 class PageQuery:
-    """What a served page learns from its URL (``?assessment=ID&party=A&name=...``)."""
+    """What a served page learns from its URL (``?assessment=ID&party=A&name=...&key=...``)."""
 
     assessment: str = ""
     party: str = ""
     name: str = ""
+    key: str = ""  # a partner link's key (see access.py)
 
     @classmethod
     def from_environment(cls) -> PageQuery:
         """Voila passes the page's query string to the kernel as ``QUERY_STRING``."""
         qs = parse_qs(os.environ.get("QUERY_STRING", ""))
-        return cls(*(qs.get(k, [""])[0].strip() for k in ("assessment", "party", "name")))
+        return cls(*(qs.get(k, [""])[0].strip()
+                     for k in ("assessment", "party", "name", "key")))
 
 
 class Session:
     """The store, the assessment and the person answering, for one page."""
 
-    def __init__(self, store: Store, aid: str, *, party: str = FACILITATOR,
-                 actor: str = "") -> None:
+    def __init__(self, store: Store | GuardedStore, aid: str, *, party: str = FACILITATOR,
+                 actor: str = "", key: str = "") -> None:
         self.store = store
         self.aid = aid
+        self.key = key  # carried by the links between pages
+        self.grant: Grant | None = getattr(store, "grant", None)
+        self.locked = False  # the link was revoked or expired while the page was open
+        if self.grant is not None and not self.grant.is_facilitator:
+            party = self.grant.party or FACILITATOR  # a link's party, not the URL's
         self.content = store.content
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1
@@ -64,6 +72,7 @@ class Session:
             layout=w.Layout(width="34rem"),
         )
         self.party_picker.add_class("pimw-party")
+        self.party_picker.disabled = self.grant is not None and not self.grant.is_facilitator
         self.name_box = w.Text(value=actor, placeholder="your name (shown in the history)",
                                continuous_update=False,
                                description="Your name", style={"description_width": "initial"},
@@ -75,10 +84,21 @@ class Session:
         self._say("pimw-ok", "All changes saved")
 
     # -- who is answering --------------------------------------------------------------
-    @staticmethod
-    def _party_options(record: Record) -> list[tuple[str, str]]:
+    def _party_options(self, record: Record) -> list[tuple[str, str]]:
+        grant = getattr(self, "grant", None)
+        if grant is not None and grant.role == "party":
+            org = record.parties[grant.party].organisation if grant.party in record.parties \
+                else grant.party
+            return [(f"{grant.party} · {org}", grant.party or "")]
+        if grant is not None and grant.read_only:
+            return [("Observer (read only)", FACILITATOR)]
         return [("Facilitator (joint answers)", FACILITATOR)] + [
             (f"{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
+
+    @property
+    def read_only(self) -> bool:
+        """Nothing can be changed from this page (an observer's link, or a link revoked)."""
+        return self.locked or (self.grant is not None and self.grant.read_only)
 
     @property
     def party(self) -> str:
@@ -95,11 +115,12 @@ class Session:
 
     def can_answer_for(self, pid: str) -> bool:
         """A party writes its own answers; the facilitator may write for anyone."""
-        return self.party in (FACILITATOR, pid)
+        return not self.read_only and self.party in (FACILITATOR, pid)
 
     @property
     def is_facilitator(self) -> bool:
-        return self.party == FACILITATOR
+        return not self.read_only and self.party == FACILITATOR and (
+            self.grant is None or self.grant.is_facilitator)
 
     # -- writing -----------------------------------------------------------------------
     def write(self, change: Callable[[], Any]) -> bool:
@@ -153,6 +174,12 @@ class Session:
         """Redraw if anyone changed the assessment since the last look."""
         try:
             self.refresh()
+        except AccessDenied as exc:
+            if not self.locked:
+                self.locked = True  # every box turns read-only at the next redraw
+                for refresher in self._refreshers:
+                    refresher(self.record)
+            self._say("pimw-error", str(exc))
         except Exception:
             log.exception("refresh failed")
             self._say("pimw-error", "Could not read the latest answers; retrying.")
@@ -188,14 +215,17 @@ class Bound:
             value = self._read(record)
             if self.widget.value != value:
                 self.widget.value = value
-            self.widget.disabled = not self._editable()
+            self.widget.disabled = not self.editable()
         finally:
             self._drawing = False
+
+    def editable(self) -> bool:
+        return not self.session.read_only and self._editable()
 
     def _changed(self, change: dict[str, Any]) -> None:
         if self._drawing:
             return
-        if not self._editable():
+        if not self.editable():
             self.draw(self.session.record)
             return
         if self.session.write(lambda: self._write(change["new"])):

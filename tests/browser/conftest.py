@@ -13,6 +13,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import pytest
 
@@ -62,17 +63,25 @@ class Server:
                     raise
                 time.sleep(0.5)
 
+    @property
+    def token(self) -> str:
+        return parse_qs(urlsplit(self.url).query)["token"][0]
+
+    @property
+    def key(self) -> str:
+        """The facilitator's link key, from the link `serve` printed."""
+        return parse_qs(urlsplit(self.url).query)["key"][0]
+
     def page_url(self, notebook: str, **query: str) -> str:
+        """A page's address; the facilitator's key unless ``key`` is given ("" for none)."""
         base = self.url.split("/voila/")[0]
-        token = self.url.split("token=")[1]
-        params = "&".join([*(f"{k}={v}" for k, v in query.items()), f"token={token}"])
-        return f"{base}/voila/render/{notebook}?{params}"
+        params = {"key": self.key, **query, "token": self.token}
+        return f"{base}/voila/render/{notebook}?{urlencode({k: v for k, v in params.items() if v})}"
 
     def shut_down_kernel(self, kernel_id: str) -> None:
         """What culling does to an idle page's kernel."""
-        token = self.url.split("token=")[1]
         request = urllib.request.Request(
-            f"{self.url.split('/voila/')[0]}/api/kernels/{kernel_id}?token={token}",
+            f"{self.url.split('/voila/')[0]}/api/kernels/{kernel_id}?token={self.token}",
             method="DELETE")
         with urllib.request.urlopen(request, timeout=30) as response:
             assert response.status == 204

@@ -132,7 +132,10 @@ def test_an_uploaded_file_is_read_and_a_large_one_is_refused(pane, monkeypatch):
     assert "type its path instead" in pane.message.value
 
 
-def test_thresholds_are_saved_as_settings_and_drive_the_verdict(pane, store):
+def test_thresholds_are_saved_as_settings_and_drive_the_verdict(pane, store, sample):
+    assert pane.min_k.disabled  # a party's page: the workbook's settings are not its to change
+    pane = RiskPane(Session(store, sample, party=FACILITATOR, actor="Fatima"))
+    assert not pane.min_k.disabled
     pane.use_sample()
     pane.quasi.value = ("admin1", "sex")
     pane.min_k.value = 500

@@ -1,0 +1,322 @@
+"""Partner links: who may open which assessment, and what they may change through it.
+
+A link carries a key ``<invite id>.<secret>`` in its own query parameter (``key``; Voila's
+``token`` stays the gate of the whole server). The store keeps only a salted SHA-256 hash of
+the secret: the secret is 192 random bits, so a fast hash is enough and checking it on every
+write costs nothing.
+
+Roles
+    ``facilitator``  every assessment; the only role that sets agreed answers, adds parties,
+                     archives, deletes or changes workbook settings.
+    ``party``        one assessment; answers, agrees to the trust statement and signs only as
+                     its own party, and contributes to the joint sections (data items,
+                     register, actions, ...), each change recorded with the party and link.
+    ``observer``     one assessment, read-only (a donor, say).
+
+:class:`GuardedStore` is the store as one link sees it. Pages served by Voila get one, so the
+check runs in the kernel on every read and write, whatever widget message arrives: a forged
+message for another assessment or another party is refused, and a revoked or expired link
+stops working at its next action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import os
+import secrets
+from dataclasses import dataclass
+from typing import Any, Literal
+from urllib.parse import urlencode
+
+from .record import Record
+from .store import Store, StoreError
+
+Role = Literal["facilitator", "party", "observer"]
+ROLES: tuple[Role, ...] = ("facilitator", "party", "observer")
+KEY_PARAM = "key"
+REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
+BASE_URL_SETTING = "serve_base_url"
+SHARED_SETTINGS = frozenset({"risk_min_k", "risk_max_risk"})  # what a party page may read
+
+
+class AccessDenied(StoreError):
+    """The link does not allow this (or is not valid any more); nothing was changed."""
+
+
+@dataclass(frozen=True)
+class Invite:
+    """A link as listed: what it grants and its life, never its secret."""
+
+    id: str
+    assessment_id: str | None
+    role: Role
+    party: str | None
+    created_at: str
+    created_by: str
+    expires_on: str | None
+    last_used_at: str | None
+    revoked_at: str | None
+
+    def state(self, today: dt.date | None = None) -> str:
+        """"active", "expired" or "revoked"."""
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_on and dt.date.fromisoformat(self.expires_on) < (today or _today()):
+            return "expired"
+        return "active"
+
+
+@dataclass(frozen=True)
+class Grant:
+    """What a valid link allows."""
+
+    invite_id: str
+    role: Role
+    assessment_id: str | None
+    party: str | None
+
+    @property
+    def via(self) -> str:
+        """How the history names the link a change came through."""
+        return f"link:{self.invite_id}"
+
+    @property
+    def read_only(self) -> bool:
+        return self.role == "observer"
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.role == "facilitator"
+
+    def may_open(self, aid: str) -> bool:
+        return self.is_facilitator or aid == self.assessment_id
+
+
+def _today() -> dt.date:
+    return dt.datetime.now(dt.UTC).date()
+
+
+def _hash(salt: str, secret: str) -> str:
+    return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
+
+
+def _invite(row: dict[str, Any]) -> Invite:
+    return Invite(**{k: row[k] for k in Invite.__dataclass_fields__})
+
+
+# -- issuing -------------------------------------------------------------------------------
+def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | None = None,
+                  party: str | None = None, expires: dt.date | None = None) -> tuple[Invite, str]:
+    """Issue a link; returns it and its key (shown once: only its hash is stored).
+
+    ``party`` is a party id or an organisation name of the assessment (case-insensitive).
+    """
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r} (one of: {', '.join(ROLES)})")
+    if role == "facilitator":
+        if assessment_id or party:
+            raise ValueError("a facilitator link opens every assessment: give no assessment "
+                             "or party")
+    else:
+        if not assessment_id:
+            raise ValueError(f"a {role} link is for one assessment: give its id")
+        record = store.get(assessment_id)
+        if role == "party":
+            party = resolve_party(record, party)
+        elif party:
+            raise ValueError("an observer link is read-only and answers for no party")
+    if expires is not None and expires < _today():
+        raise ValueError(f"the expiry date {expires} is already past")
+    iid = "l" + secrets.token_hex(5)
+    secret = secrets.token_urlsafe(24)
+    salt = os.urandom(16).hex()
+    from .store import now
+
+    row = {"id": iid, "assessment_id": assessment_id, "role": role, "party": party,
+           "salt": salt, "secret_hash": _hash(salt, secret), "created_at": now(),
+           "created_by": actor, "expires_on": expires.isoformat() if expires else None,
+           "last_used_at": None, "revoked_at": None}
+    store.add_invite(row)
+    return _invite(row), f"{iid}.{secret}"
+
+
+def resolve_party(record: Record, party: str | None) -> str:
+    """A party id from an id or an organisation name (or a unique part of it)."""
+    if not party:
+        raise ValueError("name the party: its id (A, B, …) or its organisation")
+    if party in record.parties:
+        return party
+    needle = party.casefold()
+    exact = [pid for pid, p in record.parties.items() if p.organisation.casefold() == needle]
+    found = exact or [pid for pid, p in record.parties.items()
+                      if needle in p.organisation.casefold()]
+    if len(found) == 1:
+        return found[0]
+    known = "; ".join(f"{pid} {p.organisation}" for pid, p in record.parties.items())
+    what = "several parties match" if found else "no party matches"
+    raise ValueError(f"{what} {party!r} in {record.id} (parties: {known or 'none yet'})")
+
+
+def invites(store: Store, aid: str | None = None) -> list[Invite]:
+    """The links of one assessment (``None``: every link, facilitator links included)."""
+    if aid:
+        store.get(aid)
+    return [_invite(row) for row in store.invites(aid)]
+
+
+def revoke(store: Store, invite_id: str) -> None:
+    """End a link at once: its next page load or action is refused."""
+    store.revoke_invite(invite_id)
+
+
+def link(base_url: str, key: str, *, token: str | None = None, page: str = "index.ipynb",
+         assessment: str | None = None) -> str:
+    """The address to open: ``base_url`` is the server (``http://host:port``)."""
+    query = {k: v for k, v in (("assessment", assessment), (KEY_PARAM, key),
+                                ("token", token)) if v}
+    return f"{base_url.rstrip('/')}/voila/render/{page}?{urlencode(query)}"
+
+
+# -- checking ------------------------------------------------------------------------------
+def check_key(store: Store, key: str, *, touch: bool = False) -> Grant:
+    """The grant of a valid, unexpired, unrevoked key; :class:`AccessDenied` otherwise."""
+    iid, _, secret = (key or "").partition(".")
+    row = store.invite(iid) if iid and secret else None
+    if row is None or not hmac.compare_digest(row["secret_hash"], _hash(row["salt"], secret)):
+        raise AccessDenied("this link is not valid: ask the facilitator for a new one")
+    state = _invite(row).state()
+    if state != "active":
+        raise AccessDenied(f"this link has {'been revoked' if state == 'revoked' else 'expired'}"
+                           ": ask the facilitator for a new one")
+    if touch:
+        store.touch_invite(iid)
+    return Grant(iid, row["role"], row["assessment_id"], row["party"])
+
+
+def links_required() -> bool:
+    """True in kernels of a server started by ``pim-workbook serve``."""
+    return os.environ.get(REQUIRE_ENV) == "1"
+
+
+# -- the store as one link sees it ---------------------------------------------------------
+_READS = frozenset({"get", "summary", "status", "unit", "revisions", "last_change",
+                    "history", "exists"})
+_SHARED_WRITES = frozenset({"set", "update", "add", "remove", "set_action"})
+_FACILITATOR_ONLY = frozenset({"create", "add_party", "agree", "archive", "delete",
+                               "set_setting", "load_raw", "backup", "add_invite",
+                               "revoke_invite"})
+
+
+class GuardedStore:
+    """A :class:`Store` seen through one link: only what the link allows gets through.
+
+    Every read checks the assessment; every write re-checks the link itself (so revoking it
+    takes effect at once), the assessment, the role and the party, and records the party and
+    the link in the history.
+    """
+
+    def __init__(self, store: Store, key: str) -> None:
+        self._store = store
+        self._key = key
+        self.grant = check_key(store, key, touch=True)
+        self.content = store.content
+        self.path = store.path
+
+    def _fresh(self) -> Grant:
+        self.grant = check_key(self._store, self._key)
+        return self.grant
+
+    def _need_assessment(self, aid: str, grant: Grant | None = None) -> None:
+        if not (grant or self.grant).may_open(aid):
+            raise AccessDenied(f"this link does not open assessment {aid!r}")
+
+    # -- reading
+    def __getattr__(self, name: str) -> Any:
+        if name in _READS:
+            method = getattr(self._store, name)
+
+            def read(aid: str, *args: Any, **kwargs: Any) -> Any:
+                self._need_assessment(aid, self._fresh())
+                return method(aid, *args, **kwargs)
+            return read
+        if name in _SHARED_WRITES or name in _FACILITATOR_ONLY:
+            method = getattr(self._store, name)
+
+            def write(*args: Any, **kwargs: Any) -> Any:
+                return self._write(name, method, args, kwargs)
+            return write
+        raise AttributeError(f"{name!r} is not available through a link")
+
+    def ids(self) -> list[str]:
+        ids = self._store.ids()
+        return ids if self.grant.is_facilitator else [i for i in ids
+                                                      if i == self.grant.assessment_id]
+
+    def summaries(self, today: dt.date | None = None) -> list[Any]:
+        return [s for s in self._store.summaries(today) if self.grant.may_open(s.id)]
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        if not self.grant.is_facilitator and key not in SHARED_SETTINGS:
+            raise AccessDenied(f"the setting {key!r} is not available through this link")
+        return self._store.setting(key, default)
+
+    # -- writing
+    def _write(self, name: str, method: Any, args: tuple[Any, ...],
+               kwargs: dict[str, Any]) -> Any:
+        grant = self._fresh()
+        if grant.read_only:
+            raise AccessDenied("this link is read-only: it can change nothing")
+        if grant.is_facilitator:
+            if name not in ("set_setting", "backup", "add_invite", "revoke_invite"):
+                kwargs["via"] = grant.via
+            return method(*args, **kwargs)
+        if name in _FACILITATOR_ONLY:
+            raise AccessDenied(f"only the facilitator can {name.replace('_', ' ')}")
+        aid = args[0] if args else kwargs.get("aid", "")
+        self._need_assessment(aid, grant)
+        if name in _SHARED_WRITES:
+            if name != "set_action":
+                self._check_path(args, kwargs, grant)
+            kwargs["party"] = grant.party
+        kwargs["via"] = grant.via
+        return method(*args, **kwargs)
+
+    @staticmethod
+    def _check_path(args: tuple[Any, ...], kwargs: dict[str, Any], grant: Grant) -> None:
+        path = args[1] if len(args) > 1 else kwargs.get("path") or kwargs.get("collection", "")
+        parts = path.split("/")
+        if parts[0] == "answers" and len(parts) >= 3:
+            if parts[2] in ("agreed", "status"):
+                raise AccessDenied("only the facilitator sets the agreed answer and its status")
+            if parts[2] == "parties" and (len(parts) < 4 or parts[3] != grant.party):
+                raise AccessDenied(f"party {grant.party} answers only as itself")
+        if parts[0] in ("trust", "signoffs", "parties") and (len(parts) < 2 or
+                                                            parts[1] != grant.party):
+            raise AccessDenied(f"party {grant.party} acts only as itself")
+
+    # the dedicated operations that name a party
+    def answer(self, aid: str, question_id: str, party: str, text: str, **kwargs: Any) -> None:
+        self._as_party(aid, party, "answers only as itself")
+        return self._write("answer", self._store.answer, (aid, question_id, party, text),
+                           kwargs)
+
+    def agree_trust(self, aid: str, party: str, agreed_by: str, **kwargs: Any) -> None:
+        self._as_party(aid, party, "agrees to the trust statement only for itself")
+        return self._write("agree_trust", self._store.agree_trust, (aid, party, agreed_by),
+                           kwargs)
+
+    def sign(self, aid: str, party: str, signatory: str, **kwargs: Any) -> int | None:
+        self._as_party(aid, party, "signs only for itself")
+        return self._write("sign", self._store.sign, (aid, party, signatory), kwargs)
+
+    def update_party(self, aid: str, pid: str, changes: dict[str, Any], **kwargs: Any) -> None:
+        self._as_party(aid, pid, "edits only its own organisation's details")
+        return self._write("update_party", self._store.update_party, (aid, pid, changes),
+                           kwargs)
+
+    def _as_party(self, aid: str, party: str, what: str) -> None:
+        grant = self._fresh()
+        if not grant.is_facilitator and not grant.read_only and party != grant.party:
+            raise AccessDenied(f"party {grant.party} {what}")
