@@ -48,9 +48,11 @@ def record_page(session: Session) -> w.VBox:
             + "</ul>") if revs else '<p class="pimw-hint">No signed revision yet.</p>'
         changes = session.store.history(record.id)[-HISTORY_ROWS:][::-1]
         history.value = ('<table class="pimw-table"><tr><th>When (UTC)</th><th>Who</th>'
-                         "<th>What</th></tr>" + "".join(
+                         "<th>Party</th><th>Through</th><th>What</th></tr>" + "".join(
                              f"<tr><td>{escape(c.at[:19].replace('T', ' '))}</td>"
-                             f"<td>{escape(c.actor)}</td><td>{escape(c.path)}</td></tr>"
+                             f"<td>{escape(c.actor)}</td><td>{escape(c.party or '')}</td>"
+                             f"<td>{escape(c.via.replace('link:', 'link '))}</td>"
+                             f"<td>{escape(c.path)}</td></tr>"
                              for c in changes) + "</table>")
 
     session.on_refresh(draw)

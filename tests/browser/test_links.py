@@ -1,0 +1,69 @@
+"""Partner links in Voila: each organisation, in its own browser, sees and edits only what it
+should; a revoked link is locked out at once; the history says who did what, through which
+link."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from pim_workbook.store import Store
+
+from .conftest import screenshot
+from .test_workbook import WAIT, _answer, _box, _open
+
+pytestmark = pytest.mark.slow
+
+
+def test_three_organisations_each_see_only_their_own(server, browser):
+    other = server.cli("new", "Referrals to the health cluster", "--party",
+                       "Care Clinics:recipient").strip()
+    link_a = server.cli("invite", "sample", "--party", "A").strip()
+    link_b = server.cli("invite", "sample", "--party", "Meridian").strip()
+    link_c = server.cli("invite", other, "--party", "Care Clinics").strip()
+    assert all(link.startswith(server.url.split("/voila/")[0]) for link in (link_a, link_c))
+
+    ctx_a, page_a = _open(browser, link_a, ready=".pimw-header")
+    assert "SAMPLE" in page_a.locator(".pimw-title").inner_text()
+    assert page_a.locator(".pimw-party select").is_disabled()
+    page_a.get_by_role("link", name="Step 1: information landscape").first.click()
+    page_a.wait_for_selector(".pimw-question", timeout=WAIT)
+    assert page_a.locator(".pimw-answer-B textarea").is_disabled()
+    assert page_a.locator(".pimw-agreed-answer textarea").is_disabled()
+    text_a = f"A's own answer {time.time():.0f}"
+    _answer(page_a, "E1.Q2", "A", text_a)
+    screenshot(page_a, "party-link-step1")
+
+    ctx_b, page_b = _open(browser, link_b.replace("01-start", "04-step1"),
+                          ready=".pimw-question")
+    assert page_b.locator(".pimw-answer-A textarea").is_disabled()
+    _answer(page_b, "E1.Q2", "B", "B's own answer")
+    assert _box(page_b, "E1.Q2", ".pimw-answer-A").input_value() == text_a  # side by side
+
+    ctx_c, page_c = _open(browser, link_c, ready=".pimw-header")
+    assert "Referrals to the health cluster" in page_c.locator(".pimw-title").inner_text()
+    page_c.goto(link_c.replace(f"assessment={other}", "assessment=sample"))
+    page_c.get_by_text("Link not valid").wait_for(timeout=WAIT)
+    assert "Sahel" not in page_c.inner_text("body")
+    page_c.goto(link_c.replace("01-start", "index"))
+    page_c.get_by_text("Referrals to the health cluster").wait_for(timeout=WAIT)
+    assert "SAMPLE" not in page_c.inner_text("body")
+    screenshot(page_c, "party-link-landing")
+
+    link_id = next(line.split()[0] for line in server.cli("invites", "sample").splitlines()
+                   if " party " in line and " A " in line)
+    server.cli("revoke", link_id)
+    page_a.locator(".pimw-status", has_text="revoked").wait_for(timeout=WAIT)
+    assert page_a.locator(".pimw-answer-A textarea").is_disabled()
+    page_a.reload()
+    page_a.get_by_text("Link not valid").wait_for(timeout=WAIT)
+    for context in (ctx_a, ctx_b, ctx_c):
+        context.close()
+
+    with Store(server.env["PIM_WORKBOOK_DB"]) as store:
+        changes = [c for c in store.history("sample") if c.path == "answers/E1.Q2/parties/A"]
+        by_b = [c for c in store.history("sample") if c.path == "answers/E1.Q2/parties/B"]
+        assert changes[-1].new == text_a and changes[-1].party == "A"
+        assert changes[-1].via == f"link:{link_id}"
+        assert by_b[-1].via.startswith("link:") and by_b[-1].via != changes[-1].via
