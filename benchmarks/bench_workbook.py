@@ -84,12 +84,12 @@ def bench_voila(runs: int) -> None:
                                      "language": "python"}
         nbformat.write(nb, bare / "bare.ipynb")
         proc, url = _serve(bare, env)
-        base, token = url.split("/voila/")[0], url.split("token=")[1]
+        base, query = url.split("/voila/")[0], url.split("?", 1)[1]  # key=…&token=…
         targets = {
-            "bare one-widget notebook": (f"{base}/voila/render/bare.ipynb?token={token}",
+            "bare one-widget notebook": (f"{base}/voila/render/bare.ipynb?{query}",
                                          ".widget-text input"),
             "Step 2 page (sample)": (
-                f"{base}/voila/render/05-step2.ipynb?assessment=sample&party=A&token={token}",
+                f"{base}/voila/render/05-step2.ipynb?assessment=sample&party=A&{query}",
                 ".pimw-answer-A textarea"),
         }
         times: dict[str, list[float]] = {name: [] for name in targets}
