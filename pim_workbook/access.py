@@ -12,6 +12,8 @@ Roles
                      its own party, and contributes to the joint sections (data items,
                      register, actions, ...), each change recorded with the party and link.
     ``observer``     one assessment, read-only (a donor, say).
+    ``trainee``      one training session: joins it and answers its exercises, nothing else
+                     (the trainer's view needs the facilitator's link).
 
 :class:`GuardedStore` is the store as one link sees it. Pages served by Voila get one, so the
 check runs in the kernel on every read and write, whatever widget message arrives: a forged
@@ -24,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import inspect
 import os
 import secrets
 from dataclasses import dataclass
@@ -33,8 +36,8 @@ from urllib.parse import urlencode
 from .record import Record
 from .store import Store, StoreError
 
-Role = Literal["facilitator", "party", "observer"]
-ROLES: tuple[Role, ...] = ("facilitator", "party", "observer")
+Role = Literal["facilitator", "party", "observer", "trainee"]
+ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
 KEY_PARAM = "key"
 REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
 BASE_URL_SETTING = "serve_base_url"
@@ -58,6 +61,7 @@ class Invite:
     expires_on: str | None
     last_used_at: str | None
     revoked_at: str | None
+    training_id: str | None = None
 
     def state(self, today: dt.date | None = None) -> str:
         """"active", "expired" or "revoked"."""
@@ -76,6 +80,7 @@ class Grant:
     role: Role
     assessment_id: str | None
     party: str | None
+    training_id: str | None = None
 
     @property
     def via(self) -> str:
@@ -108,7 +113,8 @@ def _invite(row: dict[str, Any]) -> Invite:
 
 # -- issuing -------------------------------------------------------------------------------
 def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | None = None,
-                  party: str | None = None, expires: dt.date | None = None) -> tuple[Invite, str]:
+                  party: str | None = None, expires: dt.date | None = None,
+                  training_id: str | None = None) -> tuple[Invite, str]:
     """Issue a link; returns it and its key (shown once: only its hash is stored).
 
     ``party`` is a party id or an organisation name of the assessment (case-insensitive).
@@ -119,6 +125,9 @@ def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | 
         if assessment_id or party:
             raise ValueError("a facilitator link opens every assessment: give no assessment "
                              "or party")
+    elif role == "trainee":
+        if assessment_id or party or not training_id or store.training(training_id) is None:
+            raise ValueError("a trainee link is for one training session: give its id only")
     else:
         if not assessment_id:
             raise ValueError(f"a {role} link is for one assessment: give its id")
@@ -137,7 +146,7 @@ def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | 
     row = {"id": iid, "assessment_id": assessment_id, "role": role, "party": party,
            "salt": salt, "secret_hash": _hash(salt, secret), "created_at": now(),
            "created_by": actor, "expires_on": expires.isoformat() if expires else None,
-           "last_used_at": None, "revoked_at": None}
+           "last_used_at": None, "revoked_at": None, "training_id": training_id}
     store.add_invite(row)
     return _invite(row), f"{iid}.{secret}"
 
@@ -192,7 +201,7 @@ def check_key(store: Store, key: str, *, touch: bool = False) -> Grant:
                            ": ask the facilitator for a new one")
     if touch:
         store.touch_invite(iid)
-    return Grant(iid, row["role"], row["assessment_id"], row["party"])
+    return Grant(iid, row["role"], row["assessment_id"], row["party"], row["training_id"])
 
 
 def links_required() -> bool:
@@ -206,7 +215,8 @@ _READS = frozenset({"get", "summary", "status", "unit", "revisions", "last_chang
 _SHARED_WRITES = frozenset({"set", "update", "add", "remove", "set_action"})
 _FACILITATOR_ONLY = frozenset({"create", "add_party", "agree", "archive", "delete",
                                "set_setting", "load_raw", "backup", "add_invite",
-                               "revoke_invite"})
+                               "revoke_invite", "add_training", "purge_training"})
+_FACILITATOR_READS = frozenset({"trainings", "trainees", "invites"})
 
 
 class GuardedStore:
@@ -241,6 +251,14 @@ class GuardedStore:
                 self._need_assessment(aid, self._fresh())
                 return method(aid, *args, **kwargs)
             return read
+        if name in _FACILITATOR_READS:
+            method = getattr(self._store, name)
+
+            def facilitator_read(*args: Any, **kwargs: Any) -> Any:
+                if not self._fresh().is_facilitator:
+                    raise AccessDenied("only the facilitator's link shows this")
+                return method(*args, **kwargs)
+            return facilitator_read
         if name in _SHARED_WRITES or name in _FACILITATOR_ONLY:
             method = getattr(self._store, name)
 
@@ -257,6 +275,42 @@ class GuardedStore:
     def summaries(self, today: dt.date | None = None) -> list[Any]:
         return [s for s in self._store.summaries(today) if self.grant.may_open(s.id)]
 
+    # -- a trainee's session
+    def _need_training(self, training_id: str) -> Grant:
+        grant = self._fresh()
+        if not grant.is_facilitator and (grant.role != "trainee" or
+                                         training_id != grant.training_id):
+            raise AccessDenied("this link does not open that training session")
+        return grant
+
+    def training(self, training_id: str) -> dict[str, Any] | None:
+        self._need_training(training_id)
+        return self._store.training(training_id)
+
+    def trainee(self, trainee_id: str) -> dict[str, Any] | None:
+        row = self._store.trainee(trainee_id)
+        if row is not None:
+            self._need_training(row["training_id"])
+        return row
+
+    def add_trainee(self, training_id: str, trainee_id: str, pseudonym: str) -> None:
+        self._need_training(training_id)
+        self._store.add_trainee(training_id, trainee_id, pseudonym)
+
+    def training_answers(self, training_id: str, trainee_id: str | None = None
+                         ) -> list[dict[str, Any]]:
+        """A trainee sees only their own answers; the facilitator sees everyone's."""
+        grant = self._need_training(training_id)
+        if not grant.is_facilitator and (trainee_id is None or (
+                self._store.trainee(trainee_id) or {}).get("training_id") != training_id):
+            raise AccessDenied("a trainee sees only their own answers")
+        return self._store.training_answers(training_id, trainee_id)
+
+    def put_training_answer(self, trainee_id: str, *args: Any) -> bool:
+        if self.trainee(trainee_id) is None:
+            raise AccessDenied("unknown trainee for this link")
+        return self._store.put_training_answer(trainee_id, *args)
+
     def setting(self, key: str, default: str | None = None) -> str | None:
         if not self.grant.is_facilitator and key not in SHARED_SETTINGS:
             raise AccessDenied(f"the setting {key!r} is not available through this link")
@@ -269,7 +323,7 @@ class GuardedStore:
         if grant.read_only:
             raise AccessDenied("this link is read-only: it can change nothing")
         if grant.is_facilitator:
-            if name not in ("set_setting", "backup", "add_invite", "revoke_invite"):
+            if "via" in inspect.signature(method).parameters:
                 kwargs["via"] = grant.via
             return method(*args, **kwargs)
         if name in _FACILITATOR_ONLY:

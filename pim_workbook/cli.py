@@ -332,6 +332,44 @@ def cmd_revoke(args: argparse.Namespace) -> None:
     print(f"link {args.link} revoked: it no longer opens or changes anything")
 
 
+def cmd_training(args: argparse.Namespace) -> None:
+    from . import training
+    from .access import BASE_URL_SETTING, create_invite, link
+    from .exercises import load_exercises
+    from .serve import TOKEN_SETTING
+
+    store = _store(args)
+    if args.action == "new":
+        tid = training.new_training(store, args.arg or "", actor=_actor(args))
+        _, key = create_invite(store, role="trainee", actor=_actor(args), training_id=tid)
+        base = args.url or store.setting(BASE_URL_SETTING) or "http://127.0.0.1:8866"
+        print(f"training session {tid}: give this link to the trainees", file=sys.stderr)
+        print(link(base, key, token=store.setting(TOKEN_SETTING), page="09-training.ipynb"))
+        return
+    if args.action == "list":
+        for t in store.trainings():
+            print(f"{t['id']:<11} {t['created_at'][:10]}  {t['trainees']:>3} trainees  "
+                  f"{t['title']}")
+        return
+    if not args.arg or store.training(args.arg) is None:
+        raise ValueError(f"no training session {args.arg!r} (pim-workbook training list)")
+    if args.action == "results":
+        result = training.results(store, args.arg, load_exercises())
+        text = training.results_csv(result)
+        if args.csv:
+            Path(args.csv).write_text(text, encoding="utf-8")
+            print(args.csv)
+        else:
+            for c in result.competencies:
+                shown = f"{c.mean_credit:.0%}" if c.answered else "—"
+                print(f"{shown:>5}  {c.answered:>4} answers  {c.title}")
+    elif args.action == "purge":
+        if args.confirm != args.arg:
+            raise ValueError(f"purging deletes the trainees and answers of {args.arg}: "
+                             f"repeat its id with --confirm {args.arg}")
+        print(f"removed {store.purge_training(args.arg)} trainees with their answers")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from .serve import serve_command
 
@@ -475,6 +513,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("revoke", cmd_revoke, "end a link at once")
     p.add_argument("link", help="the link id, as `invites` lists it")
+
+    p = add("training", cmd_training, "training sessions: new TITLE (prints the trainees' "
+            "link), list, results ID [--csv FILE], purge ID --confirm ID")
+    p.add_argument("action", choices=["new", "list", "results", "purge"])
+    p.add_argument("arg", nargs="?", help="the title (new) or the session id")
+    p.add_argument("--csv", metavar="FILE", help="results: write them as CSV")
+    p.add_argument("--confirm", metavar="ID", help="purge: the session id again")
+    p.add_argument("--url", metavar="BASE", help="new: the server's address for the link")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

@@ -45,7 +45,7 @@ from .record import (
 )
 
 DB_ENV = "PIM_WORKBOOK_DB"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 _ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,31}$")
 _ID_ALPHABET = "".join(c for c in string.ascii_lowercase + string.digits if c not in "01lo")
 
@@ -112,9 +112,33 @@ MIGRATIONS: list[str] = [
     );
     CREATE INDEX invites_assessment ON invites(assessment_id);
     """,
+    """
+    CREATE TABLE trainings (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        created_by TEXT NOT NULL
+    );
+    CREATE TABLE trainees (
+        id TEXT PRIMARY KEY,
+        training_id TEXT NOT NULL REFERENCES trainings(id) ON DELETE CASCADE,
+        pseudonym TEXT NOT NULL DEFAULT '',
+        joined_at TEXT NOT NULL
+    );
+    CREATE TABLE training_answers (
+        trainee_id TEXT NOT NULL REFERENCES trainees(id) ON DELETE CASCADE,
+        exercise_id TEXT NOT NULL,
+        chosen TEXT NOT NULL,
+        correct INTEGER NOT NULL,
+        credit REAL NOT NULL,
+        at TEXT NOT NULL,
+        PRIMARY KEY (trainee_id, exercise_id)
+    );
+    ALTER TABLE invites ADD COLUMN training_id TEXT REFERENCES trainings(id) ON DELETE CASCADE;
+    """,
 ]
 INVITE_COLUMNS = ("id", "assessment_id", "role", "party", "salt", "secret_hash", "created_at",
-                  "created_by", "expires_on", "last_used_at", "revoked_at")
+                  "created_by", "expires_on", "last_used_at", "revoked_at", "training_id")
 
 
 class StoreError(RuntimeError):
@@ -569,6 +593,70 @@ class Store:
                                  "IS NULL", (now(), iid)).rowcount
             if not changed and self.invite(iid) is None:
                 raise StoreError(f"no link with id {iid!r} (pim-workbook invites ID lists them)")
+
+    # -- training sessions (the rules are in training.py) ---------------------------------
+    def add_training(self, tid: str, title: str, *, actor: str) -> None:
+        with self._write() as db:
+            db.execute("INSERT INTO trainings VALUES (?,?,?,?)", (tid, title, now(), actor))
+
+    def trainings(self) -> list[dict[str, Any]]:
+        """Training sessions, newest first, with how many trainees joined."""
+        rows = self._db.execute(
+            "SELECT t.id, t.title, t.created_at, t.created_by, count(p.id) FROM trainings t "
+            "LEFT JOIN trainees p ON p.training_id = t.id GROUP BY t.id "
+            "ORDER BY t.created_at DESC, t.id")
+        keys = ("id", "title", "created_at", "created_by", "trainees")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def training(self, tid: str) -> dict[str, Any] | None:
+        return next((t for t in self.trainings() if t["id"] == tid), None)
+
+    def trainee(self, trainee_id: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT id, training_id, pseudonym, joined_at FROM trainees "
+                               "WHERE id=?", (trainee_id,)).fetchone()
+        keys = ("id", "training_id", "pseudonym", "joined_at")
+        return dict(zip(keys, row, strict=True)) if row else None
+
+    def add_trainee(self, training_id: str, trainee_id: str, pseudonym: str) -> None:
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM trainings WHERE id=?", (training_id,)).fetchone() \
+                    is None:
+                raise StoreError(f"no training session with id {training_id!r}")
+            db.execute("INSERT INTO trainees VALUES (?,?,?,?)",
+                       (trainee_id, training_id, pseudonym, now()))
+
+    def trainees(self, training_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT id, pseudonym, joined_at FROM trainees WHERE "
+                                "training_id=? ORDER BY joined_at, id", (training_id,))
+        return [dict(zip(("id", "pseudonym", "joined_at"), row, strict=True)) for row in rows]
+
+    def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],
+                            correct: bool, credit: float) -> bool:
+        """Keep a trainee's first answer to an exercise; False if one was already kept."""
+        with self._write() as db:
+            return db.execute(
+                "INSERT OR IGNORE INTO training_answers VALUES (?,?,?,?,?,?)",
+                (trainee_id, exercise_id, json.dumps(chosen), int(correct), credit,
+                 now())).rowcount == 1
+
+    def training_answers(self, training_id: str, trainee_id: str | None = None
+                         ) -> list[dict[str, Any]]:
+        """The kept answers of a session (or of one of its trainees), oldest first."""
+        rows = self._db.execute(
+            "SELECT a.trainee_id, a.exercise_id, a.chosen, a.correct, a.credit, a.at "
+            "FROM training_answers a JOIN trainees p ON p.id = a.trainee_id "
+            "WHERE p.training_id=? AND (? IS NULL OR a.trainee_id=?) ORDER BY a.at",
+            (training_id, trainee_id, trainee_id))
+        keys = ("trainee_id", "exercise_id", "chosen", "correct", "credit", "at")
+        return [{**dict(zip(keys, row, strict=True)), "chosen": json.loads(row[2]),
+                 "correct": bool(row[3])} for row in rows]
+
+    def purge_training(self, training_id: str) -> int:
+        """Delete the trainees (their pseudonyms) and answers of a session; returns how many
+        trainees were removed. The pages of the freed rows are overwritten (secure_delete)."""
+        with self._write() as db:
+            return db.execute("DELETE FROM trainees WHERE training_id=?",
+                              (training_id,)).rowcount
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()

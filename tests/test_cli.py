@@ -244,3 +244,31 @@ def test_invite_list_and_revoke_links(env, capsys):
                           (["revoke", "lmissing"], "no link with id")):
         code, _, err = run(capsys, *argv)
         assert code == 1 and message in err and err.count("\n") == 1
+
+
+def test_training_sessions_from_the_command_line(env, capsys):
+    from pim_workbook import training
+    from pim_workbook.exercises import load_exercises
+    from pim_workbook.store import Store
+
+    code, out, err = run(capsys, "training", "new", "Kessaly, March")
+    assert code == 0 and "09-training.ipynb?key=l" in out
+    tid = err.split()[2].rstrip(":")
+    exercises = load_exercises()
+    first = exercises.exercises[0]
+    with Store(env / "w.sqlite") as store:
+        training.answer(store, training.join(store, tid, "Owl"), exercises, first.id,
+                        first.answer)
+    code, out, _ = run(capsys, "training", "list")
+    assert code == 0 and tid in out and "1 trainees" in out
+    code, out, _ = run(capsys, "training", "results", tid)
+    assert code == 0 and "100%" in out and "Applying the PIM principles" in out
+    code, out, _ = run(capsys, "training", "results", tid, "--csv", str(env / "r.csv"))
+    assert (env / "r.csv").read_text().splitlines()[1] == \
+        f"{tid},{first.id},{first.competency},{first.kind},1,1,1.000"
+    code, _, err = run(capsys, "training", "purge", tid)
+    assert code == 1 and "--confirm" in err
+    code, out, _ = run(capsys, "training", "purge", tid, "--confirm", tid)
+    assert code == 0 and "removed 1 trainees" in out
+    code, _, err = run(capsys, "training", "results", "tnope")
+    assert code == 1 and "no training session" in err

@@ -2,5 +2,7 @@
 
 from .landing import landing_html, show_landing
 from .pages import PAGES, build_page, show_page, show_step
+from .training_page import show_training
 
-__all__ = ["PAGES", "build_page", "landing_html", "show_landing", "show_page", "show_step"]
+__all__ = ["PAGES", "build_page", "landing_html", "show_landing", "show_page", "show_step",
+           "show_training"]

@@ -1,0 +1,108 @@
+"""Training sessions: joining, first answers kept and scored, the group's results, purge,
+and what a trainee link may reach."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from pim_workbook import training
+from pim_workbook.access import AccessDenied, GuardedStore, create_invite
+from pim_workbook.exercises import load_exercises
+from pim_workbook.store import StoreError
+
+
+@pytest.fixture(scope="module")
+def exercises():
+    return load_exercises()
+
+
+@pytest.fixture
+def session(store):
+    return training.new_training(store, "Data sharing basics", actor="Trainer")
+
+
+def _wrong(exercise):
+    return [next(c.id for c in exercise.choices if c.id not in exercise.answer)]
+
+
+def test_the_first_answer_is_kept_and_scored(store, session, exercises):
+    owl = training.join(store, session, "  Night   Owl ")
+    first = exercises.exercises[0]
+    result, kept = training.answer(store, owl, exercises, first.id, first.answer)
+    assert result.correct and result.credit == 1 and kept
+    result, kept = training.answer(store, owl, exercises, first.id, _wrong(first))
+    assert not result.correct and not kept  # the explanation was shown: no second try
+    stored = training.answered(store, session, owl)
+    assert stored[first.id]["correct"] and stored[first.id]["chosen"] == sorted(first.answer)
+    assert store.trainees(session)[0]["pseudonym"] == "Night Owl"
+    with pytest.raises(ValueError, match="at most 40 characters"):
+        training.join(store, session, "x" * 41)
+    with pytest.raises(StoreError, match="no training session"):
+        training.join(store, "tnope", "")
+    with pytest.raises(ValueError, match="title"):
+        training.new_training(store, "  ", actor="Trainer")
+
+
+def test_results_match_the_answers_given(store, session, exercises):
+    multi = next(e for e in exercises.exercises if len(e.answer) > 1)
+    single = next(e for e in exercises.exercises if len(e.answer) == 1)
+    a, b, c = (training.join(store, session, name) for name in ("Owl", "", "Fox"))
+    training.answer(store, a, exercises, single.id, single.answer)
+    training.answer(store, b, exercises, single.id, _wrong(single))
+    training.answer(store, a, exercises, multi.id, multi.answer[:1])  # partly right
+    result = training.results(store, session, exercises)
+    by_id = {e.id: e for e in result.exercises}
+    assert (by_id[single.id].answered, by_id[single.id].correct) == (2, 1)
+    assert by_id[single.id].mean_credit == pytest.approx(0.5)
+    assert by_id[multi.id].mean_credit == pytest.approx(1 / len(multi.answer))
+    names = {t.name: t for t in result.trainees}
+    assert set(names) == {"Owl", f"anonymous {b[1:5]}", "Fox"}
+    assert names["Owl"].answered == 2 and names["Fox"].answered == 0
+    assert names["Owl"].credit == pytest.approx(1 + 1 / len(multi.answer))
+    comp = {x.id: x for x in result.competencies}[single.competency]
+    assert comp.answered >= 2
+    assert result.most_missed()[0].mean_credit <= result.most_missed()[-1].mean_credit
+    rows = list(csv.DictReader(io.StringIO(training.results_csv(result))))
+    assert len(rows) == len(exercises.exercises)
+    row = next(r for r in rows if r["exercise"] == single.id)
+    assert (row["answered"], row["correct"], row["mean_credit"]) == ("2", "1", "0.500")
+    figure = training.results_figure(result)
+    assert [ax.get_title() for ax in figure.axes] == ["By competency", "Most missed exercises"]
+    assert c  # the trainee who answered nothing is listed too
+
+
+def test_purge_removes_pseudonyms_and_answers(store, session, exercises, db_path):
+    owl = training.join(store, session, "Pseudonym-QZX-owl")
+    first = exercises.exercises[0]
+    training.answer(store, owl, exercises, first.id, first.answer)
+    assert store.purge_training(session) == 1
+    assert store.trainees(session) == [] and store.training_answers(session) == []
+    store.close()
+    assert b"Pseudonym-QZX-owl" not in db_path.read_bytes()
+
+
+def test_a_trainee_link_reaches_its_session_and_nothing_else(store, session, aid, exercises):
+    other = training.new_training(store, "Another group", actor="Trainer")
+    _, key = create_invite(store, role="trainee", actor="Trainer", training_id=session)
+    guard = GuardedStore(store, key)
+    me = training.join(guard, session, "")
+    first = exercises.exercises[0]
+    training.answer(guard, me, exercises, first.id, first.answer)
+    assert list(training.answered(guard, session, me)) == [first.id]
+    refused = [lambda: training.join(guard, other, ""),
+               lambda: guard.training(other),
+               lambda: guard.training_answers(session),  # everyone's answers
+               lambda: guard.training_answers(session, training.join(store, other, "")),
+               lambda: guard.trainings(),
+               lambda: guard.trainees(session),
+               lambda: guard.purge_training(session),
+               lambda: guard.get(aid),
+               lambda: guard.set(aid, "purpose", "x", actor="x")]
+    for attempt in refused:
+        with pytest.raises(AccessDenied):
+            attempt()
+    with pytest.raises(ValueError, match="one training session"):
+        create_invite(store, role="trainee", actor="T", training_id="tnope")
