@@ -73,7 +73,7 @@ class TraineePane:
         self.competency = w.ToggleButtons(
             options=[(c.title, c.id) for c in exercises.competencies],
             style={"button_width": "auto"})
-        self.competency.add_class("pimw-tabs")
+        self.competency.add_class("pimw-competencies")
         self.index = 0
         self.card = w.VBox(layout=w.Layout(width="100%"))
         self.previous = w.Button(description="Previous", icon="arrow-left")
@@ -219,7 +219,9 @@ class TraineePane:
                 self.message)
             return
         panes: dict[str, Callable[[], w.Widget]] = {
-            "Exercises": lambda: w.VBox([self.competency, self.card]),
+            "Exercises": lambda: w.VBox([
+                html('<p class="pimw-hint">Competencies (a grouping of the workbook\'s own, '
+                     "from what the framework covers):</p>"), self.competency, self.card]),
             "Definitions": self.definitions,
             "Worked examples": self.examples,
             "Practice assessment": practice_assessment,
@@ -296,7 +298,7 @@ class TrainerPane:
         self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="60rem"))
         self.output = html("")
         self.create_button.on_click(lambda _: self.create())
-        self.refresh_button.on_click(lambda _: self.draw_results())
+        self.refresh_button.on_click(lambda _: self.refresh())
         self.link_button.on_click(lambda _: self.show_link())
         self.csv_button.on_click(lambda _: self.export_csv())
         self.purge_button.on_click(lambda _: self.purge())
@@ -343,6 +345,11 @@ class TrainerPane:
             f'<p><a href="{escape(url)}" target="_blank">{escape(url)}</a></p>'
             '<p class="pimw-hint">It opens this session\'s exercises only. Revoke it with '
             "<code>pim-workbook revoke</code> when the session is over.</p></div>")
+
+    def refresh(self) -> None:
+        """Re-read the sessions (with their trainee counts) and the results."""
+        self._draw_sessions()
+        self.draw_results()
 
     def draw_results(self) -> None:
         tid = self.sessions.value
