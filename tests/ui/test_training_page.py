@@ -123,3 +123,15 @@ def test_the_notebook_shows_the_right_view_for_the_link(store, trainee_link, mon
     monkeypatch.setenv("QUERY_STRING", f"key={party_key}")
     training_page.show_training(str(db_path))
     assert "not a training link" in " ".join(x.value for x in find(shown[0], w.HTML))
+
+
+def test_the_practice_assessment_never_touches_the_real_store(store, trainee_link, db_path):
+    from pim_workbook.ui.training_page import practice_assessment
+
+    before = db_path.read_bytes()
+    pane = practice_assessment()
+    boxes = find(pane, w.Textarea, css="pimw-answer-A")
+    assert boxes and not boxes[0].disabled
+    boxes[0].value = "A rehearsal answer"
+    assert "SAMPLE (fictional)" in " ".join(x.value for x in find(pane, w.HTML))
+    assert store.ids() == [] and db_path.read_bytes() == before
