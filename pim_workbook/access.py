@@ -132,10 +132,8 @@ def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | 
         if not assessment_id:
             raise ValueError(f"a {role} link is for one assessment: give its id")
         record = store.get(assessment_id)
-        if role == "party":
+        if role == "party" or party:  # an observer may be named after a party (a donor)
             party = resolve_party(record, party)
-        elif party:
-            raise ValueError("an observer link is read-only and answers for no party")
     if expires is not None and expires < _today():
         raise ValueError(f"the expiry date {expires} is already past")
     iid = "l" + secrets.token_hex(5)

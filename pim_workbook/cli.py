@@ -293,14 +293,13 @@ def cmd_invite(args: argparse.Namespace) -> None:
             raise ValueError("name the party (--party NAME), or give --read-only for an "
                              "observer")
         role = "observer" if args.read_only else "party"
-        invite, key = create_invite(
-            store, role=role, actor=_actor(args), assessment_id=args.id,
-            party=args.party if role == "party" else None, expires=expires)
+        invite, key = create_invite(store, role=role, actor=_actor(args),
+                                    assessment_id=args.id, party=args.party, expires=expires)
     base = args.url or store.setting(BASE_URL_SETTING) or "http://127.0.0.1:8866"
     who = invite.role
     if invite.party and invite.assessment_id:
         org = store.get(invite.assessment_id).parties[invite.party].organisation
-        who = f"party {invite.party} · {org}"
+        who = f"{'party' if invite.role == 'party' else 'observer'} {invite.party} · {org}"
     print(f"link {invite.id} for {who}"
           + (f" of {invite.assessment_id}" if invite.assessment_id else "")
           + (f", until {invite.expires_on}" if invite.expires_on else ""), file=sys.stderr)

@@ -223,8 +223,9 @@ def test_invite_list_and_revoke_links(env, capsys):
     url = out.strip()
     assert url.startswith("http://workbook.example.org/voila/render/01-start.ipynb?")
     assert f"assessment={aid}" in url and "&key=l" in url
-    code, out, _ = run(capsys, "invite", aid, "--read-only")
+    code, out, err = run(capsys, "invite", aid, "--party", "Cluster Lead", "--read-only")
     assert code == 0 and out.startswith("http://127.0.0.1:8866/")
+    assert "observer B · Cluster Lead" in err
     code, out, _ = run(capsys, "invites", aid)
     lines = out.splitlines()
     assert len(lines) == 3 and "party" in lines[1] and "observer" in lines[2]

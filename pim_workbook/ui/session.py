@@ -59,7 +59,9 @@ class Session:
         self.grant: Grant | None = getattr(store, "grant", None)
         self.locked = False  # the link was revoked or expired while the page was open
         if self.grant is not None and not self.grant.is_facilitator:
-            party = self.grant.party or FACILITATOR  # a link's party, not the URL's
+            # a link's party, not the URL's; an observer answers for nobody
+            party = (self.grant.party or FACILITATOR) if self.grant.role == "party" \
+                else FACILITATOR
         self.content = store.content
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1

@@ -17,8 +17,7 @@ from .test_widgets import find, tab
 
 
 def _session(store, aid, role="party", party="A"):
-    _, key = create_invite(store, role=role, actor="Fatima", assessment_id=aid,
-                                party=party if role == "party" else None)
+    _, key = create_invite(store, role=role, actor="Fatima", assessment_id=aid, party=party)
     guard = GuardedStore(store, key)
     return open_session(guard, aid, PageQuery(assessment=aid, party="B", name="Amal", key=key))
 
