@@ -261,14 +261,15 @@ class Content(_Model):
         return [c.id for c in getattr(self, name)]
 
 
-def _describe(error: ValidationError, data: object) -> str:
+def describe_errors(error: ValidationError, data: object) -> str:
     """Name the entry (with its id where it has one) and the field of each error."""
     lines = []
     for err in error.errors():
-        loc = err["loc"]
+        cause = (err.get("ctx") or {}).get("error")
+        message = str(cause) if isinstance(cause, ValueError) else err["msg"]
         parts: list[str] = []
         node = data
-        for key in loc:
+        for key in err["loc"]:
             if isinstance(key, int) and isinstance(node, list) and key < len(node):
                 node = node[key]
                 ident = node.get("id") if isinstance(node, dict) else None
@@ -277,7 +278,7 @@ def _describe(error: ValidationError, data: object) -> str:
                 node = node.get(key) if isinstance(node, dict) else None
                 parts.append(f".{key}" if parts else str(key))
         where = "".join(parts) or "(top level)"
-        lines.append(f"  {where}: {err['msg']}")
+        lines += [f"  {where}: {line}" for line in message.splitlines()]
     return "\n".join(lines)
 
 
@@ -307,5 +308,5 @@ def _load(path: str) -> Content:
         return Content.model_validate(data)
     except ValidationError as exc:
         raise ContentError(
-            f"content file {path} does not follow the schema:\n{_describe(exc, data)}"
+            f"content file {path} does not follow the schema:\n{describe_errors(exc, data)}"
         ) from None

@@ -24,7 +24,7 @@ from pydantic import (
     model_validator,
 )
 
-from pim_workbook.content import Content, Wording, load_content
+from .content import Content, Wording, describe_errors, load_content
 
 DEFAULT_EXERCISES = Path(__file__).with_name("exercises.yaml")
 EXERCISES_ENV = "PIM_WORKBOOK_EXERCISES"
@@ -192,27 +192,6 @@ def _unknown_framework_ids(exercises: list[Exercise], content: Content) -> list[
     return problems
 
 
-def _describe(error: ValidationError, data: object) -> str:
-    """Name the entry (with its id where it has one) and the field of each error."""
-    lines = []
-    for err in error.errors():
-        cause = (err.get("ctx") or {}).get("error")
-        message = str(cause) if isinstance(cause, ValueError) else err["msg"]
-        parts: list[str] = []
-        node = data
-        for key in err["loc"]:
-            if isinstance(key, int) and isinstance(node, list) and key < len(node):
-                node = node[key]
-                ident = node.get("id") if isinstance(node, dict) else None
-                parts.append(f"[{key}]" + (f" ({ident})" if ident else ""))
-            else:
-                node = node.get(key) if isinstance(node, dict) else None
-                parts.append(f".{key}" if parts else str(key))
-        prefix = "".join(parts) + ": " if parts else ""
-        lines += [f"  {prefix}{line}" for line in message.splitlines()]
-    return "\n".join(lines)
-
-
 def load_exercises(
     path: str | os.PathLike[str] | None = None, *, content: Content | None = None
 ) -> Exercises:
@@ -241,7 +220,7 @@ def load_exercises(
         return Exercises.model_validate(data, context={"content": framework})
     except ValidationError as exc:
         raise ExercisesError(
-            f"exercises file {resolved} does not follow the schema:\n{_describe(exc, data)}"
+            f"exercises file {resolved} does not follow the schema:\n{describe_errors(exc, data)}"
         ) from None
 
 
