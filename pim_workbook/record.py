@@ -14,7 +14,7 @@ import hashlib
 import json
 import re
 import typing
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from typing import Annotated, Any, Literal
 
@@ -441,12 +441,13 @@ def _explain(exc: ValidationError) -> str:
 
 
 def check_references(path: str, value: Any, load: Callable[[], Record],
-                     content: Content) -> None:
+                     content: Content,
+                     party_ids: Callable[[], Iterable[str]] | None = None) -> None:
     """Check that the ids a unit names exist (parties, questions, actions, categories).
 
     ``load`` gives the current record; it is called only for paths that name its items, so
     the most frequent writes (answers to known questions, actions) check against the content
-    alone.
+    alone, and ``party_ids`` (when given) answers "which parties exist" without it.
     """
     parts = path.split("/")
     root = parts[0]
@@ -458,9 +459,12 @@ def check_references(path: str, value: Any, load: Callable[[], Record],
         return loaded[0]
 
     def need_party(pid: str | None, what: str = "party") -> None:
-        if pid is not None and pid not in record().parties:
-            known = ", ".join(record().parties) or "none yet"
-            raise RecordError(f"{path}: unknown {what} {pid!r} (parties: {known})")
+        if pid is None:
+            return
+        known = list(party_ids()) if party_ids else list(record().parties)
+        if pid not in known:
+            raise RecordError(f"{path}: unknown {what} {pid!r} "
+                              f"(parties: {', '.join(known) or 'none yet'})")
 
     if root == "answers":
         qid = parts[1]

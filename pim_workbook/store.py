@@ -388,7 +388,14 @@ class Store:
 
     def _check(self, aid: str, path: str, value: Any) -> None:
         """The record rules on references, reading the record only when they need it."""
-        check_references(path, value, lambda: self.get(aid), self.content)
+        check_references(path, value, lambda: self.get(aid), self.content,
+                         party_ids=lambda: self._party_ids(aid))
+
+    def _party_ids(self, aid: str) -> list[str]:
+        self._header(aid)
+        return [p.split("/", 1)[1] for (p,) in self._db.execute(
+            "SELECT path FROM units WHERE assessment_id=? AND path LIKE 'parties/%' ORDER BY seq",
+            (aid,))]
 
     def _put(self, aid: str, path: str, value: Any, *, actor: str, party: str | None,
              expected_version: int | None = None, via: str = "") -> None:
