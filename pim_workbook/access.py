@@ -34,7 +34,7 @@ from typing import Any, Literal
 from urllib.parse import urlencode
 
 from .record import Record
-from .store import Store, StoreError
+from .store import Store, StoreError, now
 
 Role = Literal["facilitator", "party", "observer", "trainee"]
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
@@ -139,8 +139,6 @@ def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | 
     iid = "l" + secrets.token_hex(5)
     secret = secrets.token_urlsafe(24)
     salt = os.urandom(16).hex()
-    from .store import now
-
     row = {"id": iid, "assessment_id": assessment_id, "role": role, "party": party,
            "salt": salt, "secret_hash": _hash(salt, secret), "created_at": now(),
            "created_by": actor, "expires_on": expires.isoformat() if expires else None,
