@@ -162,10 +162,12 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
 
     def on_add(_: Any) -> None:
         value = {**defaults(session.record), fields[0].name: new_title.value}
+        new_title.value = ""  # cleared before the table redraws, so no typing is lost
         if session.write(lambda: added.append(store.add(aid, collection, value,
                                                         actor=session.actor))):
-            new_title.value = ""
             picker.value = added[-1]
+        else:
+            new_title.value = value[fields[0].name]
 
     def on_remove(_: Any) -> None:
         if picker.value:

@@ -336,9 +336,11 @@ def _parties_pane(session: Session) -> w.Widget:
         add.disabled = organisation.disabled = not session.is_facilitator
 
     def on_add(_: Any) -> None:
-        if session.write(lambda: store.add_party(aid, organisation.value, role.value,
-                                                 actor=session.actor)):
-            organisation.value = ""
+        name = organisation.value
+        organisation.value = ""  # cleared before the table redraws, so no typing is lost
+        if not session.write(lambda: store.add_party(aid, name, role.value,
+                                                     actor=session.actor)):
+            organisation.value = name
 
     add.on_click(on_add)
     session.on_refresh(draw)
