@@ -124,6 +124,10 @@ def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
         page.locator(".pimw-page select").nth(1).select_option(label=role)
         page.get_by_role("button", name="Add party").click()
         page.get_by_role("cell", name=organisation).wait_for(timeout=WAIT)
+        deadline = time.monotonic() + 30  # the box is emptied for the next party
+        while page.get_by_placeholder("organisation").first.input_value():
+            assert time.monotonic() < deadline, "the organisation box was not emptied"
+            time.sleep(0.2)
     page.get_by_role("link", name="Step 1: information landscape").first.click()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     for index, (party, text) in enumerate((("A", "Site-level counts"), ("B", "Camp-level")), 1):
