@@ -143,7 +143,7 @@ def entry(record: Record, content: Content, dsid: str) -> Entry:
         risk_k=str(check.k) if check else "",
         risk_global=f"{check.global_risk:.6f}" if check else "",
         risk_status=risk_status(check),
-        treatment=_join(last.steps) if last else "",
+        treatment=" ".join(last.steps) if last else "",
     )
 
 

@@ -186,3 +186,15 @@ def test_uploaded_bytes_are_read_as_a_table_or_refused():
         read_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "picture.xlsx")
     with pytest.raises(ValueError, match="has no records"):
         read_bytes(b"a,b\n", "empty.csv")
+
+
+def test_an_excel_file_is_read_like_a_csv(tmp_path):
+    from pim_workbook.microdata import read_table
+
+    table = pd.DataFrame({"district": ["Ouré", "Billo"], "age_group": ["0-4", "60+"]})
+    path = tmp_path / "survey.xlsx"
+    table.to_excel(path, index=False)
+    assert read_table(path).equals(table)
+    (tmp_path / "broken.xlsx").write_bytes(b"not a spreadsheet")
+    with pytest.raises(ValueError, match="broken.xlsx is not a readable table"):
+        read_table(tmp_path / "broken.xlsx")

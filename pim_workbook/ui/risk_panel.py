@@ -64,12 +64,15 @@ def register_summary(session: Session) -> w.VBox:
             if rows else '<p class="pimw-hint">No dataset in the register yet.</p>'
 
     def on_export(_: Any) -> None:
+        import base64
+
         from ..exports import default_exports_dir
         from ..register import validate_datapackage, validate_hxl, write_register
 
         def run() -> None:
+            folder = default_exports_dir()
             lines = []
-            for path in write_register(session.store, session.aid, default_exports_dir()):
+            for path in write_register(session.store, session.aid, folder):
                 problems = (validate_hxl(path.read_text(encoding="utf-8"))
                             if path.name.endswith(".hxl.csv") else
                             validate_datapackage(path) if path.name == "datapackage.json"
@@ -77,8 +80,12 @@ def register_summary(session: Session) -> w.VBox:
                 verdict = ('<span class="pimw-ok">valid</span>' if not problems else
                            '<span class="pimw-error">' + escape("; ".join(problems))
                            + "</span>")
-                lines.append(f"<li><code>{escape(str(path))}</code> {verdict}</li>")
-            result.value = f"<ul>{''.join(lines)}</ul>"
+                name = str(path.relative_to(folder))
+                data = base64.b64encode(path.read_bytes()).decode()
+                lines.append(f'<li><a download="{escape(path.name)}" href="data:text/plain;'
+                             f'base64,{data}">{escape(name)}</a> {verdict}</li>')
+            result.value = (f"<ul>{''.join(lines)}</ul>"
+                            f'<p class="pimw-hint">Written to {escape(str(folder))}</p>')
         session.write(run)
 
     button.on_click(on_export)
