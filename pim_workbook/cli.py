@@ -316,10 +316,11 @@ def cmd_invites(args: argparse.Namespace) -> None:
     if not rows:
         print("no links yet: pim-workbook invite ID --party NAME creates one")
         return
-    print(f"{'LINK':<12} {'ASSESSMENT':<11} {'ROLE':<12} {'PARTY':<6} {'CREATED':<17} "
+    print(f"{'LINK':<12} {'FOR':<19} {'ROLE':<12} {'PARTY':<6} {'CREATED':<17} "
           f"{'EXPIRES':<11} {'LAST USED':<17} STATE")
     for i in rows:
-        print(f"{i.id:<12} {i.assessment_id or '(all)':<11} {i.role:<12} {i.party or '—':<6} "
+        scope = i.assessment_id or (f"training {i.training_id}" if i.training_id else "(all)")
+        print(f"{i.id:<12} {scope:<19} {i.role:<12} {i.party or '—':<6} "
               f"{i.created_at[:16].replace('T', ' '):<17} {i.expires_on or '—':<11} "
               f"{(i.last_used_at or '—')[:16].replace('T', ' '):<17} {i.state()}")
 

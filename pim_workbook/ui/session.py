@@ -37,15 +37,14 @@ class PageQuery:
     party: str = ""
     name: str = ""
     key: str = ""  # a partner link's key (see access.py)
-    training: str = ""  # the training pages: the session and the trainee
-    trainee: str = ""
+    trainee: str = ""  # the training page: the trainee continuing their session
 
     @classmethod
     def from_environment(cls) -> PageQuery:
         """Voila passes the page's query string to the kernel as ``QUERY_STRING``."""
         qs = parse_qs(os.environ.get("QUERY_STRING", ""))
         return cls(*(qs.get(k, [""])[0].strip()
-                     for k in ("assessment", "party", "name", "key", "training", "trainee")))
+                     for k in ("assessment", "party", "name", "key", "trainee")))
 
 
 class Session:
