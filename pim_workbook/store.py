@@ -37,6 +37,7 @@ from .record import (
     assemble,
     canonical_json,
     check_references,
+    progress,
     record_hash,
     signing_parties,
     split_path,
@@ -183,6 +184,8 @@ class Summary:
     created_at: str
     revision: int
     next_review: str | None
+    done: int = 0  # progress: items done of all the workbook's items
+    total: int = 0
 
 
 def now() -> str:
@@ -309,12 +312,14 @@ class Store:
         record = self.get(aid)
         revs = self.revisions(aid)
         frozen = revs[-1].record_hash if revs else None
+        sections = progress(record, self.content).values()
         return Summary(
             id=aid, title=record.title, status=status(record, frozen, today),
             parties=[p.organisation for p in record.parties.values()],
             created_at=record.created_at, revision=len(revs),
             next_review=(record.arrangement.next_review.isoformat()
                          if record.arrangement.next_review else None),
+            done=sum(d for d, _ in sections), total=sum(t for _, t in sections),
         )
 
     def summaries(self, today: dt.date | None = None) -> list[Summary]:

@@ -6,7 +6,7 @@ from html import escape
 from urllib.parse import quote
 
 from ..access import KEY_PARAM, AccessDenied, GuardedStore
-from ..record import label, progress
+from ..record import label
 from ..store import Store
 from .pages import CSS, PAGES, guarded, not_valid
 from .session import PageQuery
@@ -17,9 +17,7 @@ def landing_html(store: Store | GuardedStore, key: str = "") -> str:
     carry = f"&{KEY_PARAM}={quote(key)}" if key else ""
     rows = []
     for summary in store.summaries():
-        record = store.get(summary.id)
-        sections = progress(record, store.content).values()
-        done, total = sum(d for d, _ in sections), sum(t for _, t in sections)
+        done, total = summary.done, summary.total
         start = f"{PAGES[0].notebook}?assessment={quote(summary.id)}{carry}"
         rows.append(
             f"<tr><td><code>{escape(summary.id)}</code></td>"
