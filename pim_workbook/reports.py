@@ -125,7 +125,9 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
         str(REPORT_NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
                     "include_history": include_history},
-        cwd=str(REPORT_NOTEBOOK.parent))
+        cwd=str(REPORT_NOTEBOOK.parent),
+        # the kernel is local and short-lived: keep its start-up notices out of the output
+        extra_arguments=["--IPKernelApp.log_level=ERROR"])
     html_path = folder / f"{base}.html"
     if "html" in formats or "pdf" in formats:
         from nbconvert import HTMLExporter
