@@ -396,7 +396,7 @@ def _step(doc: Document, ctx: dict[str, Any], step: dict[str, Any]) -> None:
                     e.sensitivity or "—", e.personal, e.retention_until or "—",
                     e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
                    for e, _ in ctx["register"]],
-                  widths=(1.1, 5.0, 3.4, 1.8, 1.6, 2.0, 2.4))
+                  widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
             for e, lines in ctx["register"]:
                 if lines:
                     _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
