@@ -103,9 +103,9 @@ def test_the_landing_page_lists_only_the_links_assessment(store, aid):
     _, key = create_invite(store, role="party", actor="F", assessment_id=aid, party="A")
     page = landing_html(GuardedStore(store, key), key)
     assert "Protection monitoring to cluster" in page and "Another assessment" not in page
-    assert f"key={key}" in page
+    assert f"key={key}" in page and "trainer's view" not in page
     full = landing_html(store)
-    assert "Another assessment" in full and other in full
+    assert "Another assessment" in full and other in full and "trainer's view" in full
 
 
 @pytest.mark.parametrize("role", ["party", "observer"])
