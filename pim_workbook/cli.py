@@ -205,8 +205,8 @@ def cmd_risk(args: argparse.Namespace) -> None:
     if args.by_combination:
         from .risk import measure_by_subset
 
-        subsets = measure_by_subset(read_table(args.file), quasi, weight=args.weight,
-                                    min_k=min_k, max_risk=max_risk)
+        subsets = measure_by_subset(read_table(args.file), quasi, sensitive=sensitive,
+                                    weight=args.weight, min_k=min_k, max_risk=max_risk)
     if store is not None:
         from .register import evidence, pick_dataset, record_check
 
@@ -229,6 +229,8 @@ def cmd_risk(args: argparse.Namespace) -> None:
               f"global risk: {100 * data['global_risk']:.2f} %")
         for column, l_value in data["l_diversity"].items():
             print(f"l-diversity of {column}: {l_value}")
+        print("records by individual risk: " + ", ".join(
+            f"{band}: {count}" for band, count in data["risk_bands"].items()))
         if subsets:
             print(f"{'k':>6} {'uniques':>8} {'in groups < 3':>14} {'global risk':>12}  "
                   "combination of quasi-identifiers")

@@ -116,6 +116,7 @@ class Workspace:
         table, _ = self.treated()
         kept = set(map(str, table.columns))
         return measure_by_subset(table, [c for c in self.quasi if c in kept],
+                                 sensitive=[c for c in self.sensitive if c in kept],
                                  weight=self.weight if self.weight in kept else None,
                                  min_k=self.min_k, max_risk=self.max_risk)
 

@@ -187,6 +187,7 @@ class RiskEvidence(BaseModel):
     expected_reidentifications: float
     global_risk: float
     l_diversity: dict[str, int] = {}
+    risk_bands: dict[str, int] = {}
     min_k: int = 3
     max_risk: float = 0.03
     needs_action: bool

@@ -14,6 +14,8 @@ Definitions (records are grouped by their *key*: the combination of quasi-identi
 * ``classes`` -- number of distinct key combinations in the sample.
 * ``expected_reidentifications`` -- the sum of the individual risks; ``global_risk`` is that
   sum divided by the number of records.
+* ``risk_bands`` -- how many records have an individual risk up to 1 %, 1-5 %, 5-20 %,
+  20-50 % and over 50 % (the distribution of the per-record risk, never the records).
 * ``l_diversity[col]`` -- for a sensitive column, the smallest number of distinct values found
   within one equivalence class (sdcMicro's "distinct l-diversity"; a missing value counts as
   one extra value when the class also holds non-missing values).
@@ -58,6 +60,9 @@ import pandas as pd
 __all__ = ["RiskResult", "individual_risk", "measure_by_subset", "measure_risk"]
 
 K_THRESHOLDS = (2, 3, 5)
+# individual-risk bands (upper bounds, inclusive) for the distribution of risk over records
+RISK_BANDS = ((0.01, "up to 1%"), (0.05, "1–5%"), (0.2, "5–20%"), (0.5, "20–50%"),
+              (1.0, "over 50%"))
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,7 @@ class RiskResult:
     l_diversity: dict[str, int] = field(default_factory=dict)
     min_k: int = 3
     max_risk: float = 0.03
+    risk_bands: dict[str, int] = field(default_factory=dict)  # records per risk band
 
     @property
     def needs_action(self) -> bool:
@@ -92,6 +98,7 @@ class RiskResult:
             "expected_reidentifications": self.expected_reidentifications,
             "global_risk": self.global_risk,
             "l_diversity": dict(self.l_diversity),
+            "risk_bands": dict(self.risk_bands),
             "min_k": self.min_k,
             "max_risk": self.max_risk,
             "needs_action": self.needs_action,
@@ -307,13 +314,23 @@ def measure_risk(
         l_diversity={c: _l_diversity(df, ids, n_groups, c) for c in sensitive},
         min_k=int(min_k),
         max_risk=float(max_risk),
+        risk_bands=_bands(risk),
     )
+
+
+def _bands(risk: np.ndarray) -> dict[str, int]:
+    """How many records fall in each individual-risk band (a distribution, not the rows)."""
+    edges = np.array([upper for upper, _ in RISK_BANDS])
+    counts = np.bincount(np.searchsorted(edges, np.minimum(risk, 1.0), side="left"),
+                         minlength=len(RISK_BANDS))
+    return {name: int(c) for (_, name), c in zip(RISK_BANDS, counts, strict=True)}
 
 
 def measure_by_subset(
     df: pd.DataFrame,
     quasi,
     *,
+    sensitive=(),
     weight: str | None = None,
     min_k: int = 3,
     max_risk: float = 0.03,
@@ -330,6 +347,6 @@ def measure_by_subset(
     if len(quasi) > max_columns:
         raise ValueError(f"at most {max_columns} quasi-identifiers for the combinations "
                          f"(got {len(quasi)})")
-    return [(list(cols), measure_risk(df, list(cols), weight=weight, min_k=min_k,
-                                      max_risk=max_risk))
+    return [(list(cols), measure_risk(df, list(cols), sensitive=sensitive, weight=weight,
+                                      min_k=min_k, max_risk=max_risk))
             for size in range(1, len(quasi) + 1) for cols in combinations(quasi, size)]

@@ -196,5 +196,5 @@ def test_an_excel_file_is_read_like_a_csv(tmp_path):
     table.to_excel(path, index=False)
     assert read_table(path).equals(table)
     (tmp_path / "broken.xlsx").write_bytes(b"not a spreadsheet")
-    with pytest.raises(ValueError, match="broken.xlsx is not a readable table"):
+    with pytest.raises(ValueError, match=r"broken\.xlsx is not a readable table"):
         read_table(tmp_path / "broken.xlsx")

@@ -70,8 +70,8 @@ def test_needs_action_and_to_dict(six):
     d = r.to_dict()
     assert set(d) == {
         "n", "k", "classes", "sample_uniques", "below_k", "below_k_share",
-        "expected_reidentifications", "global_risk", "l_diversity", "min_k", "max_risk",
-        "needs_action",
+        "expected_reidentifications", "global_risk", "l_diversity", "risk_bands", "min_k",
+        "max_risk", "needs_action",
     }
     assert d["below_k_share"] == {"2": 0.0, "3": 0.0, "5": 0.0}
     assert measure_risk(six, ["region", "sex"]).to_dict()["below_k_share"]["2"] == \
@@ -310,3 +310,12 @@ def test_every_combination_is_measured_and_more_keys_never_raise_k():
                 assert r.k >= s.k and r.classes <= s.classes
     with pytest.raises(ValueError, match="at most 2 quasi-identifiers"):
         measure_by_subset(table, quasi, max_columns=2)
+
+
+def test_the_risk_bands_count_every_record_once(six):
+    r = measure_risk(six, ["region", "sex"])  # risks 1, 1/2, 1/2, 1/3, 1/3, 1/3
+    assert r.risk_bands == {"up to 1%": 0, "1–5%": 0, "5–20%": 0, "20–50%": 5,
+                            "over 50%": 1}
+    weighted = measure_risk(six.assign(w=[100.0] * 6), ["region", "sex"], weight="w")
+    assert sum(weighted.risk_bands.values()) == 6
+    assert weighted.risk_bands["over 50%"] == 0  # each record stands for 100 people

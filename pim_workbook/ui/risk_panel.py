@@ -294,6 +294,11 @@ class RiskPane:
             if after is not None:
                 row.append(str(after["l_diversity"].get(column, NONE)))
             rows.append(row)
+        for band, count in before["risk_bands"].items():
+            row = [f"Records with individual risk {band}", f"{count:,}"]
+            if after is not None:
+                row.append(f"{after['risk_bands'][band]:,}")
+            rows.append(row)
         head = ["", "Before"] + (["After the steps"] if after is not None else [])
         latest = after or before
         verdict = (f'<p class="pimw-badge pimw-diverge">Needs action: the target is k ≥ '
@@ -317,12 +322,14 @@ class RiskPane:
         """k and global risk for every combination of the quasi-identifiers."""
         work = self._require()
         rows = [[", ".join(cols), r.k, f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
-                 f"{r.global_risk:.2%}"] for cols, r in work.by_combination()]
+                 f"{r.global_risk:.2%}",
+                 min(r.l_diversity.values()) if r.l_diversity else "—"]
+                for cols, r in work.by_combination()]
         self.drivers.value = (
             '<p class="pimw-hint">Adding a quasi-identifier can only make groups smaller: the '
             "first combination where k drops below the target shows what to generalise.</p>"
             + _table(rows, ["Quasi-identifiers", "k", "Sample uniques", "In groups < 3",
-                            "Global risk"]))
+                            "Global risk", "Smallest l"]))
 
     # -- 4. treatments -----------------------------------------------------------------
     def _draw_quasi_choices(self) -> None:
