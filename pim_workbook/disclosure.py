@@ -57,6 +57,7 @@ class Workspace:
     steps: list[Treatment] = field(default_factory=list)
     min_k: int = DEFAULT_MIN_K
     max_risk: float = DEFAULT_MAX_RISK
+    _treated: tuple[str, Any] | None = field(default=None, repr=False, compare=False)
 
     # -- loading -----------------------------------------------------------------------
     @classmethod
@@ -93,10 +94,17 @@ class Workspace:
         return self._measure(self.table, self.quasi, self.sensitive, self.weight)
 
     def treated(self) -> tuple[pd.DataFrame, list[str]]:
-        """The table after the steps, and one sentence per step."""
-        from .treatments import apply_all
+        """The table after the steps, and one sentence per step.
 
-        return apply_all(self.table, self.steps)
+        Kept until the steps change: the page asks for it several times per click, and a
+        large table takes a while to treat.
+        """
+        from .treatments import apply_all, steps_to_json
+
+        key = steps_to_json(self.steps)
+        if self._treated is None or self._treated[0] != key:
+            self._treated = (key, apply_all(self.table, self.steps))
+        return self._treated[1]
 
     def after(self) -> RiskResult:
         """The risk of the treated table, on the quasi-identifiers it still has."""
