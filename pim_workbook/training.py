@@ -78,7 +78,7 @@ def join(store: Any, training_id: str, pseudonym: str = "") -> str:
     pseudonym = " ".join(pseudonym.split())
     if len(pseudonym) > PSEUDONYM_MAX:
         raise ValueError(f"a pseudonym has at most {PSEUDONYM_MAX} characters")
-    trainee_id = "p" + secrets.token_hex(5)
+    trainee_id = "p" + secrets.token_hex(12)  # also the key of the continuation link
     store.add_trainee(training_id, trainee_id, pseudonym)
     return trainee_id
 
