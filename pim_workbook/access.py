@@ -313,11 +313,15 @@ class GuardedStore:
         return self._store.setting(key, default)
 
     # -- writing
-    def _write(self, name: str, method: Any, args: tuple[Any, ...],
-               kwargs: dict[str, Any]) -> Any:
+    def _write(self, name: str, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
+               as_party: tuple[str, str] | None = None) -> Any:
+        """Run one write if the link allows it; ``as_party`` is (the party the operation
+        names, what it does) for the operations a party may do only for itself."""
         grant = self._fresh()
         if grant.read_only:
             raise AccessDenied("this link is read-only: it can change nothing")
+        if as_party and not grant.is_facilitator and as_party[0] != grant.party:
+            raise AccessDenied(f"party {grant.party} {as_party[1]}")
         if grant.is_facilitator:
             if "via" in inspect.signature(method).parameters:
                 kwargs["via"] = grant.via
@@ -348,25 +352,18 @@ class GuardedStore:
 
     # the dedicated operations that name a party
     def answer(self, aid: str, question_id: str, party: str, text: str, **kwargs: Any) -> None:
-        self._as_party(aid, party, "answers only as itself")
         return self._write("answer", self._store.answer, (aid, question_id, party, text),
-                           kwargs)
+                           kwargs, as_party=(party, "answers only as itself"))
 
     def agree_trust(self, aid: str, party: str, agreed_by: str, **kwargs: Any) -> None:
-        self._as_party(aid, party, "agrees to the trust statement only for itself")
         return self._write("agree_trust", self._store.agree_trust, (aid, party, agreed_by),
-                           kwargs)
+                           kwargs, as_party=(party, "agrees to the trust statement only for "
+                                             "itself"))
 
     def sign(self, aid: str, party: str, signatory: str, **kwargs: Any) -> int | None:
-        self._as_party(aid, party, "signs only for itself")
-        return self._write("sign", self._store.sign, (aid, party, signatory), kwargs)
+        return self._write("sign", self._store.sign, (aid, party, signatory), kwargs,
+                           as_party=(party, "signs only for itself"))
 
     def update_party(self, aid: str, pid: str, changes: dict[str, Any], **kwargs: Any) -> None:
-        self._as_party(aid, pid, "edits only its own organisation's details")
         return self._write("update_party", self._store.update_party, (aid, pid, changes),
-                           kwargs)
-
-    def _as_party(self, aid: str, party: str, what: str) -> None:
-        grant = self._fresh()
-        if not grant.is_facilitator and not grant.read_only and party != grant.party:
-            raise AccessDenied(f"party {grant.party} {what}")
+                           kwargs, as_party=(pid, "edits only its own organisation's details"))
