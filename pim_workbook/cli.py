@@ -272,8 +272,8 @@ def cmd_register(args: argparse.Namespace) -> None:
 
 
 def cmd_invite(args: argparse.Namespace) -> None:
-    from .access import BASE_URL_SETTING, create_invite, link
-    from .serve import TOKEN_SETTING
+    from .access import create_invite
+    from .serve import invitation_link
 
     store = _store(args)
     import datetime as dt
@@ -297,7 +297,6 @@ def cmd_invite(args: argparse.Namespace) -> None:
         role = "observer" if args.read_only else "party"
         invite, key = create_invite(store, role=role, actor=_actor(args),
                                     assessment_id=args.id, party=args.party, expires=expires)
-    base = args.url or store.setting(BASE_URL_SETTING) or "http://127.0.0.1:8866"
     who = invite.role
     if invite.party and invite.assessment_id:
         org = store.get(invite.assessment_id).parties[invite.party].organisation
@@ -305,9 +304,8 @@ def cmd_invite(args: argparse.Namespace) -> None:
     print(f"link {invite.id} for {who}"
           + (f" of {invite.assessment_id}" if invite.assessment_id else "")
           + (f", until {invite.expires_on}" if invite.expires_on else ""), file=sys.stderr)
-    print(link(base, key, token=store.setting(TOKEN_SETTING),
-               page="01-start.ipynb" if invite.assessment_id else "index.ipynb",
-               assessment=invite.assessment_id))
+    print(invitation_link(store, key, base=args.url, assessment=invite.assessment_id,
+                          page="01-start.ipynb" if invite.assessment_id else "index.ipynb"))
 
 
 def cmd_invites(args: argparse.Namespace) -> None:
@@ -336,17 +334,16 @@ def cmd_revoke(args: argparse.Namespace) -> None:
 
 def cmd_training(args: argparse.Namespace) -> None:
     from . import training
-    from .access import BASE_URL_SETTING, create_invite, link
+    from .access import create_invite
     from .exercises import load_exercises
-    from .serve import TOKEN_SETTING
+    from .serve import invitation_link
 
     store = _store(args)
     if args.action == "new":
         tid = training.new_training(store, args.arg or "", actor=_actor(args))
         _, key = create_invite(store, role="trainee", actor=_actor(args), training_id=tid)
-        base = args.url or store.setting(BASE_URL_SETTING) or "http://127.0.0.1:8866"
         print(f"training session {tid}: give this link to the trainees", file=sys.stderr)
-        print(link(base, key, token=store.setting(TOKEN_SETTING), page="09-training.ipynb"))
+        print(invitation_link(store, key, base=args.url, page="09-training.ipynb"))
         return
     if args.action == "list":
         for t in store.trainings():

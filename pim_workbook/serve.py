@@ -25,6 +25,7 @@ TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" V
 TOKEN_SETTING = "voila_token"
 SERVE_ACTOR = "pim-workbook serve"
 LANDING = "index.ipynb"
+DEFAULT_PORT = 8866
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
 
@@ -38,7 +39,7 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
-def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
+def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                   notebooks: str | None = None, use_token: bool = True,
                   allow_remote: bool = False,
                   content: str | None = None) -> tuple[list[str], dict[str, str], str]:
@@ -83,6 +84,15 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = 8866,
     store.set_setting(BASE_URL_SETTING, base)
     url = link(base, facilitator_key(store), token=token if use_token else None)
     return argv, env, url
+
+
+def invitation_link(store: Any, key: str, *, page: str, assessment: str | None = None,
+                    base: str | None = None) -> str:
+    """The link a key is handed out as: on ``base``, else the address the last ``serve``
+    used, else the default one; with Voila's token, which gates the whole server."""
+    base = base or store.setting(BASE_URL_SETTING) or f"http://127.0.0.1:{DEFAULT_PORT}"
+    return link(base, key, token=store.setting(TOKEN_SETTING), page=page,
+                assessment=assessment)
 
 
 def facilitator_key(store: Any) -> str:

@@ -21,12 +21,10 @@ import ipywidgets as w
 
 from .. import training
 from ..access import (
-    BASE_URL_SETTING,
     KEY_PARAM,
     AccessDenied,
     GuardedStore,
     create_invite,
-    link,
 )
 from ..exercises import Exercise, Exercises, load_exercises
 from ..store import Store
@@ -328,14 +326,11 @@ class TrainerPane:
 
     def trainee_link(self) -> str:
         """A new trainee link for the selected session (shared by all its trainees)."""
-        from ..serve import TOKEN_SETTING
+        from ..serve import invitation_link
 
-        tid = self.sessions.value
-        _, key = create_invite(self.store, role="trainee", actor="trainer", training_id=tid)
-        base = self.store.setting(BASE_URL_SETTING)
-        if base:
-            return link(base, key, token=self.store.setting(TOKEN_SETTING), page=NOTEBOOK)
-        return f"{NOTEBOOK}?{urlencode({KEY_PARAM: key})}"
+        _, key = create_invite(self.store, role="trainee", actor="trainer",
+                               training_id=self.sessions.value)
+        return invitation_link(self.store, key, page=NOTEBOOK)
 
     def show_link(self) -> None:
         url = self.trainee_link()
