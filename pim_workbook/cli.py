@@ -258,16 +258,13 @@ def cmd_settings(args: argparse.Namespace) -> None:
 
 def cmd_register(args: argparse.Namespace) -> None:
     from .exports import default_exports_dir
-    from .register import validate_datapackage, validate_hxl, write_register
+    from .register import check_file, write_register
 
     store = _store(args)
     out = Path(args.out).expanduser().resolve() if args.out else default_exports_dir()
     for path in write_register(store, args.id, out):
-        problems = (validate_hxl(path.read_text(encoding="utf-8"))
-                    if path.name.endswith(".hxl.csv") else
-                    validate_datapackage(path) if path.name == "datapackage.json" else [])
         print(path)
-        for problem in problems:
+        for problem in check_file(path):
             print(f"  {problem}")
 
 

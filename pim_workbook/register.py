@@ -222,6 +222,13 @@ def dataset_folder(out_dir: Path, record: Record, dsid: str) -> Path:
     return out_dir / f"{record.id}-{dsid.lower()}-{_slug(record.datasets[dsid].title)}"
 
 
+def data_file_name(dataset: Dataset, *, new: bool = False) -> str:
+    """The name of a dataset's shared file next to its descriptor: the last treatment's
+    output, else (or for a ``new`` treatment) the CSV named after the dataset."""
+    last = dataset.treatments[-1].output if dataset.treatments and not new else ""
+    return last or f"{_slug(dataset.title)}.csv"
+
+
 def datapackage(record: Record, content: Content, dsid: str,
                 data_file: str | None = None) -> dict[str, Any]:
     """The Data Package descriptor of one dataset; provenance and sharing terms under ``pim``.
@@ -234,8 +241,7 @@ def datapackage(record: Record, content: Content, dsid: str,
     name = _slug(f"{record.id}-{dsid}-{ds.title}")
     resource: dict[str, Any] = {
         "name": name,
-        "path": data_file or (ds.treatments[-1].output if ds.treatments and
-                              ds.treatments[-1].output else f"{_slug(ds.title)}.csv"),
+        "path": data_file or data_file_name(ds),
         "format": "csv",
         "mediatype": "text/csv",
         "encoding": "utf-8",
@@ -295,6 +301,15 @@ def write_datapackage(record: Record, content: Content, dsid: str, folder: Path,
     target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
                       encoding="utf-8")
     return target
+
+
+def check_file(path: Path) -> list[str]:
+    """Problems with a file :func:`write_register` wrote (HXL or datapackage.json)."""
+    if path.name.endswith(".hxl.csv"):
+        return validate_hxl(path.read_text(encoding="utf-8"))
+    if path.name == "datapackage.json":
+        return validate_datapackage(path)
+    return []
 
 
 def validate_datapackage(path: Path) -> list[str]:
@@ -369,7 +384,7 @@ def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: 
     record = store.get(aid)
     folder = dataset_folder(out_dir, record, dsid)
     folder.mkdir(parents=True, exist_ok=True)
-    name = f"{_slug(record.datasets[dsid].title)}.csv"
+    name = data_file_name(record.datasets[dsid], new=True)
     treated.to_csv(folder / name, index=False, lineterminator="\n")
     done = {"done_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "done_by": actor, "steps": steps, "before": before.model_dump(mode="json"),

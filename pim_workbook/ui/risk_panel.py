@@ -67,16 +67,13 @@ def register_summary(session: Session) -> w.VBox:
         import base64
 
         from ..exports import default_exports_dir
-        from ..register import validate_datapackage, validate_hxl, write_register
+        from ..register import check_file, write_register
 
         def run() -> None:
             folder = default_exports_dir()
             lines = []
             for path in write_register(session.store, session.aid, folder):
-                problems = (validate_hxl(path.read_text(encoding="utf-8"))
-                            if path.name.endswith(".hxl.csv") else
-                            validate_datapackage(path) if path.name == "datapackage.json"
-                            else [])
+                problems = check_file(path)
                 verdict = ('<span class="pimw-ok">valid</span>' if not problems else
                            '<span class="pimw-error">' + escape("; ".join(problems))
                            + "</span>")
