@@ -594,10 +594,14 @@ def build_page(key: str, session: Session) -> w.VBox:
         body = _step(session, session.content.step(key))
     else:
         body = BUILDERS[key](session)
-    root = w.VBox([html(f"<style>{CSS}</style>"), _header(session, page), body,
-                   _footer(session, page)], layout=w.Layout(width="100%"))
-    root.add_class("pimw-page")
-    return root
+    return page_box(_header(session, page), body, _footer(session, page))
+
+
+def page_box(*children: w.Widget) -> w.VBox:
+    """A whole page: the workbook's stylesheet and the children, in the page's style."""
+    box = w.VBox([html(f"<style>{CSS}</style>"), *children], layout=w.Layout(width="100%"))
+    box.add_class("pimw-page")
+    return box
 
 
 def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox:
@@ -608,7 +612,7 @@ def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox
         f"{_link(page, None, s.id, text=s.title, key=link_key)}"
         f"</td><td>{escape(', '.join(s.parties))}</td><td>{escape(label(s.status))}</td></tr>"
         for s in store.summaries())
-    parts: list[w.Widget] = [html(f"<style>{CSS}</style>"), html(
+    parts: list[w.Widget] = [html(
         f"<h1>PIM Data-Sharing Workbook</h1><p>{escape(page.title)}: choose the assessment "
         "to work on.</p>"
         + (f'<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
@@ -617,9 +621,7 @@ def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox
     grant = getattr(store, "grant", None)
     if key == "start" and (grant is None or grant.is_facilitator):
         parts.append(_creator(store, page, link_key))
-    box = w.VBox(parts)
-    box.add_class("pimw-page")
-    return box
+    return page_box(*parts)
 
 
 def _creator(store: Store | GuardedStore, page: Page, link_key: str = "") -> w.VBox:

@@ -29,16 +29,10 @@ from ..access import (
 from ..exercises import Exercise, Exercises, load_exercises
 from ..store import Store
 from .controls import definitions_html, heading, html, labelled, text
-from .pages import CSS, guarded, not_valid
+from .pages import guarded, not_valid, page_box
 from .session import PageQuery
 
 NOTEBOOK = "09-training.ipynb"
-
-
-def _page(*children: w.Widget) -> w.VBox:
-    box = w.VBox([html(f"<style>{CSS}</style>"), *children], layout=w.Layout(width="100%"))
-    box.add_class("pimw-page")
-    return box
 
 
 def _short(text_value: str, limit: int = 90) -> str:
@@ -241,7 +235,7 @@ class TraineePane:
 
     def widget(self) -> w.VBox:
         self._draw()
-        return _page(heading(f"Training: {self.title}", 1), self.body)
+        return page_box(heading(f"Training: {self.title}", 1), self.body)
 
 
 def practice_assessment() -> w.Widget:
@@ -419,7 +413,7 @@ class TrainerPane:
 
     def widget(self) -> w.VBox:
         self.draw_results()
-        return _page(
+        return page_box(
             heading("Training: the trainer's view", 1),
             html('<p class="pimw-hint">Trainees work through exercises on the framework\'s '
                  "principles, definitions and the four assessment steps (a grouping of the "
