@@ -106,26 +106,28 @@ class Workspace:
             self._treated = (key, apply_all(self.table, self.steps))
         return self._treated[1]
 
+    def chosen_in(self, table: pd.DataFrame) -> tuple[list[str], list[str], str | None]:
+        """The quasi-identifiers, sensitive columns and weight that ``table`` still has."""
+        kept = set(map(str, table.columns))
+        return ([c for c in self.quasi if c in kept], [c for c in self.sensitive if c in kept],
+                self.weight if self.weight in kept else None)
+
     def after(self) -> RiskResult:
         """The risk of the treated table, on the quasi-identifiers it still has."""
         table, _ = self.treated()
-        kept = set(map(str, table.columns))
-        quasi = [c for c in self.quasi if c in kept]
+        quasi, sensitive, weight = self.chosen_in(table)
         if not quasi:
             raise ValueError("every quasi-identifier has been suppressed: nothing left to "
                              "measure; undo a step")
-        return self._measure(table, quasi, [c for c in self.sensitive if c in kept],
-                             self.weight if self.weight in kept else None)
+        return self._measure(table, quasi, sensitive, weight)
 
     def by_combination(self) -> list[tuple[list[str], RiskResult]]:
         """The risk of the treated table for every combination of its quasi-identifiers."""
         from .risk import measure_by_subset
 
         table, _ = self.treated()
-        kept = set(map(str, table.columns))
-        return measure_by_subset(table, [c for c in self.quasi if c in kept],
-                                 sensitive=[c for c in self.sensitive if c in kept],
-                                 weight=self.weight if self.weight in kept else None,
+        quasi, sensitive, weight = self.chosen_in(table)
+        return measure_by_subset(table, quasi, sensitive=sensitive, weight=weight,
                                  min_k=self.min_k, max_risk=self.max_risk)
 
     def riskiest(self, limit: int = 12) -> pd.DataFrame:
@@ -134,7 +136,7 @@ class Workspace:
         Only the quasi-identifier values and the count: never a sensitive column.
         """
         table, _ = self.treated()
-        quasi = [c for c in self.quasi if c in set(map(str, table.columns))]
+        quasi, _, _ = self.chosen_in(table)
         counts = table.groupby(quasi, dropna=False, sort=False).size().rename("records")
         small = counts[counts < self.min_k].sort_values(kind="stable")
         return small.head(limit).reset_index()
@@ -166,11 +168,9 @@ class Workspace:
 
     # -- recording ---------------------------------------------------------------------
     def _evidence(self, result: RiskResult, table: pd.DataFrame, actor: str) -> RiskEvidence:
-        kept = set(map(str, table.columns))
-        return evidence(result.to_dict(), file=self.file,
-                        quasi=[c for c in self.quasi if c in kept],
-                        sensitive=[c for c in self.sensitive if c in kept],
-                        weight=self.weight if self.weight in kept else None, actor=actor)
+        quasi, sensitive, weight = self.chosen_in(table)
+        return evidence(result.to_dict(), file=self.file, quasi=quasi, sensitive=sensitive,
+                        weight=weight, actor=actor)
 
     def record_check(self, store: Store, aid: str, dsid: str, *, actor: str,
                      party: str | None = None) -> RiskEvidence:

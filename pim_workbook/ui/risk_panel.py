@@ -393,8 +393,7 @@ class RiskPane:
         from ..treatments import DropRecords
 
         work = self._require()
-        table, _ = work.treated()
-        quasi = [c for c in work.quasi if c in set(map(str, table.columns))]
+        quasi, _, _ = work.chosen_in(work.treated()[0])
         self._add(DropRecords(quasi=quasi, below=max(2, work.min_k)))
 
     def undo(self) -> None:
