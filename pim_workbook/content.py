@@ -15,6 +15,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .yamlfile import read_yaml
+
 DEFAULT_CONTENT = Path(__file__).with_name("framework.yaml")
 CONTENT_ENV = "PIM_WORKBOOK_CONTENT"
 
@@ -293,15 +295,7 @@ def load_content(path: str | os.PathLike[str] | None = None) -> Content:
 
 @lru_cache(maxsize=8)
 def _load(path: str) -> Content:
-    import yaml
-
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise ContentError(f"content file {path}: cannot be read ({exc.strerror})") from None
-    except yaml.YAMLError as exc:
-        raise ContentError(f"content file {path}: not valid YAML ({exc})") from None
+    data = read_yaml(Path(path), "content file", ContentError)
     if not isinstance(data, dict):
         raise ContentError(f"content file {path}: expected a mapping at the top level")
     try:

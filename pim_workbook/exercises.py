@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .content import Content, Wording, describe_errors, load_content
+from .yamlfile import read_yaml
 
 DEFAULT_EXERCISES = Path(__file__).with_name("exercises.yaml")
 EXERCISES_ENV = "PIM_WORKBOOK_EXERCISES"
@@ -200,19 +201,9 @@ def load_exercises(
     Without ``path``, the environment variable ``PIM_WORKBOOK_EXERCISES`` is used if set.
     Principle and action ids are checked against ``content`` (default: ``load_content()``).
     """
-    import yaml
-
     chosen = Path(path or os.environ.get(EXERCISES_ENV) or DEFAULT_EXERCISES)
     resolved = chosen.expanduser().resolve()
-    try:
-        with open(resolved, encoding="utf-8") as fh:
-            data = yaml.safe_load(fh)
-    except OSError as exc:
-        raise ExercisesError(
-            f"exercises file {resolved}: cannot be read ({exc.strerror})"
-        ) from None
-    except yaml.YAMLError as exc:
-        raise ExercisesError(f"exercises file {resolved}: not valid YAML ({exc})") from None
+    data = read_yaml(resolved, "exercises file", ExercisesError)
     if not isinstance(data, dict):
         raise ExercisesError(f"exercises file {resolved}: expected a mapping at the top level")
     framework = content if content is not None else load_content()

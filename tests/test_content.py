@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -220,3 +221,43 @@ def test_file_that_is_not_yaml_is_refused(tmp_path):
 
 def test_missing_file_is_refused(tmp_path):
     assert "cannot be read" in _refused(tmp_path / "absent.yaml")
+
+
+def _alias_bomb(path: Path) -> Path:
+    """A "billion laughs" file: 27 lines that would expand into 9**26 strings."""
+    lines = ['l0: &l0 ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    lines += [f"l{i}: &l{i} [{','.join([f'*l{i - 1}'] * 9)}]" for i in range(1, 27)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_an_alias_bomb_is_refused_at_once_naming_the_line(tmp_path):
+    started = time.perf_counter()
+    message = _refused(_alias_bomb(tmp_path / "bomb.yaml"))
+    assert time.perf_counter() - started < 0.5
+    assert "line 1: YAML anchors and aliases (&l0) are not allowed" in message
+
+
+def test_an_adapted_copy_with_an_alias_is_refused(tmp_path):
+    text = DEFAULT_CONTENT.read_text(encoding="utf-8")
+    text = text.replace("\nassessment:", "\nassessment: &shared", 1) + "again: *shared\n"
+    message = _refused(_written(tmp_path / "alias.yaml", text))
+    line = text.splitlines().index("assessment: &shared") + 1
+    assert f"line {line}: YAML anchors and aliases (&shared) are not allowed" in message
+
+
+def test_a_file_over_2_mb_is_refused_before_it_is_read(tmp_path):
+    big = _written(tmp_path / "big.yaml", "# padding\n" * 300_000)
+    assert "larger than 2 MB" in _refused(big)
+
+
+def test_a_file_that_is_not_utf8_or_nested_too_deeply_is_refused(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("title: café\n".encode("latin-1"))
+    assert "not UTF-8 text" in _refused(latin)
+    assert "nested too deeply" in _refused(_written(tmp_path / "deep.yaml", "[" * 5000))
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path

@@ -243,3 +243,15 @@ def test_file_that_is_not_yaml_or_missing_is_refused(tmp_path):
     broken.write_text("exercises: [unclosed\n  - : :\n", encoding="utf-8")
     assert "not valid YAML" in _refused(broken)
     assert "cannot be read" in _refused(tmp_path / "absent.yaml")
+
+
+def test_anchors_aliases_and_huge_files_are_refused(tmp_path):
+    text = DEFAULT_EXERCISES.read_text(encoding="utf-8")
+    aliased = tmp_path / "aliased.yaml"
+    aliased.write_text(text + "copy: &c [1]\nagain: *c\n", encoding="utf-8")
+    line = len(text.splitlines()) + 1
+    assert f"exercises file {aliased.resolve()}, line {line}: YAML anchors and aliases (&c)" \
+        in _refused(aliased)
+    huge = tmp_path / "huge.yaml"
+    huge.write_text(text * 40, encoding="utf-8")
+    assert "larger than 2 MB" in _refused(huge)
