@@ -150,6 +150,31 @@ class ConflictError(StoreError):
     """Someone else changed the unit since the caller read it."""
 
 
+class TextTooLongError(StoreError, ValueError):
+    """A typed text is over :data:`TEXT_LIMIT`; also a ``ValueError`` so that every page
+    which shows refused values shows this one too."""
+
+
+TEXT_LIMIT = 20_000  # characters: pages more than long enough, and reports that stay printable
+
+
+def check_text_lengths(value: Any, noun: str = "a text") -> None:
+    """Refuse a value holding a string (at any depth) longer than :data:`TEXT_LIMIT`."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            if len(item) > TEXT_LIMIT:
+                raise TextTooLongError(
+                    f"{noun} is limited to {TEXT_LIMIT:,} characters (this one has "
+                    f"{len(item):,}); shorten it — nothing was saved")
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list | tuple):
+            stack.extend(item)
+
+
 @pydantic_dataclass(frozen=True, config=ConfigDict(extra="forbid"))
 class Change:
     """One entry of an assessment's history (also the shape of history in the JSON export)."""
@@ -407,6 +432,8 @@ class Store:
         """Write one unit and its history row; the caller holds the transaction."""
         if not actor or not actor.strip():
             raise RecordError("every change needs the name of who makes it (actor)")
+        check_text_lengths(value, "an answer" if path.startswith("answers/") else "a text")
+        check_text_lengths(actor, "a name")
         self._header(aid)
         old, version = self.unit(aid, path)
         if expected_version is not None and expected_version != version:
@@ -608,6 +635,8 @@ class Store:
 
     # -- training sessions (the rules are in training.py) ---------------------------------
     def add_training(self, tid: str, title: str, *, actor: str) -> None:
+        check_text_lengths(title, "a title")
+        check_text_lengths(actor, "a name")
         with self._write() as db:
             db.execute("INSERT INTO trainings VALUES (?,?,?,?)", (tid, title, now(), actor))
 
