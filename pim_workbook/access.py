@@ -30,9 +30,11 @@ import inspect
 import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
+from .datafolder import DataFolderError, data_dir
 from .record import Record
 from .store import Store, StoreError, now
 
@@ -205,6 +207,33 @@ def links_required() -> bool:
     return os.environ.get(REQUIRE_ENV) == "1"
 
 
+# -- files on the server ------------------------------------------------------------------
+NOT_ON_SERVER = ("only the facilitator reads files on the server: upload the file, or give a "
+                 "larger one to the facilitator, who puts it in the server's data folder")
+
+
+def _named_data_folder() -> Path:
+    folder = data_dir()
+    if folder is None:
+        raise DataFolderError("this server has no data folder: upload the file, or ask the "
+                              "host to start the server with --data-dir")
+    return folder
+
+
+def data_folder(store: Any) -> Path:
+    """The folder of server files that a page on ``store`` may read from.
+
+    Through a link, only the facilitator's; a served page with a store of its own (a
+    trainee's practice copy) none; the owner working in a notebook of their own, the folder
+    the host named.
+    """
+    if isinstance(store, GuardedStore):
+        return store.data_folder()
+    if links_required():
+        raise AccessDenied(NOT_ON_SERVER)
+    return _named_data_folder()
+
+
 # -- the store as one link sees it ---------------------------------------------------------
 _READS = frozenset({"get", "summary", "status", "unit", "revisions", "last_change",
                     "history", "exists"})
@@ -306,6 +335,12 @@ class GuardedStore:
         if self.trainee(trainee_id) is None:
             raise AccessDenied("unknown trainee for this link")
         return self._store.put_training_answer(trainee_id, *args)
+
+    def data_folder(self) -> Path:
+        """The host's data folder, for the facilitator's link only (checked afresh)."""
+        if not self._fresh().is_facilitator:
+            raise AccessDenied(NOT_ON_SERVER)
+        return _named_data_folder()
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         if not self.grant.is_facilitator and key not in SHARED_SETTINGS:

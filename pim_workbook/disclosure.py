@@ -62,8 +62,20 @@ class Workspace:
     # -- loading -----------------------------------------------------------------------
     @classmethod
     def from_path(cls, path: str | Path, **options: Any) -> Workspace:
-        """A CSV or Excel file read from the server (the way for large files)."""
+        """A CSV or Excel file at any path: the host's own scripts, never a page."""
         return cls(read_table(path), Path(path).name, **options)
+
+    @classmethod
+    def from_data_folder(cls, store: Any, name: str, **options: Any) -> Workspace:
+        """A table of the host's data folder, for a page on ``store`` that may read it.
+
+        The check runs here, in the kernel, whatever the page sent: only the facilitator's
+        link reads the folder, and only files inside it.
+        """
+        from .access import data_folder
+        from .datafolder import resolve
+
+        return cls(read_table(resolve(data_folder(store), name), shown=name), name, **options)
 
     @classmethod
     def from_upload(cls, data: bytes, name: str, **options: Any) -> Workspace:

@@ -1,7 +1,8 @@
 """Reading the microdata file a team intends to share, and the risk thresholds in force.
 
-Large files are read from a path on the server; the browser upload is for small files only
-(Voila's upload fails silently around 10 MB). pandas is imported only when a file is read.
+The browser upload is for small files only (Voila's upload fails silently around 10 MB);
+larger ones are read from the host's data folder (see datafolder.py) or, by the host, from
+any path with ``pim-workbook risk FILE``. pandas is imported only when a file is read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ DEFAULT_MIN_K = 3
 DEFAULT_MAX_RISK = 0.03  # HDX treats a global risk above 3 % as needing action
 MIN_K_SETTING = "risk_min_k"
 MAX_RISK_SETTING = "risk_max_risk"
-UPLOAD_LIMIT = 8 * 1024 * 1024  # bytes; larger files are read from a path on the server
+UPLOAD_LIMIT = 8 * 1024 * 1024  # bytes; larger files go to the host's data folder
 
 
 def _delimiter(head: str) -> str:
@@ -28,13 +29,17 @@ def _delimiter(head: str) -> str:
         return ","
 
 
-def read_table(path: str | Path) -> pd.DataFrame:
-    """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error."""
+def read_table(path: str | Path, shown: str | None = None) -> pd.DataFrame:
+    """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error.
+
+    ``shown`` is how messages name the file (a page names it without its folder).
+    """
     source = Path(path).expanduser()
+    shown = shown or str(path)
     if not source.is_file():
-        raise OSError(f"{path}: no such file")
+        raise OSError(f"{shown}: no such file")
     with source.open("rb") as fh:
-        return read_bytes(fh.read(), source.name, str(path))
+        return read_bytes(fh.read(), source.name, shown)
 
 
 def read_bytes(data: bytes, name: str, shown: str | None = None) -> pd.DataFrame:

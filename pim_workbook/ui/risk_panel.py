@@ -17,6 +17,7 @@ import ipywidgets as w
 
 from ..microdata import UPLOAD_LIMIT, set_thresholds, thresholds
 from ..record import Record
+from ..store import StoreError
 from .controls import heading, html, labelled, text
 from .session import Session
 
@@ -100,9 +101,11 @@ class RiskPane:
         self.message = html("")
         # 1. the file
         self.sample_button = w.Button(description="Use the sample microdata", icon="table")
-        self.path = text("path of a CSV or Excel file on the server")
-        self.path.layout.width = "32rem"
+        self.server_file = w.Dropdown(layout=w.Layout(width="32rem"))
+        self.server_file.add_class("pimw-risk-server-file")
+        self.list_button = w.Button(description="Look again", icon="refresh")
         self.read_button = w.Button(description="Read the file", icon="folder-open")
+        self.server_hint = html("")
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
                                    description="Upload a small file")
         self.loaded = html("")
@@ -155,6 +158,8 @@ class RiskPane:
         for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",
                      "replace_column", "replace_by", "suppress_column", "cells_by", "dataset"):
             getattr(self, name).add_class(f"pimw-risk-{name.replace('_', '-')}")
+        self.server_row = _row()
+        self.list_server_files()
         self._wire()
         self._draw_drop()
         session.on_refresh(self._draw_datasets)
@@ -163,7 +168,8 @@ class RiskPane:
     # -- wiring ------------------------------------------------------------------------
     def _wire(self) -> None:
         clicks: list[tuple[w.Button, Callable[[], None]]] = [
-            (self.sample_button, self.use_sample), (self.read_button, self.read_path),
+            (self.sample_button, self.use_sample), (self.read_button, self.read_server_file),
+            (self.list_button, self.list_server_files),
             (self.check_button, self.check), (self.drivers_button, self.show_drivers),
             (self.merge_button, self.merge),
             (self.bands_button, self.age_bands), (self.replace_button, self.replace),
@@ -184,7 +190,7 @@ class RiskPane:
         self.message.value = ""
         try:
             act()
-        except (ValueError, OSError) as exc:
+        except (ValueError, OSError, StoreError) as exc:
             self.message.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
 
     def _enable(self) -> None:
@@ -242,12 +248,35 @@ class RiskPane:
 
         self._loaded(Workspace.from_sample())
 
-    def read_path(self) -> None:
+    def list_server_files(self) -> None:
+        """Offer the tables of the host's data folder (the facilitator's link only)."""
+        from ..access import AccessDenied, data_folder
+        from ..datafolder import DataFolderError, tables
+
+        self.server_file.options = []
+        try:
+            names = tables(data_folder(self.session.store))
+        except AccessDenied:  # a partner's page: the upload's hint says what to do
+            self.server_row.children = ()
+            return
+        except DataFolderError as exc:
+            self.server_hint.value = f'<span class="pimw-hint">{escape(str(exc))}</span>'
+            self.server_row.children = (self.server_hint,)
+            return
+        self.server_file.options = names
+        self.server_row.children = (self.server_file, self.read_button, self.list_button,
+                                    self.server_hint)
+        self.server_hint.value = ('<span class="pimw-hint">the CSV and Excel files of the '
+                                  "server's data folder</span>" if names else
+                                  '<span class="pimw-hint">the data folder has no CSV or Excel '
+                                  "file yet</span>")
+
+    def read_server_file(self) -> None:
         from ..disclosure import Workspace
 
-        if not self.path.value.strip():
-            raise ValueError("type the path of the file on the server first")
-        self._loaded(Workspace.from_path(self.path.value.strip()))
+        if not self.server_file.value:
+            raise ValueError("choose a file of the data folder first")
+        self._loaded(Workspace.from_data_folder(self.session.store, self.server_file.value))
 
     def read_upload(self) -> None:
         from ..disclosure import Workspace
@@ -258,7 +287,8 @@ class RiskPane:
         data = bytes(upload["content"])
         if len(data) > UPLOAD_LIMIT:
             raise ValueError(f"{upload['name']} is larger than {UPLOAD_LIMIT // 2**20} MB: "
-                             "put it on the server and type its path instead")
+                             "give it to the facilitator, who puts it in the server's data "
+                             "folder")
         self._loaded(Workspace.from_upload(data, upload["name"]))
 
     # -- 2-3. checking -----------------------------------------------------------------
@@ -452,9 +482,10 @@ class RiskPane:
                  "file you intend to share before it leaves the building.</p>"),
             heading("1. The file", 3),
             _row(self.sample_button),
-            _row(self.path, self.read_button),
-            _row(self.upload, html(f'<span class="pimw-hint">up to {UPLOAD_LIMIT // 2**20} MB;'
-                                   " larger files: type their path on the server</span>")),
+            _row(self.upload, html(f'<span class="pimw-hint">up to {UPLOAD_LIMIT // 2**20} MB; '
+                                   "give a larger file to the facilitator, who puts it in the "
+                                   "server's data folder</span>")),
+            self.server_row,
             self.loaded,
             heading("2. The columns", 3),
             _row(_field("Quasi-identifiers", self.quasi, "what someone could know about a "

@@ -100,15 +100,19 @@ def test_merging_chosen_categories_and_undo(pane):
     assert pane.undo_button.disabled
 
 
-def test_bad_input_gives_a_clear_message_and_saves_nothing(pane, store, sample, tmp_path):
+def test_bad_input_gives_a_clear_message_and_saves_nothing(store, sample, tmp_path,
+                                                          monkeypatch):
+    (tmp_path / "empty.csv").write_text("a,b\n")
+    monkeypatch.setenv("PIM_WORKBOOK_DATA_DIR", str(tmp_path))
+    pane = RiskPane(Session(store, sample, party="A", actor="Ana"))
     before = store.history(sample)
     pane.check_button.click()
     assert "load a file first" in pane.message.value
-    pane.path.value = str(tmp_path / "missing.csv")
+    pane.server_file.value = "empty.csv"
+    (tmp_path / "empty.csv").unlink()
     pane.read_button.click()
-    assert "no such file" in pane.message.value
+    assert "empty.csv: no such file in the data folder" in pane.message.value
     (tmp_path / "empty.csv").write_text("a,b\n")
-    pane.path.value = str(tmp_path / "empty.csv")
     pane.read_button.click()
     assert "has no records" in pane.message.value
     pane.sample_button.click()
@@ -129,7 +133,7 @@ def test_an_uploaded_file_is_read_and_a_large_one_is_refused(pane, monkeypatch):
     monkeypatch.setattr("pim_workbook.ui.risk_panel.UPLOAD_LIMIT", 10)
     pane.upload.value = ({"name": "big.csv", "type": "text/csv", "size": len(data),
                           "content": memoryview(data), "last_modified": dt.datetime(2026, 11, 1)},)
-    assert "type its path instead" in pane.message.value
+    assert "give it to the facilitator" in pane.message.value
 
 
 def test_thresholds_are_saved_as_settings_and_drive_the_verdict(pane, store, sample):
