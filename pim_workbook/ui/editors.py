@@ -80,7 +80,7 @@ def section_form(session: Session, section: str, model: type, fields: Sequence[F
               read=lambda r, f=f: _to_widget(f, getattr(getattr(r, section), f.name)),
               write=lambda v, f=f: session.store.set(
                   session.aid, f"{section}/{f.name}", _from_widget(f, v), actor=session.actor),
-              editable=editable)
+              editable=editable, key=f"{section}-{f.name}")
         rows.append(labelled(f.caption, widget, f.hint))
     box = w.VBox(rows, layout=w.Layout(width="100%"))
     box.add_class("pimw-form")
@@ -96,7 +96,7 @@ def record_fields_form(session: Session, fields: Sequence[Field],
         Bound(session, widget, read=lambda r, f=f: getattr(r, f.name),
               write=lambda v, f=f: session.store.set(session.aid, f.name, v,
                                                      actor=session.actor),
-              editable=editable)
+              editable=editable, key=f.name)
         rows.append(labelled(f.caption, widget, f.hint))
     return w.VBox(rows, layout=w.Layout(width="100%"))
 
@@ -141,7 +141,8 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
                   write=lambda v, f=f: store.update(aid, f"{collection}/{item_id}",
                                                     {f.name: _from_widget(f, v)},
                                                     actor=session.actor),
-                  editable=lambda: editable() and item_id in items(session.record))
+                  editable=lambda: editable() and item_id in items(session.record),
+                  key=f"{collection}-{item_id}-{f.name}")
             rows.append(labelled(f.caption, widget, f.hint))
         return rows
 
@@ -247,7 +248,7 @@ def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
 
     for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
         Bound(session, widget, read=lambda r, name=name: _action_value(state(r), name),
-              write=lambda v, name=name: write(name, v))
+              write=lambda v, name=name: write(name, v), key=f"action-{action_id}-{name}")
     owner.layout.width = note.layout.width = "auto"
     row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
                   w.HBox([labelled("Status", status), labelled("Owner", owner),

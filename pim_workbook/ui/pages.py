@@ -389,7 +389,7 @@ def _party_editor(session: Session, roles: list[str]) -> w.VBox:
                   write=lambda v, field=field: session.store.update_party(
                       session.aid, pid, {field: _contacts_value(v) if field == "contacts"
                                          else v}, actor=session.actor),
-                  editable=lambda: session.is_facilitator)
+                  editable=lambda: session.is_facilitator, key=f"party-{pid}-{field}")
         return [labelled("Organisation", organisation), labelled("Role", role),
                 labelled("Contacts", contacts)]
 
@@ -454,7 +454,7 @@ def _principles(session: Session) -> w.Widget:
         Bound(session, status, read=lambda r, read=read: read(r).status,
               write=lambda v, write=write: write("status", v))
         Bound(session, note, read=lambda r, read=read: read(r).note,
-              write=lambda v, write=write: write("note", v))
+              write=lambda v, write=write: write("note", v), key=f"principle-{principle.id}")
         rows.append(w.VBox([html(f"<h3>{escape(principle.title)}</h3>"
                                  f"<p>{escape(principle.description)}</p>"),
                             w.HBox([labelled("Status", status), labelled("Note", note)],

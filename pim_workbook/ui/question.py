@@ -60,7 +60,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
         Bound(session, box,
               read=lambda r, pid=pid: _answer(r, qid).parties.get(pid, ""),
               write=lambda v, pid=pid: store.answer(aid, qid, pid, v, actor=session.actor),
-              editable=lambda pid=pid: session.can_answer_for(pid))
+              editable=lambda pid=pid: session.can_answer_for(pid), key=f"{qid}-{pid}")
         org = session.record.parties[pid].organisation
         return labelled(f"{pid} · {org}", box)
 
@@ -78,7 +78,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
     agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
           write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
-          editable=lambda: session.is_facilitator)
+          editable=lambda: session.is_facilitator, key=f"{qid}-agreed")
     status = dropdown(STATUSES)
     Bound(session, status, read=lambda r: _answer(r, qid).status,
           write=lambda v: store.set(aid, f"answers/{qid}/status", v, actor=session.actor),

@@ -3,13 +3,22 @@
 Widgets never keep their own copy of an answer: every change goes straight to the store
 through :meth:`Session.write`, and every view re-reads the record in :meth:`Session.refresh`,
 which runs after each write and every few seconds (so another party's answers appear).
+
+Text boxes are saved while the person types: each keystroke reaches the kernel, and a pause
+of :data:`TYPING_PAUSE_S` writes the box (one transaction and one history row per pause, not
+per key). Each such box carries a stable ``pimw-k-…`` class and, once written, a
+``pimw-saved-<hash>`` class of the text stored: the page template keeps what was typed in
+the tab's ``sessionStorage`` until that hash confirms it, and offers it back after a crash.
 """
 
 from __future__ import annotations
 
+import asyncio
+import atexit
 import datetime as dt
 import logging
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +35,7 @@ log = logging.getLogger(__name__)
 
 FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
 REFRESH_MS = 2500
+TYPING_PAUSE_S = 0.8  # a pause in typing this long saves a text box
 EXPECTED = (RecordError, StoreError, ContentError, ValueError)
 
 
@@ -64,6 +74,7 @@ class Session:
         self.content = store.content
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1
+        self._typing: set[Bound] = set()  # text boxes typed in and not written yet
         self.saves = 0  # changes saved through this page (tests wait on it)
         self.last_error = ""
         self.record = store.get(aid)
@@ -142,8 +153,25 @@ class Session:
             return False
         self.saves += 1
         self.refresh(force=True)
-        self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
+        if self._typing:
+            self._say("pimw-pending", "Not saved yet: saving when you pause typing")
+        else:
+            self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
         return True
+
+    def typing(self, bound: Bound, pending: bool) -> None:
+        """Note that ``bound`` holds typed text not yet written (or no longer does)."""
+        if pending and not self._typing:
+            self._say("pimw-pending", "Not saved yet: saving when you pause typing")
+        if pending:
+            self._typing.add(bound)
+        else:
+            self._typing.discard(bound)
+
+    def flush(self) -> None:
+        """Write every box still waiting for a pause in typing (the kernel is stopping)."""
+        for bound in list(self._typing):
+            bound.flush()
 
     def _say(self, css: str, text: str) -> None:
         from html import escape
@@ -163,9 +191,8 @@ class Session:
         Nothing is sent to the browser unless something changed, so an abandoned page's
         kernel still counts as idle and is culled.
         """
-        import asyncio
-
         loop = asyncio.get_event_loop()
+        atexit.register(self.flush)  # a closed tab ends the kernel: write what was typed
 
         def tick() -> None:
             self.poll()
@@ -200,15 +227,43 @@ class Session:
             refresher(self.record)
 
 
+def text_hash(text: str) -> str:
+    """FNV-1a (32 bits) of the text's UTF-8 bytes: the page template computes the same, to
+    know which typed text the store holds."""
+    value = 0x811C9DC5
+    for byte in text.encode("utf-8"):
+        value = ((value ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return f"{value:08x}"
+
+
+def _running_loop() -> asyncio.AbstractEventLoop | None:
+    try:
+        return asyncio.get_running_loop()
+    except RuntimeError:  # plain Python (tests, papermill): write at once
+        return None
+
+
 class Bound:
-    """One widget tied to one value of the record: written on change, redrawn on refresh."""
+    """One widget tied to one value of the record: written on change, redrawn on refresh.
+
+    With a ``key`` (stable across reloads of the page), a text box is written while the
+    person types, after each pause, and tells the page which text the store holds.
+    """
 
     def __init__(self, session: Session, widget: w.ValueWidget,
                  read: Callable[[Record], Any], write: Callable[[Any], None],
-                 editable: Callable[[], bool] = lambda: True) -> None:
+                 editable: Callable[[], bool] = lambda: True, *, key: str = "") -> None:
         self.session, self.widget, self._read, self._write = session, widget, read, write
         self._editable = editable
         self._drawing = False
+        self._typed = bool(key) and isinstance(widget, w.Text | w.Textarea)
+        self._pending: Any = None  # typed text waiting for a pause
+        self._waiting = False
+        self._dirty = False  # the box holds text the store does not (pending or refused)
+        self._timer: asyncio.TimerHandle | None = None
+        if self._typed:
+            widget.continuous_update = True
+            widget.add_class("pimw-k-" + re.sub(r"[^A-Za-z0-9_-]", "_", key))
         widget.observe(self._changed, "value")
         session.on_refresh(self.draw)
 
@@ -216,7 +271,7 @@ class Bound:
         self._drawing = True
         try:
             value = self._read(record)
-            if self.widget.value != value:
+            if self.widget.value != value and not self._dirty:  # never overwrite typing
                 self.widget.value = value
             self.widget.disabled = not self.editable()
         finally:
@@ -229,12 +284,49 @@ class Bound:
         if self._drawing:
             return
         if not self.editable():
+            self._dirty = False
             self.draw(self.session.record)
             return
-        if self.session.write(lambda: self._write(change["new"])):
+        if not self._typed:
+            self._commit(change["new"])
+            return
+        self._pending, self._dirty, self._waiting = change["new"], True, True
+        self.session.typing(self, True)
+        loop = _running_loop()
+        if loop is None:
+            self.flush()
+            return
+        if self._timer is not None:
+            self._timer.cancel()
+        self._timer = loop.call_later(TYPING_PAUSE_S, self.flush)
+
+    def flush(self) -> None:
+        """Write the typed text now (after a pause, or because the kernel is stopping)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        if not self._waiting:
+            return
+        self._waiting = False
+        self.session.typing(self, False)
+        self._commit(self._pending)
+
+    def _commit(self, value: Any) -> None:
+        if self.session.write(lambda: self._write(value)):
+            self._dirty = False
             self.widget.remove_class("pimw-invalid")
             self.widget.tooltip = None
+            if self._typed:
+                self._mark_saved(value)
+        elif self._typed and not self.session.locked and self.editable():
+            self.widget.add_class("pimw-invalid")  # keep the text so it can be shortened
+            self.widget.tooltip = self.session.last_error
         else:  # mark the box, say why, and keep the last good value
+            self._dirty = False
             self.widget.add_class("pimw-invalid")
             self.widget.tooltip = self.session.last_error
             self.draw(self.session.store.get(self.session.aid))
+
+    def _mark_saved(self, value: str) -> None:
+        classes = [c for c in self.widget._dom_classes if not c.startswith("pimw-saved-")]
+        self.widget._dom_classes = (*classes, "pimw-saved-" + text_hash(value))

@@ -101,7 +101,7 @@ def test_invalid_input_shows_a_message_and_keeps_the_last_good_value(session, st
     item_name = next(x for x in find(page, w.Text) if x.value == "Incident counts by commune")
     item_name.value = "   "
     assert "must not be empty" in session.status.value
-    assert item_name.value == "Incident counts by commune"
+    assert item_name.value == "   "  # kept while typing, so it can be put right
     assert "pimw-invalid" in item_name._dom_classes
     assert "must not be empty" in item_name.tooltip
     assert store.get(aid).data_items["D1"].name == "Incident counts by commune"
