@@ -100,7 +100,7 @@ def cmd_import(args: argparse.Namespace) -> None:
     from .exports import import_json
 
     path = Path(args.file)
-    aid = import_json(_store(args), path.read_text(encoding="utf-8"), actor=_actor(args),
+    aid = import_json(_store(args), path.read_bytes(), actor=_actor(args),
                       source=str(path.resolve()), replace=args.replace)
     print(aid)
 

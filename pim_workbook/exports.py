@@ -39,6 +39,8 @@ FORMAT = "pim-workbook-assessment"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "assessment-export.schema.json"
 EXPORTS_ENV = "PIM_WORKBOOK_EXPORTS"
+# An export nests about ten levels deep; a deeper file is refused before it is validated.
+MAX_DEPTH = 32
 
 
 class ImportRefused(ValueError):
@@ -87,6 +89,20 @@ def export_name(record: Record, suffix: str) -> str:
     return f"{record.id}-{slug(record.title)}{suffix}"
 
 
+def output_path(folder: str | os.PathLike[str], *names: str) -> Path:
+    """``folder/names...``, refused when it would resolve outside ``folder``.
+
+    Every file written under exports/ goes through here: names come from ids and titles,
+    and an imported id must never make the workbook write elsewhere.
+    """
+    base = Path(folder).expanduser().resolve()
+    target = base.joinpath(*names).resolve()
+    if target == base or not target.is_relative_to(base):
+        raise ValueError(f"refused to write {'/'.join(names)!r}: it would not be a file "
+                         f"inside {base}")
+    return target
+
+
 # -- JSON ----------------------------------------------------------------------------------
 def to_document(store: Store, aid: str) -> dict[str, Any]:
     record = store.get(aid)
@@ -103,33 +119,68 @@ def to_json(store: Store, aid: str) -> str:
     return canonical_json(to_document(store, aid))
 
 
-def import_json(store: Store, text: str, *, actor: str, source: str = "",
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+
+
+def _where(location: Any) -> str:
+    """Where in a file a problem is, as ``record/parties``; odd keys are quoted."""
+    parts = [str(p) if isinstance(p, int) or _PLAIN_KEY.fullmatch(str(p)) else repr(p)
+             for p in location]
+    return "/".join(parts) or "(top level)"
+
+
+def _too_deep(data: Any) -> bool:
+    """Whether lists and objects nest deeper than :data:`MAX_DEPTH` (checked without
+    recursion, so a hostile file cannot exhaust the stack)."""
+    stack = [(data, 1)] if isinstance(data, (dict, list)) else []
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((c, depth + 1) for c in children if isinstance(c, (dict, list)))
+    return False
+
+
+def import_json(store: Store, text: str | bytes, *, actor: str, source: str = "",
                 replace: bool = False) -> str:
     """Validate an export and load it into the store; returns the assessment id.
 
-    A refused file changes nothing; ``replace`` overwrites an assessment with the same id.
+    ``text`` may be the file's bytes, so a file that is not UTF-8 is refused by name. A
+    refused file changes nothing; ``replace`` overwrites an assessment with the same id.
     """
+    name = source or "input"
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ImportRefused(f"{name}: not a UTF-8 text file (byte {exc.start}: "
+                                f"{exc.reason}); give the JSON export itself") from None
+    too_deep = ImportRefused(f"{name}: nested deeper than {MAX_DEPTH} levels, which no "
+                             "export is")
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ImportRefused(f"{source or 'input'}: not JSON ({exc})") from None
+        raise ImportRefused(f"{name}: not JSON ({exc})") from None
+    except RecursionError:
+        raise too_deep from None
+    if _too_deep(data):
+        raise too_deep
     import jsonschema
 
     validator = jsonschema.Draft202012Validator(json_schema())
     problem = jsonschema.exceptions.best_match(validator.iter_errors(data))
     if problem is not None:
-        where = "/".join(str(p) for p in problem.absolute_path) or "(top level)"
-        raise ImportRefused(f"{source or 'input'}: {where}: {problem.message}")
+        raise ImportRefused(f"{name}: {_where(problem.absolute_path)}: {problem.message}")
     try:
         doc = ExportDocument.model_validate(data)
     except ValidationError as exc:
         err = exc.errors()[0]
-        where = "/".join(str(p) for p in err["loc"])
-        raise ImportRefused(f"{source or 'input'}: {where}: {err['msg']}") from None
+        raise ImportRefused(f"{name}: {_where(err['loc'])}: {err['msg']}") from None
     for rev in doc.revisions:
         if record_hash(rev.record) != rev.record_hash:
-            raise ImportRefused(f"{source or 'input'}: revision {rev.number} does not match "
-                               "its content hash (the file was altered)")
+            raise ImportRefused(f"{name}: revision {rev.number} does not match "
+                                "its content hash (the file was altered)")
     record = doc.record
     store.load_raw(
         {"id": record.id, "content_version": record.content_version,
@@ -342,8 +393,7 @@ def export(store: Store, aid: str, fmt: str, out_dir: str | os.PathLike[str] | N
         text = to_markdown(store, aid, today)
     else:
         text = actions_csv(record, store.content, today)
-    folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / export_name(record, FORMATS[fmt])
+    target = output_path(out_dir or default_exports_dir(), export_name(record, FORMATS[fmt]))
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(text, encoding="utf-8")
     return target

@@ -16,12 +16,13 @@ import re
 import typing
 from collections.abc import Callable, Iterable
 from functools import lru_cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
     StringConstraints,
     TypeAdapter,
     ValidationError,
@@ -66,6 +67,52 @@ AssessmentStatus = Literal["draft", "awaiting_signoff", "signed", "review_due", 
 
 STEP_IDS = ("E1", "E2", "E3", "E4")
 
+# -- ids -----------------------------------------------------------------------------------
+# Ids become parts of store paths, links and file names, so each kind has one pattern, used
+# both when the workbook gives an id and when it reads one from an imported file.
+ASSESSMENT_ID = r"^[a-z0-9][a-z0-9-]{2,31}$"
+PARTY_ID = r"^[A-Z]$"  # parties get the letters A, B, C, ... in order
+# Question, action, principle and category ids come from the framework content, whose schema
+# fixes their form; a record only needs them to be plain names.
+FRAMEWORK_ID = r"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$"
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # what exports.slug makes of a title
+# Collections whose item ids the store assigns, with the prefix of those ids.
+ITEM_PREFIX = {
+    "stakeholders": "S",
+    "systems": "Y",
+    "flows": "F",
+    "custom_actions": "C",
+    "data_items": "D",
+    "datasets": "DS",
+    "incidents": "I",
+    "arrangement/access": "X",
+}
+
+
+def item_id_pattern(collection: str) -> str:
+    """The pattern of the ids the store gives a collection's items: its prefix and 1, 2, ..."""
+    return rf"^{ITEM_PREFIX[collection]}[1-9][0-9]*$"
+
+
+AssessmentId = Annotated[str, StringConstraints(pattern=ASSESSMENT_ID)]
+PartyId = Annotated[str, StringConstraints(pattern=PARTY_ID)]
+FrameworkId = Annotated[str, StringConstraints(pattern=FRAMEWORK_ID)]
+StakeholderId = Annotated[str, StringConstraints(pattern=item_id_pattern("stakeholders"))]
+SystemId = Annotated[str, StringConstraints(pattern=item_id_pattern("systems"))]
+FlowId = Annotated[str, StringConstraints(pattern=item_id_pattern("flows"))]
+CustomActionId = Annotated[str, StringConstraints(pattern=item_id_pattern("custom_actions"))]
+DataItemId = Annotated[str, StringConstraints(pattern=item_id_pattern("data_items"))]
+DatasetId = Annotated[str, StringConstraints(pattern=item_id_pattern("datasets"))]
+IncidentId = Annotated[str, StringConstraints(pattern=item_id_pattern("incidents"))]
+AccessId = Annotated[str, StringConstraints(pattern=item_id_pattern("arrangement/access"))]
+# The shared file of a dataset, next to its datapackage.json: a slug of its title and .csv.
+DataFileName = Annotated[str, StringConstraints(pattern=rf"^(?:{SLUG}\.csv)?$")]
+
+_K = TypeVar("_K")
+_V = TypeVar("_V")
+# A collection keyed by ids: in the JSON Schema too, a key of another form is refused.
+IdMap = Annotated[dict[_K, _V], Field(json_schema_extra={"additionalProperties": False})]
+
 
 class Section(BaseModel):
     """A group of fields; each field is stored (and changed) on its own."""
@@ -107,14 +154,14 @@ class PrincipleCheck(Item):
 class Stakeholder(Item):
     name: Name
     kind: Text = ""  # e.g. NGO, UN agency, authority, community group
-    party: str | None = None  # the party this stakeholder is, if any
+    party: PartyId | None = None  # the party this stakeholder is, if any
     information: Text = ""  # who has what information and data
 
 
 class InfoSystem(Item):
     name: Name
-    category: str  # a PIM Matrix category id
-    holder: str | None = None  # the stakeholder id of who holds it
+    category: FrameworkId  # a PIM Matrix category id
+    holder: StakeholderId | None = None  # who holds it
     operated_by: Text = ""  # by whom, in detail
     where: Text = ""
     data_types: Text = ""  # what data, information and analysis it produces
@@ -122,10 +169,10 @@ class InfoSystem(Item):
 
 
 class DataFlow(Item):
-    source: str  # stakeholder id
-    target: str  # stakeholder id
+    source: StakeholderId
+    target: StakeholderId
     data: Text = ""
-    system: str | None = None  # info system id
+    system: SystemId | None = None
 
 
 class ActionState(Item):
@@ -147,10 +194,10 @@ class DataItem(Item):
     importance: Importance = "critical"
     personal: bool = False
     sensitive: bool = False
-    categories: list[str] = []  # data category ids from the content
+    categories: list[FrameworkId] = []  # data category ids from the content
     sensitivity: Sensitivity | None = None
     aggregation: Text = ""
-    purposes: list[str] = []  # purpose ids from the content
+    purposes: list[FrameworkId] = []  # purpose ids from the content
 
 
 class AccessGrant(Item):
@@ -163,7 +210,7 @@ class Incident(Item):
     description: Name
     harm: Text = ""
     severity: Sensitivity = "moderate"
-    reported_by: str | None = None  # party id
+    reported_by: PartyId | None = None
     corrective_action: Text = ""
     status: Literal["open", "closed"] = "open"
 
@@ -202,7 +249,7 @@ class TreatmentRecord(BaseModel):
     steps: list[Name]
     before: RiskEvidence
     after: RiskEvidence
-    output: Text = ""  # the treated file's name, written next to its datapackage.json
+    output: DataFileName = ""  # the treated file, written next to its datapackage.json
 
 
 class Dataset(Item):
@@ -214,16 +261,16 @@ class Dataset(Item):
     """
 
     title: Name
-    data_items: list[str] = []  # data item ids
-    owner: str | None = None  # party id
-    recipients: list[str] = []  # party ids
-    source_system: str | None = None  # info system id (gives the PIM Matrix category)
+    data_items: list[DataItemId] = []
+    owner: PartyId | None = None
+    recipients: list[PartyId] = []
+    source_system: SystemId | None = None  # gives the PIM Matrix category
     aggregation: Text = ""
     consent_basis: ConsentBasis | None = None  # None: the assessment's consent basis
     format: Text = ""
     frequency: Text = ""
     channel: Text = ""
-    access: list[str] = []  # arrangement/access ids
+    access: list[AccessId] = []
     retention_until: OptionalDate = None
     licence: Text = ""
     conditions: Text = ""  # sharing conditions
@@ -243,7 +290,7 @@ class Signoff(Item):
 
 # -- sections ------------------------------------------------------------------------------
 class QuestionAnswer(Section):
-    parties: dict[str, Text] = {}
+    parties: IdMap[PartyId, Text] = {}
     agreed: Text = ""
     status: AnswerStatus = "not_started"
 
@@ -253,7 +300,7 @@ class Arrangement(Section):
     frequency: Text = ""
     channel: Text = ""
     aggregation: Text = ""
-    access: dict[str, AccessGrant] = {}
+    access: IdMap[AccessId, AccessGrant] = {}
     practices: Text = ""
     red_lines: Text = ""
     retention: Text = ""
@@ -289,7 +336,7 @@ class Evaluation(Section):
 class Record(Section):
     """Everything the framework asks two or more organisations to document."""
 
-    id: str
+    id: AssessmentId
     title: Name
     content_version: str
     created_at: str
@@ -297,38 +344,27 @@ class Record(Section):
     purpose: Text = ""
     expected_benefits: Text = ""
     harms_of_not_sharing: Text = ""
-    parties: dict[str, Party] = {}
-    trust: dict[str, TrustAgreement] = {}
-    principles: dict[str, PrincipleCheck] = {}
-    stakeholders: dict[str, Stakeholder] = {}
-    systems: dict[str, InfoSystem] = {}
-    flows: dict[str, DataFlow] = {}
-    answers: dict[str, QuestionAnswer] = {}
-    actions: dict[str, ActionState] = {}
-    custom_actions: dict[str, CustomAction] = {}
-    data_items: dict[str, DataItem] = {}
-    datasets: dict[str, Dataset] = {}
+    parties: IdMap[PartyId, Party] = {}
+    trust: IdMap[PartyId, TrustAgreement] = {}
+    principles: IdMap[FrameworkId, PrincipleCheck] = {}
+    stakeholders: IdMap[StakeholderId, Stakeholder] = {}
+    systems: IdMap[SystemId, InfoSystem] = {}
+    flows: IdMap[FlowId, DataFlow] = {}
+    answers: IdMap[FrameworkId, QuestionAnswer] = {}
+    actions: IdMap[FrameworkId, ActionState] = {}
+    custom_actions: IdMap[CustomActionId, CustomAction] = {}
+    data_items: IdMap[DataItemId, DataItem] = {}
+    datasets: IdMap[DatasetId, Dataset] = {}
     arrangement: Arrangement = Arrangement()
     consent: Consent = Consent()
     decision: Decision = Decision()
-    incidents: dict[str, Incident] = {}
+    incidents: IdMap[IncidentId, Incident] = {}
     evaluation: Evaluation = Evaluation()
-    signoffs: dict[str, Signoff] = {}
+    signoffs: IdMap[PartyId, Signoff] = {}
 
 
 # Fields set when an assessment is created and never through a path write.
 FIXED_FIELDS = frozenset({"id", "content_version", "created_at"})  # the header
-# Collections whose item ids the store assigns, with the prefix of those ids.
-ITEM_PREFIX = {
-    "stakeholders": "S",
-    "systems": "Y",
-    "flows": "F",
-    "custom_actions": "C",
-    "data_items": "D",
-    "datasets": "DS",
-    "incidents": "I",
-    "arrangement/access": "X",
-}
 # Paths written only by dedicated store operations (with their own rules).
 GUARDED_ROOTS = frozenset({"parties", "signoffs", "archived"})
 
@@ -369,15 +405,29 @@ def _resolve(pattern: tuple[str, ...]) -> Any:
     return annotation
 
 
+@lru_cache(maxsize=32)
+def _id_adapter(key_type: Any) -> TypeAdapter[str]:
+    return TypeAdapter(key_type)
+
+
 def _pattern(path: str) -> tuple[str, ...]:
-    """Replace collection keys by '*' so paths of one shape share a type."""
+    """Replace collection keys by '*' so paths of one shape share a type.
+
+    Each key must be an id of the form the workbook gives that collection: keys end up in
+    links and file names.
+    """
     out: list[str] = []
     annotation: Any = Record
     for seg in path.split("/"):
         core = _unwrap(annotation)
         if typing.get_origin(core) is dict:
+            key_type, annotation = typing.get_args(core)
+            try:
+                _id_adapter(key_type).validate_python(seg)
+            except ValidationError as exc:
+                raise RecordError(f"{seg!r} is not a valid id here "
+                                  f"({exc.errors()[0]['msg']})") from None
             out.append("*")
-            annotation = typing.get_args(core)[1]
         elif isinstance(core, type) and issubclass(core, Section) and seg in core.model_fields:
             out.append(seg)
             annotation = core.model_fields[seg].annotation

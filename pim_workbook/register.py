@@ -218,8 +218,11 @@ def _slug(text: str) -> str:
 
 
 def dataset_folder(out_dir: Path, record: Record, dsid: str) -> Path:
-    """Where a dataset's shared file and its ``datapackage.json`` live."""
-    return out_dir / f"{record.id}-{dsid.lower()}-{_slug(record.datasets[dsid].title)}"
+    """Where a dataset's shared file and its ``datapackage.json`` live (inside ``out_dir``)."""
+    from .exports import output_path
+
+    return output_path(out_dir,
+                       f"{record.id}-{dsid.lower()}-{_slug(record.datasets[dsid].title)}")
 
 
 def data_file_name(dataset: Dataset, *, new: bool = False) -> str:
@@ -288,16 +291,19 @@ def datapackage(record: Record, content: Content, dsid: str,
 def write_datapackage(record: Record, content: Content, dsid: str, folder: Path,
                       data_file: str | None = None) -> Path:
     """Write ``datapackage.json`` into ``folder``; with a data file, describe its columns."""
+    from .exports import output_path
+
     descriptor = datapackage(record, content, dsid, data_file)
     resource = descriptor["resources"][0]
-    if (folder / resource["path"]).is_file():
+    data_path = output_path(folder, resource["path"])
+    if data_path.is_file():
         from frictionless import describe
 
-        inferred = describe(str(folder / resource["path"]), type="resource")
+        inferred = describe(str(data_path), type="resource")
         resource["profile"] = "tabular-data-resource"
         resource["schema"] = inferred.schema.to_descriptor()
-    folder.mkdir(parents=True, exist_ok=True)
-    target = folder / "datapackage.json"
+    target = output_path(folder, "datapackage.json")
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(descriptor, ensure_ascii=False, indent=2) + "\n",
                       encoding="utf-8")
     return target
@@ -325,13 +331,13 @@ def validate_datapackage(path: Path) -> list[str]:
 # -- writing -------------------------------------------------------------------------------
 def write_register(store: Store, aid: str, out_dir: Path) -> list[Path]:
     """Write the HXL register, its JSON and every dataset's ``datapackage.json``."""
-    from .exports import export_name
+    from .exports import export_name, output_path
 
     record = store.get(aid)
     out_dir.mkdir(parents=True, exist_ok=True)
-    hxl_path = out_dir / export_name(record, "-register.hxl.csv")
+    hxl_path = output_path(out_dir, export_name(record, "-register.hxl.csv"))
     hxl_path.write_text(to_hxl_csv(record, store.content), encoding="utf-8")
-    json_path = out_dir / export_name(record, "-register.json")
+    json_path = output_path(out_dir, export_name(record, "-register.json"))
     json_path.write_text(to_json(record, store.content), encoding="utf-8")
     written = [hxl_path, json_path]
     for dsid in record.datasets:
@@ -381,11 +387,13 @@ def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: 
     ``treated`` is the DataFrame to share. The register keeps what was done, by whom and
     when, and the figures before and after; never the rows.
     """
+    from .exports import output_path
+
     record = store.get(aid)
     folder = dataset_folder(out_dir, record, dsid)
     folder.mkdir(parents=True, exist_ok=True)
     name = data_file_name(record.datasets[dsid], new=True)
-    treated.to_csv(folder / name, index=False, lineterminator="\n")
+    treated.to_csv(output_path(folder, name), index=False, lineterminator="\n")
     done = {"done_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "done_by": actor, "steps": steps, "before": before.model_dump(mode="json"),
             "after": after.model_dump(mode="json"), "output": name}

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
-from .exports import default_exports_dir, export_name, record_at
+from .exports import default_exports_dir, export_name, output_path, record_at
 from .store import Store
 
 REPORT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
@@ -110,17 +110,16 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     with Store(db_path) as store:
         record = record_at(store, aid, revision or None)
         db = str(store.path)
-    folder = Path(out_dir).expanduser().resolve() if out_dir else default_exports_dir()
-    audit = folder / "audit"
-    audit.mkdir(parents=True, exist_ok=True)
+    folder = out_dir or default_exports_dir()
     suffix = f"-report-r{revision}" if revision else "-report"
     base = export_name(record, suffix)
+    executed = output_path(folder, "audit", f"{base}.ipynb")
+    executed.parent.mkdir(parents=True, exist_ok=True)
 
     import nbformat
     import papermill
 
     start = time.perf_counter()
-    executed = audit / f"{base}.ipynb"
     papermill.execute_notebook(
         str(REPORT_NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
@@ -128,7 +127,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
         cwd=str(REPORT_NOTEBOOK.parent),
         # the kernel is local and short-lived: keep its start-up notices out of the output
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
-    html_path = folder / f"{base}.html"
+    html_path = output_path(folder, f"{base}.html")
     if "html" in formats or "pdf" in formats:
         from nbconvert import HTMLExporter
 
@@ -144,7 +143,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     result.files.append(executed)
     if "pdf" in formats:
         start = time.perf_counter()
-        result.files.append(html_to_pdf(html_path, folder / f"{base}.pdf"))
+        result.files.append(html_to_pdf(html_path, output_path(folder, f"{base}.pdf")))
         result.seconds["pdf"] = time.perf_counter() - start
     if "html" in formats:
         result.files.append(html_path)
@@ -155,7 +154,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
 
         start = time.perf_counter()
         with Store(db) as store:
-            result.files.append(to_docx(store, aid, folder / f"{base}.docx",
+            result.files.append(to_docx(store, aid, output_path(folder, f"{base}.docx"),
                                         revision=revision or None))
         result.seconds["docx"] = time.perf_counter() - start
 
