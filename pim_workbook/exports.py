@@ -6,10 +6,8 @@ it into an empty store and exporting again gives the same bytes.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -33,6 +31,7 @@ from .record import (
 )
 from .register import entries as register_entries
 from .register import evidence_lines
+from .spreadsheet import csv_text
 from .store import Change, Revision, Store, StoreError
 
 FORMAT = "pim-workbook-assessment"
@@ -228,11 +227,9 @@ def _action_row(aid: str, step: str, kind: str, text: str, state: Any,
 
 
 def actions_csv(record: Record, content: Content, today: dt.date | None = None) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=ACTION_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(action_rows(record, content, today))
-    return buf.getvalue()
+    """The action plan as CSV, safe to open in a spreadsheet."""
+    rows = action_rows(record, content, today)
+    return csv_text([ACTION_COLUMNS, *([row[c] for c in ACTION_COLUMNS] for row in rows)])
 
 
 # -- HTML and Markdown ---------------------------------------------------------------------

@@ -33,6 +33,7 @@ from typing import Any
 
 from .content import Content
 from .record import Dataset, Record, RiskEvidence, label
+from .spreadsheet import csv_text
 from .store import Store
 
 SENSITIVITY_ORDER = ("low", "moderate", "high")
@@ -154,14 +155,11 @@ def entries(record: Record, content: Content) -> list[Entry]:
 
 # -- HXL -----------------------------------------------------------------------------------
 def to_hxl_csv(record: Record, content: Content) -> str:
-    """The register as CSV with the HXL hashtag row under the header row."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow([header for _, header, _ in COLUMNS])
-    writer.writerow([tag for _, _, tag in COLUMNS])
-    for e in entries(record, content):
-        writer.writerow([getattr(e, name) for name, _, _ in COLUMNS])
-    return out.getvalue()
+    """The register as CSV with the HXL hashtag row under the header row, safe to open in a
+    spreadsheet."""
+    return csv_text([[header for _, header, _ in COLUMNS], [tag for _, _, tag in COLUMNS],
+                     *([getattr(e, name) for name, _, _ in COLUMNS]
+                       for e in entries(record, content))])
 
 
 def hxl_schema_rows() -> list[list[str]]:
@@ -385,7 +383,8 @@ def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: 
     """Write the treated table next to its ``datapackage.json`` and record the treatment.
 
     ``treated`` is the DataFrame to share. The register keeps what was done, by whom and
-    when, and the figures before and after; never the rows.
+    when, and the figures before and after; never the rows. The values are written exactly
+    as they are, for analysis software: this file is not made safe for a spreadsheet.
     """
     from .exports import output_path
 

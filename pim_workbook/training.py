@@ -8,13 +8,12 @@ explanation shown after it would make a second try meaningless.
 
 from __future__ import annotations
 
-import csv
-import io
 import secrets
 from dataclasses import dataclass
 from typing import Any
 
 from .exercises import Exercises, Score, score
+from .spreadsheet import csv_text
 
 PSEUDONYM_MAX = 40
 
@@ -134,15 +133,12 @@ def results(store: Any, training_id: str, exercises: Exercises) -> Results:
 
 
 def results_csv(result: Results) -> str:
-    """One row per exercise: competency, kind, answered, correct, mean credit."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["training", "exercise", "competency", "kind", "answered", "correct",
-                     "mean_credit"])
-    for e in result.exercises:
-        writer.writerow([result.training_id, e.id, e.competency, e.kind, e.answered,
-                         e.correct, f"{e.mean_credit:.3f}"])
-    return out.getvalue()
+    """One row per exercise: competency, kind, answered, correct, mean credit (safe to open
+    in a spreadsheet)."""
+    return csv_text([["training", "exercise", "competency", "kind", "answered", "correct",
+                      "mean_credit"],
+                     *([result.training_id, e.id, e.competency, e.kind, e.answered, e.correct,
+                        f"{e.mean_credit:.3f}"] for e in result.exercises)])
 
 
 def results_figure(result: Results) -> Any:
