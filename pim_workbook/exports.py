@@ -118,7 +118,7 @@ def to_json(store: Store, aid: str) -> str:
     return canonical_json(to_document(store, aid))
 
 
-_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+")
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_.\-]+|\[key\]")  # pydantic names a refused key [key]
 
 
 def _where(location: Any) -> str:
