@@ -9,9 +9,10 @@ import nbformat
 import pytest
 
 from pim_workbook.cli import main
+from pim_workbook.exports import to_markdown
 from pim_workbook.reports import run_batch, run_report, select, summary_table
 from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.store import TEXT_LIMIT, Store
 
 pytestmark = pytest.mark.slow
 
@@ -38,7 +39,7 @@ def reports_store(tmp_path, content):
         store.answer(aid, "E1.Q1", "A", FRENCH, actor="a")
         store.answer(aid, "E1.Q1", "B", SCRIPT, actor="b")
         store.answer(aid, "E1.Q1", "C", ARABIC, actor="c")
-        store.answer(aid, "E1.Q2", "A", "long answer " * 2000, actor="a")
+        store.answer(aid, "E1.Q2", "A", "long answer " * 1600, actor="a")
     return path
 
 
@@ -131,3 +132,38 @@ def test_select_filters_by_party_status_and_review_date(reports_store):
         assert select(store, status="draft") == ["sample", "mixed1"]
         assert select(store, review_due_by=dt.date(2027, 12, 31)) == ["sample"]
         assert select(store, review_due_by=dt.date(2026, 1, 1)) == []
+
+
+def test_a_word_as_long_as_an_answer_may_be_wraps_in_every_format(tmp_path, content):
+    """A 20,000-character word (the store's limit) wraps on the page instead of being cut
+    off at its edge, and the other cells keep their words whole."""
+    words = {"A": "ж" * TEXT_LIMIT, "agreed": "ю" * TEXT_LIMIT, "note": "я" * TEXT_LIMIT}
+    path = tmp_path / "w.sqlite"
+    with Store(path, content=content) as store:
+        aid = store.create("Long words", actor="fac", aid="words1")
+        store.add_party(aid, "Org Alpha", "provider", actor="fac")
+        store.add_party(aid, "Org Beta", "recipient", actor="fac")
+        store.answer(aid, "E1.Q1", "A", words["A"], actor="a")
+        store.answer(aid, "E1.Q1", "B", "A short answer of ordinary words", actor="b")
+        store.agree(aid, "E1.Q1", words["agreed"], actor="fac")
+        store.set_action(aid, "E1.mitigate.1", owner="Amal Haddad", note=words["note"],
+                         actor="fac")
+        markdown = to_markdown(store, aid)
+    result = run_report(aid, db_path=path, out_dir=tmp_path / "out")
+    assert result.status == "ok", result.error
+    assert result.seconds["pdf"] < 30
+    files = {p.suffix: p for p in result.files}
+    html = files[".html"].read_text(encoding="utf-8")
+    assert html.count('<span class="long">') == 2  # the answer's and the note's cells
+    assert '<span class="long">A short' not in html
+    text = pdf_text(files[".pdf"])
+    for word in words.values():  # every letter is printed: nothing is cut off at the edge
+        assert text.count(word[0]) == TEXT_LIMIT
+        assert word in markdown
+    import docx
+
+    document = docx.Document(str(files[".docx"]))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert words["A"] in cells and words["note"] in cells
+    layouts = document.element.body.xpath(".//w:tblLayout/@w:type")
+    assert layouts and set(layouts) == {"fixed"}  # Word breaks the word at the cell's edge
