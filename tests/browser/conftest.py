@@ -33,8 +33,13 @@ class Server:
     """`pim-workbook serve` as the README runs it; `url` is the link it prints."""
 
     def __init__(self, folder: Path) -> None:
+        self.data = folder / "data"  # the host's data folder, with one table in it
+        self.data.mkdir()
+        (self.data / "household-survey.csv").write_text(
+            "district,sex\nNorth,f\nNorth,m\nSouth,f\n", encoding="utf-8")
         self.env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
                     "PIM_WORKBOOK_EXPORTS": str(folder / "exports"),
+                    "PIM_WORKBOOK_DATA_DIR": str(self.data),
                     "PIM_WORKBOOK_ACTOR": "tester"}
         self.port = _free_port()
         self.proc: subprocess.Popen[str] | None = None
@@ -77,6 +82,14 @@ class Server:
         base = self.url.split("/voila/")[0]
         params = {"key": self.key, **query, "token": self.token}
         return f"{base}/voila/render/{notebook}?{urlencode({k: v for k, v in params.items() if v})}"
+
+    def kill_kernel(self, kernel_id: str) -> None:
+        """What a crash does to a page's kernel: its process dies at once."""
+        found = subprocess.run(["pgrep", "-f", f"kernel-{kernel_id}"], capture_output=True,
+                               text=True).stdout.split()
+        assert found, f"no process for kernel {kernel_id}"
+        for pid in found:
+            os.kill(int(pid), signal.SIGKILL)
 
     def shut_down_kernel(self, kernel_id: str) -> None:
         """What culling does to an idle page's kernel."""
