@@ -693,11 +693,16 @@ class Store:
                  "correct": bool(row[3])} for row in rows]
 
     def purge_training(self, training_id: str) -> int:
-        """Delete the trainees (their pseudonyms) and answers of a session; returns how many
-        trainees were removed. The pages of the freed rows are overwritten (secure_delete)."""
+        """Delete the trainees (their pseudonyms) and answers of a session, and the
+        session's practice copies; returns how many trainees were removed. The pages of the
+        freed rows are overwritten (secure_delete)."""
+        from .practice import remove_copies
+
         with self._write() as db:
-            return db.execute("DELETE FROM trainees WHERE training_id=?",
-                              (training_id,)).rowcount
+            removed = db.execute("DELETE FROM trainees WHERE training_id=?",
+                                 (training_id,)).rowcount
+        remove_copies(self.path, training_id)
+        return removed
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import io
-import tempfile
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -216,7 +215,8 @@ class TraineePane:
                      "from what the framework covers):</p>"), self.competency, self.card]),
             "Definitions": self.definitions,
             "Worked examples": self.examples,
-            "Practice assessment": practice_assessment,
+            "Practice assessment": lambda: practice_assessment(
+                self.store, self.training_id, self.trainee_id),
         }
         built: dict[str, w.Widget] = {}
         picker = w.ToggleButtons(options=list(panes), style={"button_width": "auto"})
@@ -238,17 +238,16 @@ class TraineePane:
         return page_box(heading(f"Training: {self.title}", 1), self.body)
 
 
-def practice_assessment() -> w.Widget:
-    """Step 1 and Step 2 of the fictional sample, in a store of its own: nothing done here
-    touches a real assessment."""
-    from ..sample import build_sample
+def practice_assessment(store: Store | GuardedStore, training_id: str,
+                        trainee_id: str) -> w.Widget:
+    """Step 1 and Step 2 of the fictional sample, in the trainee's copy of it: nothing done
+    here touches a real assessment, and every page of the session finds the same copy."""
+    from ..practice import open_copy
     from .pages import build_page
     from .session import Session
 
-    folder = Path(tempfile.mkdtemp(prefix="pim-practice-"))
-    store = Store(folder / "practice.sqlite")
-    aid = build_sample(store)
-    session = Session(store, aid, party="A", actor="trainee")
+    practice, aid = open_copy(store, training_id, trainee_id)
+    session = Session(practice, aid, party="A", actor="trainee")
     step = w.ToggleButtons(options=["E.1", "E.2"], style={"button_width": "auto"})
     holder = w.VBox(layout=w.Layout(width="100%"))
 
@@ -260,7 +259,9 @@ def practice_assessment() -> w.Widget:
     return w.VBox([
         html('<p class="pimw-hint">A practice copy of the fictional sample assessment, for '
              "you alone: rehearse Steps 1 and 2 as party A. Nothing you do here reaches a "
-             "real assessment, and the copy is gone when you close the page.</p>"),
+             "real assessment. Your copy is kept, with your changes, for this training "
+             "session; it is deleted when the trainer purges the session or the workbook's "
+             "server stops.</p>"),
         step, holder], layout=w.Layout(width="100%"))
 
 
@@ -407,7 +408,7 @@ class TrainerPane:
         removed = self.store.purge_training(tid)
         self.confirm.value = ""
         self.output.value = (f'<p class="pimw-ok">Removed {removed} trainees with their '
-                             "pseudonyms and answers.</p>")
+                             "pseudonyms, answers and practice copies.</p>")
         self._draw_sessions(select=tid)
         self.draw_results()
 

@@ -6,12 +6,14 @@ import ipywidgets as w
 import pytest
 
 from pim_workbook import training
-from pim_workbook.access import GuardedStore, create_invite
+from pim_workbook.access import AccessDenied, GuardedStore, create_invite
 from pim_workbook.exercises import load_exercises
+from pim_workbook.practice import remove_all
+from pim_workbook.store import StoreError
 from pim_workbook.ui import training_page
-from pim_workbook.ui.training_page import TraineePane, TrainerPane
+from pim_workbook.ui.training_page import TraineePane, TrainerPane, practice_assessment
 
-from .test_widgets import find
+from .test_widgets import find, tab
 
 
 @pytest.fixture(scope="module")
@@ -125,13 +127,46 @@ def test_the_notebook_shows_the_right_view_for_the_link(store, trainee_link, mon
     assert "not a training link" in " ".join(x.value for x in find(shown[0], w.HTML))
 
 
-def test_the_practice_assessment_never_touches_the_real_store(store, trainee_link, db_path):
-    from pim_workbook.ui.training_page import practice_assessment
-
+def test_a_trainees_practice_copy_lasts_the_session_and_touches_no_real_store(
+        store, trainee_link, db_path, exercises):
+    tid, key = trainee_link
+    pane = TraineePane(GuardedStore(store, key), tid, exercises, key=key)
+    page = pane.widget()
+    pane.start()
     before = db_path.read_bytes()
-    pane = practice_assessment()
-    boxes = find(pane, w.Textarea, css="pimw-answer-A")
+    tab(page, "Practice assessment")
+    boxes = find(page, w.Textarea, css="pimw-answer-A")
     assert boxes and not boxes[0].disabled
     boxes[0].value = "A rehearsal answer"
-    assert "SAMPLE (fictional)" in " ".join(x.value for x in find(pane, w.HTML))
+    shown = " ".join(x.value for x in find(page, w.HTML))
+    assert "SAMPLE (fictional)" in shown
+    assert "deleted when the trainer purges the session" in shown
     assert store.ids() == [] and db_path.read_bytes() == before
+    copy = db_path.parent / "workbook-practice" / f"{tid}.sqlite"
+    assert copy.is_file()
+
+    again = practice_assessment(GuardedStore(store, key), tid, pane.trainee_id)  # a new page
+    assert find(again, w.Textarea, css="pimw-answer-A")[0].value == "A rehearsal answer"
+    other = practice_assessment(store, tid, training.join(store, tid, "Owl"))
+    assert find(other, w.Textarea, css="pimw-answer-A")[0].value != "A rehearsal answer"
+
+    kept = training.new_training(store, "Another session", actor="Trainer")
+    practice_assessment(store, kept, training.join(store, kept, ""))
+    store.purge_training(tid)
+    assert not copy.exists() and not copy.with_name(f"{copy.name}-wal").exists()
+    assert (copy.parent / f"{kept}.sqlite").is_file()  # another session keeps its copies
+    remove_all(db_path)  # the server stops
+    assert not copy.parent.exists()
+
+
+def test_a_practice_copy_is_named_from_checked_ids_only(store, trainee_link, db_path):
+    tid, key = trainee_link
+    trainee = training.join(store, tid, "")
+    other = training.new_training(store, "Other", actor="Trainer")
+    for training_id, trainee_id in ((other, trainee), (tid, "../../etc"), (tid, "p" * 40),
+                                    ("../" + tid, trainee)):
+        with pytest.raises(StoreError):
+            practice_assessment(store, training_id, trainee_id)
+    with pytest.raises(AccessDenied):  # a trainee link opens its own session only
+        practice_assessment(GuardedStore(store, key), other, training.join(store, other, ""))
+    assert not (db_path.parent / "workbook-practice").exists()
