@@ -264,12 +264,11 @@ class RiskPane:
             self.server_row.children = (self.server_hint,)
             return
         self.server_file.options = names
-        self.server_row.children = (self.server_file, self.read_button, self.list_button,
-                                    self.server_hint)
-        self.server_hint.value = ('<span class="pimw-hint">the CSV and Excel files of the '
-                                  "server's data folder</span>" if names else
-                                  '<span class="pimw-hint">the data folder has no CSV or Excel '
-                                  "file yet</span>")
+        self.server_file.value = names[0] if names else None
+        hint = "" if names else "it has no CSV or Excel file yet"
+        self.server_row.children = (
+            _field("Or a file of the server's data folder", self.server_file, hint),
+            self.read_button, self.list_button)
 
     def read_server_file(self) -> None:
         from ..disclosure import Workspace
