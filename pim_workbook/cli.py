@@ -372,7 +372,9 @@ def cmd_serve(args: argparse.Namespace) -> None:
     store = _store(args)
     argv, env, url = serve_command(store, host=args.host, port=args.port,
                                    notebooks=args.notebooks, use_token=not args.no_token,
-                                   allow_remote=args.allow_remote, content=args.content)
+                                   allow_remote=args.allow_remote, content=args.content,
+                                   orphan_timeout=args.orphan_timeout,
+                                   max_kernels=args.max_kernels)
     print(f"Open the workbook at: {url}", flush=True)
     os.execvpe(argv[0], argv, env)
 
@@ -526,6 +528,12 @@ def build_parser() -> argparse.ArgumentParser:
                    help="serve without Voila's token (only on a machine you alone use)")
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host")
+    p.add_argument("--orphan-timeout", type=float, metavar="SECONDS",
+                   help="end a page's kernel this long after its tab was closed "
+                        "(default 120)")
+    p.add_argument("--max-kernels", type=int, metavar="N",
+                   help="open pages at most; past it a new page says the server is busy "
+                        "(default 40)")
     return parser
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import secrets
-import shutil
+import socket
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ LANDING = "index.ipynb"
 DEFAULT_PORT = 8866
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
+KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/kernels.py
 
 
 def _is_loopback(host: str) -> bool:
@@ -39,11 +41,46 @@ def _is_loopback(host: str) -> bool:
         return False
 
 
+def check_port_free(host: str, port: int) -> None:
+    """Refuse a port another server listens on, before any link is issued for it: Voila
+    would fail to start, and the running server's facilitator link would be revoked."""
+    if not 0 < port < 65536:
+        raise StoreError(f"--port {port} is not a port number: give one from 1 to 65535")
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                       flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        raise StoreError(f"--host {host}: {exc.strerror}") from None
+    errors = []
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as Tornado binds
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    raise StoreError(f"port {port} on {host} is already in use (another "
+                                     "`pim-workbook serve`?): stop it or pick another "
+                                     "--port") from None
+                errors.append(exc.strerror)  # "localhost" without IPv6: IPv4 may do
+    if len(errors) == len(addresses):
+        raise StoreError(f"cannot listen on {host}:{port} ({errors[0]}): check --host")
+
+
 def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                   notebooks: str | None = None, use_token: bool = True,
-                  allow_remote: bool = False,
-                  content: str | None = None) -> tuple[list[str], dict[str, str], str]:
-    """The Voila command line, its environment and the URL to open."""
+                  allow_remote: bool = False, content: str | None = None,
+                  orphan_timeout: float | None = None, max_kernels: int | None = None,
+                  ) -> tuple[list[str], dict[str, str], str]:
+    """The Voila command line, its environment and the URL to open.
+
+    Voila is this interpreter's own (``python -m voila``) and so are its kernels (the
+    ipykernel of this environment, whatever kernel specs other installations left), so
+    pages never run another installation's code. ``orphan_timeout`` and ``max_kernels``
+    override the defaults of :class:`pim_workbook.kernels.WorkbookKernelManager`.
+    """
     folder = Path(notebooks).resolve() if notebooks else NOTEBOOKS
     if not (folder / LANDING).is_file():
         raise StoreError(f"no workbook notebooks in {folder} (expected {LANDING}); "
@@ -54,13 +91,27 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
                          "--allow-remote if that is what you want")
     if not _is_loopback(host) and not use_token:
         raise StoreError("a non-loopback server needs Voila's token: drop --no-token")
-    voila = shutil.which("voila") or str(Path(sys.executable).with_name("voila"))
+    if orphan_timeout is not None and orphan_timeout <= 0:
+        raise StoreError(f"--orphan-timeout {orphan_timeout:g}: give a number of seconds "
+                         "above 0")
+    if max_kernels is not None and max_kernels < 1:
+        raise StoreError(f"--max-kernels {max_kernels}: give at least 1")
+    check_port_free(host, port)
     argv = [
-        voila, str(folder), "--no-browser", f"--port={port}", f"--Voila.ip={host}",
+        sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+        "--Voila.port_retries=0", f"--Voila.ip={host}",
         "--show_tracebacks=False", "--strip_sources=True", "--template=pim",
+        "--VoilaConfiguration.kernel_spec_manager_class="
+        "pim_workbook.kernels.OwnKernelSpecManager",
+        f"--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.kernels.{KERNEL_MANAGER}",
         f"--MappingKernelManager.cull_interval={CULL_INTERVAL_S}",
         f"--MappingKernelManager.cull_idle_timeout={CULL_IDLE_S}",
+        "--MappingKernelManager.cull_connected=True",  # an open but idle page too
     ]
+    if orphan_timeout is not None:
+        argv.append(f"--{KERNEL_MANAGER}.orphan_timeout={orphan_timeout:g}")
+    if max_kernels is not None:
+        argv.append(f"--{KERNEL_MANAGER}.max_kernels={max_kernels}")
     token = ""
     if use_token:
         token = store.setting(TOKEN_SETTING)

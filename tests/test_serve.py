@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from pim_workbook.access import AccessDenied, check_key
+from pim_workbook import cli
+from pim_workbook.access import BASE_URL_SETTING, AccessDenied, check_key
 from pim_workbook.serve import serve_command
 from pim_workbook.store import StoreError
 
@@ -15,40 +19,99 @@ def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-def test_defaults_are_loopback_with_a_persistent_token_and_a_facilitator_link(store):
-    argv, env, url = serve_command(store)
+@pytest.fixture
+def port() -> int:
+    """A port nothing listens on (serve refuses a busy one)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_defaults_are_loopback_with_a_persistent_token_and_a_facilitator_link(store, port):
+    argv, env, url = serve_command(store, port=port)
     assert "--Voila.ip=127.0.0.1" in argv
     assert "--show_tracebacks=False" in argv and "--strip_sources=True" in argv
     assert any(a.startswith("--MappingKernelManager.cull_idle_timeout=") for a in argv)
     token = store.setting("voila_token")
     assert token and f"--token={token}" in argv
-    assert url.startswith("http://127.0.0.1:8866/voila/render/index.ipynb?")
+    assert url.startswith(f"http://127.0.0.1:{port}/voila/render/index.ipynb?")
     query = _query(url)
     assert query["token"] == token
     assert check_key(store, query["key"]).is_facilitator
     assert env["PIM_WORKBOOK_DB"] == str(store.path)
     assert env["PIM_WORKBOOK_REQUIRE_LINK"] == "1"  # served pages need a link
-    again = _query(serve_command(store)[2])
+    again = _query(serve_command(store, port=port)[2])
     assert again["token"] == token  # Voila's token survives a restart
     assert check_key(store, again["key"]).is_facilitator
     with pytest.raises(AccessDenied, match="revoked"):  # the previous run's link has ended
         check_key(store, query["key"])
 
 
-def test_refuses_the_network_unless_asked_and_never_without_token(store):
+def test_refuses_the_network_unless_asked_and_never_without_token(store, port):
     with pytest.raises(StoreError, match=r"refusing to serve on 0\.0\.0\.0"):
-        serve_command(store, host="0.0.0.0")
+        serve_command(store, host="0.0.0.0", port=port)
     with pytest.raises(StoreError, match="needs Voila's token"):
-        serve_command(store, host="0.0.0.0", allow_remote=True, use_token=False)
-    argv, _, _ = serve_command(store, host="0.0.0.0", allow_remote=True)
+        serve_command(store, host="0.0.0.0", port=port, allow_remote=True, use_token=False)
+    argv, _, _ = serve_command(store, host="0.0.0.0", port=port, allow_remote=True)
     assert "--Voila.ip=0.0.0.0" in argv
 
 
-def test_no_token_only_when_asked(store):
-    argv, _, url = serve_command(store, use_token=False)
+def test_no_token_only_when_asked(store, port):
+    argv, _, url = serve_command(store, port=port, use_token=False)
     assert "--token=" in argv and "token" not in _query(url) and "key" in _query(url)
 
 
 def test_a_folder_without_the_workbook_notebooks_is_refused(store, tmp_path):
     with pytest.raises(StoreError, match="no workbook notebooks"):
         serve_command(store, notebooks=str(tmp_path))
+
+
+def test_voila_and_its_kernels_are_this_interpreters_and_never_move_port(store, port):
+    argv, _, _ = serve_command(store, port=port)
+    assert argv[:3] == [sys.executable, "-m", "voila"]
+    assert "--VoilaConfiguration.kernel_spec_manager_class=pim_workbook.kernels." \
+           "OwnKernelSpecManager" in argv
+    assert "--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.kernels." \
+           "WorkbookKernelManager" in argv
+    assert f"--port={port}" in argv and "--Voila.port_retries=0" in argv
+    # the two-hour cull also ends an open page left idle, not only a disconnected one
+    assert "--MappingKernelManager.cull_connected=True" in argv
+    assert not any(a.startswith("--WorkbookKernelManager.") for a in argv)  # its defaults
+    help_text = subprocess.run([*argv[:3], "--help-all"], capture_output=True, text=True,
+                               check=True).stdout
+    assert "--Voila.port_retries" in help_text  # this Voila knows the setting
+
+
+def test_kernel_options_reach_voila_from_the_command_line(store, db_path, port, monkeypatch,
+                                                          capsys):
+    ran = []
+    monkeypatch.setattr(cli.os, "execvpe", lambda path, argv, env: ran.append(argv))
+    assert cli.main(["--db", str(db_path), "serve", "--port", str(port),
+                     "--orphan-timeout", "30", "--max-kernels", "5"]) == 0
+    assert "--WorkbookKernelManager.orphan_timeout=30" in ran[0]
+    assert "--WorkbookKernelManager.max_kernels=5" in ran[0]
+    assert f"http://127.0.0.1:{port}/voila/render/" in capsys.readouterr().out
+    with pytest.raises(StoreError, match="--max-kernels 0: give at least 1"):
+        serve_command(store, port=port, max_kernels=0)
+    with pytest.raises(StoreError, match="--orphan-timeout -1: give a number of seconds"):
+        serve_command(store, port=port, orphan_timeout=-1)
+
+
+def test_a_port_in_use_is_refused_before_any_link_changes(store, db_path, port, capsys):
+    _, _, url = serve_command(store, port=port)
+    running = _query(url)["key"]
+    links = len(store.invites())
+    with socket.socket() as other:  # another program, on the port a second serve asks for
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        busy = other.getsockname()[1]
+        with pytest.raises(StoreError, match=f"port {busy} on 127.0.0.1 is already in use"):
+            serve_command(store, port=busy)
+        assert cli.main(["--db", str(db_path), "serve", "--port", str(busy)]) == 1
+    error = capsys.readouterr().err
+    assert error.count("\n") == 1 and "pick another --port" in error
+    assert check_key(store, running).is_facilitator  # the running server's link still works
+    assert len(store.invites()) == links  # no link for a server that never started
+    assert store.setting(BASE_URL_SETTING) == f"http://127.0.0.1:{port}"  # invite's address
+    with pytest.raises(StoreError, match="--port 0 is not a port number"):
+        serve_command(store, port=0)

@@ -1,0 +1,241 @@
+"""Kernels of a served workbook: refused links, closed tabs and the cap on live kernels."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server, _free_port
+
+from pim_workbook.access import create_invite, revoke
+from pim_workbook.kernels import BUSY, OwnKernelSpecManager, link_refused
+from pim_workbook.serve import NOTEBOOKS, serve_command
+from pim_workbook.store import DB_ENV
+
+
+# -- without a server ----------------------------------------------------------------------
+def test_python3_is_this_interpreter_whatever_kernel_specs_say(tmp_path, monkeypatch):
+    stray = tmp_path / "kernels" / "python3"  # another installation's registered kernel
+    stray.mkdir(parents=True)
+    (stray / "kernel.json").write_text(json.dumps({
+        "argv": ["/opt/old-env/bin/python", "-m", "ipykernel_launcher", "-f",
+                 "{connection_file}"], "display_name": "Python 3", "language": "python"}))
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path))
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    assert KernelSpecManager().get_kernel_spec("python3").argv[0] == "/opt/old-env/bin/python"
+    assert OwnKernelSpecManager().get_kernel_spec("python3").argv[0] == sys.executable
+
+
+def test_the_server_refuses_the_links_the_pages_refuse(store, aid, monkeypatch):
+    monkeypatch.setenv(DB_ENV, str(store.path))
+    _, key = create_invite(store, role="party", actor="f", assessment_id=aid, party="A")
+    assert not link_refused(f"assessment={aid}&key={key}&token=t")
+    for query in ("", "token=t", "key=", "key=bogus", f"key={key}x",
+                  f"key={key.partition('.')[0]}.{'A' * 32}"):
+        assert link_refused(query), query
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    _, soon = create_invite(store, role="observer", actor="f", assessment_id=aid,
+                            expires=dt.date.today())
+    monkeypatch.setattr("pim_workbook.access._today", lambda: tomorrow)
+    assert link_refused(f"key={soon}")  # expired
+    revoke(store, key.partition(".")[0])
+    assert link_refused(f"key={key}")  # revoked
+
+
+# -- a real served workbook ----------------------------------------------------------------
+QUICK = {"WorkbookKernelManager": {"check_interval": 0.5, "refused_grace": 1}}
+KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
+
+
+def quick_config(folder: Path) -> str:
+    """A Jupyter config folder whose voila.json makes the kernel manager look every half
+    second (as an operator tunes it); the folder, for JUPYTER_CONFIG_DIR."""
+    config = folder / "jupyter-config"
+    config.mkdir()
+    (config / "voila.json").write_text(json.dumps(QUICK))
+    return str(config)
+
+
+def kernel_executables(server_pid: int) -> list[Path]:
+    """The interpreter of each kernel process the server runs (read from /proc)."""
+    found = []
+    for proc in Path("/proc").iterdir():
+        try:
+            parent = int((proc / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            command = (proc / "cmdline").read_bytes().split(b"\0")
+            if parent == server_pid and b"ipykernel_launcher" in command:
+                found.append((proc / "exe").resolve())
+        except (OSError, ValueError):
+            continue  # a process that ended meanwhile
+    return found
+
+
+def wait_until(condition: Callable[[], bool], seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"still not so after {seconds} s"
+        time.sleep(0.25)
+
+
+class KernelServer(Server):
+    """`pim-workbook serve` with kernel options, its manager looking every half second."""
+
+    def __init__(self, folder: Path, *options: str) -> None:
+        super().__init__(folder)
+        self.env["JUPYTER_CONFIG_DIR"] = quick_config(folder)
+        self.options = options
+
+    def start(self) -> str:
+        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port), *self.options],
+                                     env=self.env, stdout=subprocess.PIPE,
+                                     stderr=subprocess.STDOUT, text=True,
+                                     start_new_session=True)
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        match = re.search(r"(http://\S+)", line)
+        assert match, f"serve printed no URL: {line!r}"
+        self.url = match.group(1)
+        wait_until(lambda: self.proc.poll() is None and self.page("")[0] == 200, 60)
+        return self.url
+
+    def page(self, key: str, notebook: str = "index.ipynb") -> tuple[int, str]:
+        """Load a page and never connect to its kernel, like a tab closed at once."""
+        try:
+            with urllib.request.urlopen(self.page_url(notebook, key=key), timeout=120) as r:
+                return r.status, r.read().decode()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode()
+        except urllib.error.URLError:
+            return 0, ""  # not listening yet
+
+    def alive(self, kernel_id: str) -> bool:
+        base = self.url.split("/voila/")[0]
+        try:
+            with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}?token={self.token}",
+                                        timeout=30):
+                return True
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return False
+            raise
+
+
+def _served(folder: Path, *options: str) -> Iterator[KernelServer]:
+    server = KernelServer(folder, *options)
+    server.cli("sample")
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def refusing(tmp_path) -> Iterator[KernelServer]:
+    """The default limits: two minutes for an orphan, 40 kernels."""
+    yield from _served(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def limited(tmp_path_factory) -> Iterator[KernelServer]:
+    yield from _served(tmp_path_factory.mktemp("limited"), "--orphan-timeout", "8",
+                       "--max-kernels", "2")
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.mark.slow
+def test_pages_refused_for_their_link_leave_no_kernel_within_seconds(refusing):
+    with ThreadPoolExecutor(10) as pool:
+        pages = list(pool.map(lambda _: refusing.page("bogus"), range(10)))
+    assert [status for status, _ in pages] == [200] * 10  # each says "Link not valid"
+    kernels = {KERNEL_ID.search(html).group(1) for _, html in pages}
+    assert len(kernels) == 10
+    _, html = refusing.page(refusing.key)  # the facilitator's page, never connected either
+    valid = KERNEL_ID.search(html).group(1)
+    wait_until(lambda: not any(refusing.alive(k) for k in kernels), 10)
+    assert refusing.alive(valid)  # a valid link keeps its kernel (two minutes unconnected)
+    refusing.shut_down_kernel(valid)
+    assert kernel_executables(refusing.proc.pid) == []
+
+
+@pytest.mark.slow
+def test_a_closed_page_ends_after_the_orphan_timeout_an_open_one_stays(limited, chromium):
+    page = chromium.new_page()
+    page.goto(limited.url)
+    page.get_by_text("SAMPLE (fictional)").wait_for(timeout=60_000)
+    kept = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"
+                         ".textContent).kernelId")
+    status, html = limited.page(limited.key)  # opened, then closed before it connected
+    closed = KERNEL_ID.search(html).group(1)
+    assert status == 200 and limited.alive(closed)
+    wait_until(lambda: not limited.alive(closed), 8 + 5)
+    assert limited.alive(kept)  # older than the closed one, but its page is open
+    page.close()
+    wait_until(lambda: not limited.alive(kept), 8 + 5)
+
+
+@pytest.mark.slow
+def test_past_max_kernels_a_new_page_says_the_server_is_busy(limited):
+    with ThreadPoolExecutor(2) as pool:
+        pages = list(pool.map(lambda _: limited.page(limited.key), range(2)))
+    assert [status for status, _ in pages] == [200, 200]
+    # the kernels run serve's own interpreter, not whatever `python` a kernel spec names
+    assert kernel_executables(limited.proc.pid) == [Path(sys.executable).resolve()] * 2
+    status, html = limited.page(limited.key)
+    assert status == 503 and BUSY in html and "kernelId" not in html
+    for _, html in pages:  # the unconnected pages end as orphans, and room is made again
+        kernel = KERNEL_ID.search(html).group(1)
+        wait_until(lambda kernel=kernel: not limited.alive(kernel), 8 + 5)
+    status, html = limited.page(limited.key)
+    assert status == 200
+    limited.shut_down_kernel(KERNEL_ID.search(html).group(1))
+
+
+@pytest.mark.slow
+def test_pooled_kernels_count_toward_the_cap_and_are_never_orphans(store, tmp_path):
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("index.ipynb", "01-start.ipynb"):
+        shutil.copy(NOTEBOOKS / name, folder / name)
+    port = _free_port()
+    argv, env, url = serve_command(store, port=port, notebooks=str(folder), orphan_timeout=1,
+                                   max_kernels=1)
+    argv += ["--VoilaConfiguration.preheat_kernel=True",
+             "--VoilaConfiguration.default_pool_size=1",
+             "--VoilaKernelManager.preheat_denylist=01-start"]  # its pages start kernels
+    env["JUPYTER_CONFIG_DIR"] = quick_config(tmp_path)
+    voila = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_until(lambda: len(kernel_executables(voila.pid)) == 1, 60)  # the pool is full
+        time.sleep(3)  # three orphan timeouts
+        assert len(kernel_executables(voila.pid)) == 1
+        start = url.replace("index.ipynb", "01-start.ipynb")
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(start, timeout=60)
+        assert refused.value.code == 503 and BUSY in refused.value.read().decode()
+    finally:
+        os.killpg(voila.pid, 15)
+        voila.wait(timeout=30)
