@@ -142,7 +142,9 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         now = time.monotonic()
         pooled = self.pooled()
         for kernel_id in list(self._kernels):
-            kernel = self._kernels[kernel_id]
+            kernel = self._kernels.get(kernel_id)  # one ended while another was ending
+            if kernel is None:
+                continue
             if (kernel_id in pooled or self._kernel_connections.get(kernel_id, 0) > 0
                     or getattr(kernel, "execution_state", "") in ("starting", "busy")):
                 self._seen[kernel_id] = now  # held, waiting for a page, or rendering one
