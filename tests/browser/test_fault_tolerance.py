@@ -83,6 +83,21 @@ def test_a_text_too_large_for_the_kernel_is_never_called_saved(server, browser):
     context.close()
 
 
+def test_an_upload_too_large_to_send_is_refused_in_the_page(server, browser):
+    link = server.cli("invite", "sample", "--party", "A").strip()
+    context, page = _open(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
+    page.get_by_role("button", name="Disclosure risk", exact=True).click()
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name="Upload a small file").click()
+    chooser.value.set_files(
+        files=[{"name": "big.csv", "mimeType": "text/csv", "buffer": b"a,b\n" * 3_000_000}])
+    page.locator(".pimw-status .pimw-error", has_text="big.csv is larger than 8 MB").wait_for(
+        timeout=WAIT)
+    time.sleep(3)
+    assert page.locator("#pimw-lost").is_hidden()  # the connection stays up
+    context.close()
+
+
 @pytest.mark.parametrize("role", ["party", "observer"])
 def test_partner_links_offer_no_server_file(server, browser, role):
     args = ["--party", "A"] if role == "party" else ["--read-only"]

@@ -95,3 +95,17 @@ def test_the_hash_is_fnv1a_of_utf8():
     assert text_hash("") == "811c9dc5"
     assert text_hash("a") == "e40c292c"
     assert text_hash("é") != text_hash("e")
+
+
+def test_the_page_template_knows_the_kernel_s_limits():
+    """The page refuses to send what the kernel would refuse (or could not take)."""
+    import re
+    from importlib.resources import files
+
+    from pim_workbook.microdata import UPLOAD_LIMIT
+    from pim_workbook.store import TEXT_LIMIT
+
+    template = files("pim_workbook").joinpath(
+        "share/jupyter/voila/templates/pim/index.html.j2").read_text(encoding="utf-8")
+    assert int(re.search(r"var LIMIT = (\d+);", template).group(1)) == TEXT_LIMIT
+    assert int(re.search(r"var UPLOAD_LIMIT = (\d+);", template).group(1)) == UPLOAD_LIMIT
