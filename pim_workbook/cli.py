@@ -3,11 +3,44 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import errno
 import getpass
 import os
+import sqlite3
 import sys
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
+
+# the arguments that name a file or folder: an error about that path names the option
+PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
+                  "notebooks": "--notebooks", "file": "", "dest": ""}
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors in one line, like every other error of the command."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"pim-workbook: {message} (see {self.prog} --help)\n")
+
+
+def _at_least_one(text: str) -> int:
+    """A count option (argparse names the option in the message)."""
+    if not text.strip().isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number, 1 or more")
+    return int(text)
+
+
+def _fraction(text: str) -> float:
+    """A threshold option (argparse names the option in the message)."""
+    try:
+        number = float(text)
+    except ValueError:
+        number = -1
+    if not 0 <= number <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give a fraction between 0 and 1 "
+                                         "(0.03 means 3 %)")
+    return number
 
 
 def _store(args: argparse.Namespace) -> Any:
@@ -19,6 +52,25 @@ def _store(args: argparse.Namespace) -> Any:
 
 def _actor(args: argparse.Namespace) -> str:
     return args.actor or os.environ.get("PIM_WORKBOOK_ACTOR") or getpass.getuser()
+
+
+def _date(text: str | None, option: str) -> dt.date | None:
+    """A YYYY-MM-DD option's date; a bad one is refused naming the option."""
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:  # "day is out of range for month" says more than "not a date"
+        why = "" if str(exc).startswith("Invalid isoformat") else f" ({exc})"
+        raise ValueError(f"{option} {text}: not a date{why}; give one as YYYY-MM-DD") \
+            from None
+
+
+def _out(args: argparse.Namespace) -> str | None:
+    """``--out``, made now: a path that cannot be a folder is refused naming the option."""
+    if args.out:
+        Path(args.out).expanduser().mkdir(parents=True, exist_ok=True)
+    return args.out
 
 
 def _parse_party(text: str) -> tuple[str, str]:
@@ -152,13 +204,24 @@ def _formats(text: str) -> list[str]:
     return [f.strip() for f in text.split(",") if f.strip()]
 
 
+def _report_formats(args: argparse.Namespace) -> list[str]:
+    from .reports import FORMATS
+
+    formats = _formats(args.format)
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise ValueError(f"--format {args.format}: give some of {', '.join(FORMATS)}, "
+                         "separated by commas")
+    return formats
+
+
 def cmd_report(args: argparse.Namespace) -> None:
     from .reports import ReportError, run_report
 
     store = _store(args)
     store.get(args.id)  # a clear error for an unknown id
-    result = run_report(args.id, db_path=store.path, out_dir=args.out,
-                        formats=_formats(args.format), revision=args.revision,
+    result = run_report(args.id, db_path=store.path, out_dir=_out(args),
+                        formats=_report_formats(args), revision=args.revision,
                         include_history=not args.no_history)
     if result.status != "ok":
         raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
@@ -167,18 +230,17 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> None:
-    import datetime as dt
-
     from .reports import ReportError, run_batch, select, summary_table
 
+    formats = _report_formats(args)
+    due = _date(args.review_due, "--review-due")
     store = _store(args)
-    due = dt.date.fromisoformat(args.review_due) if args.review_due else None
     ids = select(store, party=args.party, status=args.status, review_due_by=due)
     if not ids:
         print("no assessments match")
         return
-    results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=args.out,
-                        formats=_formats(args.format), include_history=not args.no_history)
+    results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
+                        formats=formats, include_history=not args.no_history)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
@@ -198,8 +260,12 @@ def cmd_risk(args: argparse.Namespace) -> None:
     min_k = default_k if args.min_k is None else args.min_k
     max_risk = default_risk if args.max_risk is None else args.max_risk
     quasi, sensitive = _formats(args.quasi), _formats(args.sensitive or "")
-    result = measure_risk(read_table(args.file), quasi, sensitive=sensitive,
-                          weight=args.weight, min_k=min_k, max_risk=max_risk)
+    table = read_table(args.file)
+    try:
+        result = measure_risk(table, quasi, sensitive=sensitive, weight=args.weight,
+                              min_k=min_k, max_risk=max_risk)
+    except ValueError as exc:  # a column the file does not have, say
+        raise ValueError(f"{args.file}: {exc}") from None
     data = result.to_dict()
     subsets = []
     if args.by_combination:
@@ -272,13 +338,8 @@ def cmd_invite(args: argparse.Namespace) -> None:
     from .access import create_invite
     from .serve import invitation_link
 
+    expires = _date(args.expires, "--expires")
     store = _store(args)
-    import datetime as dt
-
-    try:
-        expires = dt.date.fromisoformat(args.expires) if args.expires else None
-    except ValueError:
-        raise ValueError(f"--expires {args.expires!r}: give a date as YYYY-MM-DD") from None
     if args.facilitator:
         if args.id or args.party or args.read_only:
             raise ValueError("a facilitator link opens every assessment: give no ID, "
@@ -363,7 +424,8 @@ def cmd_training(args: argparse.Namespace) -> None:
         if args.confirm != args.arg:
             raise ValueError(f"purging deletes the trainees and answers of {args.arg}: "
                              f"repeat its id with --confirm {args.arg}")
-        print(f"removed {store.purge_training(args.arg)} trainees with their answers")
+        print(f"removed {store.purge_training(args.arg)} trainees with their answers and "
+              "practice copies")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
@@ -380,7 +442,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="pim-workbook",
         description="Joint data-sharing assessments under the PIM Framework for Data "
                     "Sharing in Practice.")
@@ -459,7 +521,8 @@ def build_parser() -> argparse.ArgumentParser:
                                         "archived"])
     p.add_argument("--review-due", metavar="YYYY-MM-DD",
                    help="only assessments whose next review is due by this date")
-    p.add_argument("--jobs", type=int, default=1, help="reports made at once (default 1)")
+    p.add_argument("--jobs", type=_at_least_one, default=1,
+                   help="reports made at once (default 1)")
     report_options(p)
 
     p = add("risk", cmd_risk, "disclosure risk of a microdata file (k-anonymity, "
@@ -469,9 +532,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="quasi-identifier columns (e.g. location, age group, sex)")
     p.add_argument("--sensitive", metavar="COL[,COL...]", help="sensitive columns")
     p.add_argument("--weight", metavar="COL", help="sampling-weight column")
-    p.add_argument("--min-k", type=int,
+    p.add_argument("--min-k", type=_at_least_one,
                    help="target k (default: the workbook's setting, else 3)")
-    p.add_argument("--max-risk", type=float,
+    p.add_argument("--max-risk", type=_fraction,
                    help="global-risk threshold as a fraction (default: the setting, else 0.03)")
     p.add_argument("--assessment", metavar="ID",
                    help="attach the result to this assessment's register as evidence")
@@ -484,8 +547,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = add("settings", cmd_settings, "show or change the risk-check thresholds")
-    p.add_argument("--risk-min-k", type=int, metavar="K", help="target k (default 3)")
-    p.add_argument("--risk-max-risk", type=float, metavar="FRACTION",
+    p.add_argument("--risk-min-k", type=_at_least_one, metavar="K",
+                   help="target k (default 3)")
+    p.add_argument("--risk-max-risk", type=_fraction, metavar="FRACTION",
                    help="global-risk threshold, e.g. 0.03 for 3 %%")
 
     p = add("register", cmd_register, "write the data-sharing register as HXL CSV and "
@@ -537,6 +601,49 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _where(path: str | os.PathLike[str], args: argparse.Namespace) -> str:
+    """The option (with its value) a failing path came from, else the path itself."""
+    failing = os.path.abspath(path)
+    for name, option in PATH_ARGUMENTS.items():
+        value = getattr(args, name, None)
+        if isinstance(value, str) and value:
+            given = os.path.abspath(os.path.expanduser(value))
+            if failing == given or os.sep in (failing.removeprefix(given)[:1],
+                                              given.removeprefix(failing)[:1]):
+                return f"{option} {value}".strip()
+    return str(path)
+
+
+def _reason(exc: OSError) -> str:
+    if exc.errno == errno.EEXIST:  # making a folder where a file is
+        return "exists and is not a folder"
+    if exc.errno == errno.ENOTDIR:
+        return "a part of this path is a file, not a folder"
+    if exc.errno == errno.EISDIR:
+        return "is a folder: give a file name"
+    if exc.errno == errno.ENOENT and exc.filename is not None \
+            and not Path(exc.filename).parent.is_dir():
+        return f"the folder {Path(exc.filename).parent} does not exist"
+    return exc.strerror or str(exc)
+
+
+def error_line(exc: BaseException, args: argparse.Namespace) -> str:
+    """An expected error as one line naming the option or file it is about."""
+    if isinstance(exc, OSError):
+        text = (f"{_where(exc.filename, args)}: {_reason(exc)}" if exc.filename is not None
+                else _reason(exc))
+    elif isinstance(exc, sqlite3.Error):
+        from .store import default_db_path
+
+        text = f"{_where(args.db, args) if args.db else default_db_path()}: {exc}"
+    else:
+        text = str(exc)
+    first, *rest = [line.strip() for line in text.splitlines() if line.strip()] or [
+        type(exc).__name__]
+    return f"pim-workbook: {first.rstrip(':')}: {'; '.join(rest)}" if rest else \
+        f"pim-workbook: {first}"
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     from .content import ContentError
@@ -548,8 +655,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args.func(args)
     except (ContentError, RecordError, StoreError, ImportRefused, ReportError, OSError,
-            ValueError) as exc:
-        print(f"pim-workbook: error: {exc}", file=sys.stderr)
+            ValueError, sqlite3.Error) as exc:
+        print(error_line(exc, args), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         return 130

@@ -243,13 +243,20 @@ class Store:
                  content: Content | None = None) -> None:
         self.path = Path(path).expanduser().resolve() if path else default_db_path()
         self.content = content or load_content()
+        if self.path.is_dir():
+            raise StoreError(f"{self.path} is a folder: give the store file (e.g. "
+                             f"{self.path / 'workbook.sqlite'})")
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                   check_same_thread=False)
-        self._db.execute("PRAGMA busy_timeout = 30000")
-        self._db.execute("PRAGMA foreign_keys = ON")
-        self._db.execute("PRAGMA secure_delete = ON")  # a purge leaves no readable remains
-        mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        try:
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
+                                       check_same_thread=False)
+            self._db.execute("PRAGMA busy_timeout = 30000")
+            self._db.execute("PRAGMA foreign_keys = ON")
+            self._db.execute("PRAGMA secure_delete = ON")  # a purge leaves no readable remains
+            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as exc:  # another kind of file, or not readable
+            raise StoreError(f"{self.path}: not a workbook store that can be opened ({exc})") \
+                from None
         if mode != "wal":
             raise StoreError(f"{self.path}: cannot use WAL mode here (got {mode!r})")
         self._db.execute("PRAGMA synchronous = FULL")
@@ -594,6 +601,8 @@ class Store:
         target = Path(dest).expanduser().resolve()
         if target == self.path:
             raise StoreError("the backup must go to another file than the store")
+        if target.is_dir():
+            raise StoreError(f"{target} is a folder: give the backup's file name")
         target.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(target) as out:
             self._db.backup(out)
