@@ -85,7 +85,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             live = set(self._kernels) | set(self._pending_kernels)
             if len(live) >= self.max_kernels:
                 self.log.warning("Refusing a new kernel: %d live (max_kernels)", len(live))
-                raise web.HTTPError(503, BUSY)
+                raise web.HTTPError(503, reason=BUSY)  # the page's words, kept out of logs
         kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         self._seen.setdefault(kernel_id, time.monotonic())
         if self._orphan_check is None:

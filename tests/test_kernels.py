@@ -108,8 +108,19 @@ class KernelServer(Server):
         match = re.search(r"(http://\S+)", line)
         assert match, f"serve printed no URL: {line!r}"
         self.url = match.group(1)
-        wait_until(lambda: self.proc.poll() is None and self.page("")[0] == 200, 60)
+        wait_until(self.listening, 60)
         return self.url
+
+    def listening(self) -> bool:
+        """Whether Voila answers, asked through its list of notebooks (which starts no
+        kernel: any kernel would count toward the limits under test)."""
+        assert self.proc is not None and self.proc.poll() is None, "serve stopped"
+        try:
+            with urllib.request.urlopen(f"{self.url.split('/voila/')[0]}/?token={self.token}",
+                                        timeout=30) as r:
+                return r.status == 200
+        except urllib.error.URLError:
+            return False
 
     def page(self, key: str, notebook: str = "index.ipynb") -> tuple[int, str]:
         """Load a page and never connect to its kernel, like a tab closed at once."""
@@ -118,8 +129,6 @@ class KernelServer(Server):
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
-        except urllib.error.URLError:
-            return 0, ""  # not listening yet
 
     def alive(self, kernel_id: str) -> bool:
         base = self.url.split("/voila/")[0]
