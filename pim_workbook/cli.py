@@ -436,7 +436,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                                    notebooks=args.notebooks, use_token=not args.no_token,
                                    allow_remote=args.allow_remote, content=args.content,
                                    orphan_timeout=args.orphan_timeout,
-                                   max_kernels=args.max_kernels)
+                                   max_kernels=args.max_kernels, data_dir=args.data_dir)
     print(f"Open the workbook at: {url}", flush=True)
     os.execvpe(argv[0], argv, env)
 
@@ -598,6 +598,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--max-kernels", type=int, metavar="N",
                    help="open pages at most; past it a new page says the server is busy "
                         "(default 40)")
+    p.add_argument("--data-dir", metavar="DIR",
+                   help="the folder of tables the facilitator may check for disclosure risk "
+                        "on the server (default: $PIM_WORKBOOK_DATA_DIR; without it, "
+                        "pages take uploads only)")
     return parser
 
 

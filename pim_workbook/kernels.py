@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import os
 import time
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -28,7 +30,8 @@ from traitlets import Float, Integer, default
 from voila.utils import ENV_VARIABLE
 
 from .access import KEY_PARAM, AccessDenied, check_key, links_required
-from .store import Store
+from .practice import remove_all
+from .store import DB_ENV, Store, default_db_path
 
 BUSY = ("The server is busy: too many open pages. Close a workbook tab you no longer use, "
         "or try again in a few minutes.")
@@ -129,6 +132,12 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         """A page went away: without another one, the kernel is an orphan from now."""
         super().notify_disconnect(kernel_id)
         self._seen[kernel_id] = time.monotonic()
+
+    async def shutdown_all(self, now: bool = False) -> None:
+        """The server stops: end every kernel, then remove the trainees' practice copies,
+        which live only as long as the server that made them."""
+        await super().shutdown_all(now=now)
+        remove_all(Path(os.environ.get(DB_ENV) or default_db_path()))
 
     def pooled(self) -> set[str]:
         """Kernels waiting in Voila's preheat pool (``VoilaKernelManager._pools``: tasks

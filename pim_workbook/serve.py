@@ -19,6 +19,8 @@ from .access import (
     link,
     revoke,
 )
+from .datafolder import DATA_DIR_ENV
+from .practice import remove_all
 from .store import DB_ENV, StoreError
 
 NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
@@ -29,6 +31,7 @@ LANDING = "index.ipynb"
 DEFAULT_PORT = 8866
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
+DEAD_CHECK_S = 1.5  # how often the server looks whether a kernel process died
 KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/kernels.py
 
 
@@ -73,13 +76,15 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
                   notebooks: str | None = None, use_token: bool = True,
                   allow_remote: bool = False, content: str | None = None,
                   orphan_timeout: float | None = None, max_kernels: int | None = None,
-                  ) -> tuple[list[str], dict[str, str], str]:
+                  data_dir: str | None = None) -> tuple[list[str], dict[str, str], str]:
     """The Voila command line, its environment and the URL to open.
 
     Voila is this interpreter's own (``python -m voila``) and so are its kernels (the
     ipykernel of this environment, whatever kernel specs other installations left), so
     pages never run another installation's code. ``orphan_timeout`` and ``max_kernels``
     override the defaults of :class:`pim_workbook.kernels.WorkbookKernelManager`.
+    ``data_dir`` (else ``$PIM_WORKBOOK_DATA_DIR``) is the only folder of server files a page
+    may read, and only through the facilitator's link (see datafolder.py).
     """
     folder = Path(notebooks).resolve() if notebooks else NOTEBOOKS
     if not (folder / LANDING).is_file():
@@ -96,11 +101,21 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
                          "above 0")
     if max_kernels is not None and max_kernels < 1:
         raise StoreError(f"--max-kernels {max_kernels}: give at least 1")
+    named = data_dir or os.environ.get(DATA_DIR_ENV, "").strip()
+    option = "--data-dir" if data_dir else f"${DATA_DIR_ENV}"
+    if named and not Path(named).expanduser().is_dir():
+        raise StoreError(f"{option} {named}: no such folder; create it and put the tables "
+                         "to check in it")
     check_port_free(host, port)
     argv = [
         sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
         "--Voila.port_retries=0", f"--Voila.ip={host}",
         "--show_tracebacks=False", "--strip_sources=True", "--template=pim",
+        "--VoilaConfiguration.allow_template_override=NO",  # no ?template= around the guard
+        "--VoilaConfiguration.allow_theme_override=NO",
+        # a crashed kernel is not restarted under the same id: a new kernel would hold no
+        # page, so the kernel ends and the page says so (see the pim template)
+        "--KernelRestarter.restart_limit=0", f"--KernelRestarter.time_to_dead={DEAD_CHECK_S}",
         "--VoilaConfiguration.kernel_spec_manager_class="
         "pim_workbook.kernels.OwnKernelSpecManager",
         f"--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.kernels.{KERNEL_MANAGER}",
@@ -129,6 +144,9 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
         (Path.cwd() / "exports").resolve())
     if content:
         env["PIM_WORKBOOK_CONTENT"] = str(Path(content).resolve())
+    if named:
+        env[DATA_DIR_ENV] = str(Path(named).expanduser().resolve())
+    remove_all(Path(store.path))  # practice copies a killed server left behind
     env[REQUIRE_ENV] = "1"  # every served page needs a link (see access.py)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"

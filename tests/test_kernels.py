@@ -248,3 +248,21 @@ def test_pooled_kernels_count_toward_the_cap_and_are_never_orphans(store, tmp_pa
     finally:
         os.killpg(voila.pid, 15)
         voila.wait(timeout=30)
+
+
+def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
+    import asyncio
+
+    from pim_workbook.kernels import WorkbookKernelManager
+    from pim_workbook.practice import folder
+
+    monkeypatch.setenv("PIM_WORKBOOK_DB", str(store.path))
+    left = folder(store.path) / "t-kessaly.sqlite"
+    left.parent.mkdir()
+    left.write_bytes(b"practice")
+
+    async def stop() -> None:
+        await WorkbookKernelManager().shutdown_all()
+
+    asyncio.run(stop())
+    assert not left.parent.exists()

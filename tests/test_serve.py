@@ -115,3 +115,33 @@ def test_a_port_in_use_is_refused_before_any_link_changes(store, db_path, port, 
     assert store.setting(BASE_URL_SETTING) == f"http://127.0.0.1:{port}"  # invite's address
     with pytest.raises(StoreError, match="--port 0 is not a port number"):
         serve_command(store, port=0)
+
+
+def test_the_data_folder_is_the_host_s_choice_and_must_exist(store, port, tmp_path,
+                                                            monkeypatch):
+    monkeypatch.delenv("PIM_WORKBOOK_DATA_DIR", raising=False)
+    _, env, _ = serve_command(store, port=port)
+    assert "PIM_WORKBOOK_DATA_DIR" not in env  # no folder: pages take uploads only
+    _, env, _ = serve_command(store, port=port, data_dir=str(tmp_path))
+    assert env["PIM_WORKBOOK_DATA_DIR"] == str(tmp_path.resolve())
+    with pytest.raises(StoreError, match=r"^--data-dir .*missing: no such folder"):
+        serve_command(store, port=port, data_dir=str(tmp_path / "missing"))
+    monkeypatch.setenv("PIM_WORKBOOK_DATA_DIR", str(tmp_path / "gone"))
+    with pytest.raises(StoreError, match=r"^\$PIM_WORKBOOK_DATA_DIR .*gone: no such folder"):
+        serve_command(store, port=port)
+
+
+def test_a_crashed_kernel_is_not_restarted_and_no_url_picks_another_template(store, port):
+    argv, _, _ = serve_command(store, port=port)
+    assert "--KernelRestarter.restart_limit=0" in argv
+    assert "--VoilaConfiguration.allow_template_override=NO" in argv
+
+
+def test_serving_removes_practice_copies_a_killed_server_left(store, port):
+    from pim_workbook.practice import folder
+
+    left = folder(store.path) / "t-kessaly.sqlite"
+    left.parent.mkdir()
+    left.write_bytes(b"practice")
+    serve_command(store, port=port)
+    assert not left.parent.exists()

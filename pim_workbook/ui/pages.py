@@ -655,7 +655,8 @@ def open_session(store: Store | GuardedStore, aid: str,
 
 def not_valid(reason: str) -> w.HTML:
     """What a page shows, and all it shows, without a valid link."""
-    return html(f"<style>{CSS}</style><div class=\"pimw-page\"><h1>Link not valid</h1>"
+    return html(f"<style>{CSS}</style><div class=\"pimw-page pimw-refused\">"
+                "<h1>Link not valid</h1>"
                 f"<p>{escape(reason)}</p><p class=\"pimw-hint\">Links to the workbook are "
                 "personal: each organisation receives its own from the facilitator.</p></div>")
 

@@ -91,6 +91,16 @@ class Server:
         for pid in found:
             os.kill(int(pid), signal.SIGKILL)
 
+    def kernel_alive(self, kernel_id: str) -> bool:
+        try:
+            with urllib.request.urlopen(f"{self.url.split('/voila/')[0]}/api/kernels/"
+                                        f"{kernel_id}?token={self.token}", timeout=10):
+                return True
+        except urllib.error.HTTPError as exc:
+            if exc.code == 404:
+                return False
+            raise
+
     def shut_down_kernel(self, kernel_id: str) -> None:
         """What culling does to an idle page's kernel."""
         request = urllib.request.Request(

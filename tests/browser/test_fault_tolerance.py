@@ -122,3 +122,19 @@ def test_the_facilitator_reads_only_the_data_folder(server, browser):
     assert options == ["household-survey.csv"]
     screenshot(page, "step2-files-facilitator")
     context.close()
+
+
+def test_a_refused_page_keeps_its_message_when_its_kernel_ends(server, browser):
+    context, page = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+                                                   key="lbogus.secret"))
+    page.get_by_text("Link not valid").wait_for(timeout=WAIT)
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"
+                           ".textContent).kernelId")
+    deadline = time.monotonic() + 30
+    while server.kernel_alive(kernel) and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert not server.kernel_alive(kernel)  # ended by the server within seconds
+    time.sleep(5)  # the page's own watch has noticed by now
+    assert page.locator("#pimw-lost").is_hidden()
+    assert page.get_by_text("Link not valid").is_visible()
+    context.close()
