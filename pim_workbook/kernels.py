@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import logging
 import os
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -36,6 +38,19 @@ from .store import DB_ENV, Store, default_db_path
 BUSY = ("The server is busy: too many open pages. Close a workbook tab you no longer use, "
         "or try again in a few minutes.")
 REFUSED_MAX_S = 60  # a refused page's kernel ends by then, however busy it is kept
+_SECRET_PARAMS = re.compile(r"(?<=[?&])(key|token)=[^&\s]*")
+
+
+class ScrubLinks(logging.Filter):
+    """Keeps link keys and Voila's token out of the server's log (Tornado logs the address
+    of every failed request, which would otherwise carry a partner's key)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_PARAMS.sub(r"\1=[secret]", a) if isinstance(a, str)
+                                else a for a in record.args)
+        record.msg = _SECRET_PARAMS.sub(r"\1=[secret]", str(record.msg))
+        return True
 
 
 def link_refused(query_string: str) -> bool:
@@ -77,6 +92,10 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
+        for name in ("tornado.access", "tornado.general", "tornado.application"):
+            log = logging.getLogger(name)
+            if not any(isinstance(f, ScrubLinks) for f in log.filters):
+                log.addFilter(ScrubLinks())
         self._seen: dict[str, float] = {}  # kernel → last time a page held it (or its start)
         self._orphan_check: PeriodicCallback | None = None
         self._endings: set[asyncio.Task[None]] = set()

@@ -266,3 +266,17 @@ def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
 
     asyncio.run(stop())
     assert not left.parent.exists()
+
+
+def test_the_request_log_never_shows_a_link_key_or_the_token():
+    import logging
+
+    from pim_workbook.kernels import ScrubLinks
+
+    record = logging.LogRecord("tornado.access", logging.WARNING, __file__, 1, "%d %s %.2fms",
+                               (403, "GET /voila/render/04-step1.ipynb?assessment=sample&"
+                                     "key=l1a2b3.SECRET&token=TOKEN (127.0.0.1)", 3.2), None)
+    assert ScrubLinks().filter(record)
+    line = record.getMessage()
+    assert "SECRET" not in line and "TOKEN" not in line
+    assert "assessment=sample&key=[secret]&token=[secret]" in line

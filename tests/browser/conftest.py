@@ -39,7 +39,6 @@ class Server:
             "district,sex\nNorth,f\nNorth,m\nSouth,f\n", encoding="utf-8")
         self.env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
                     "PIM_WORKBOOK_EXPORTS": str(folder / "exports"),
-                    "PIM_WORKBOOK_DATA_DIR": str(self.data),
                     "PIM_WORKBOOK_ACTOR": "tester"}
         self.port = _free_port()
         self.proc: subprocess.Popen[str] | None = None
@@ -50,7 +49,8 @@ class Server:
                               text=True).stdout
 
     def start(self) -> str:
-        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port)], env=self.env,
+        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port),
+                                      "--data-dir", str(self.data)], env=self.env,
                                      stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                      text=True, start_new_session=True)
         assert self.proc.stdout is not None
