@@ -30,6 +30,7 @@ from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .content import Content, load_content
 from .record import (
+    ASSESSMENT_ID,
     GUARDED_ROOTS,
     ITEM_PREFIX,
     Record,
@@ -47,7 +48,7 @@ from .record import (
 
 DB_ENV = "PIM_WORKBOOK_DB"
 SCHEMA_VERSION = 4
-_ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{2,31}$")
+_ID_PATTERN = re.compile(ASSESSMENT_ID)
 _ID_ALPHABET = "".join(c for c in string.ascii_lowercase + string.digits if c not in "01lo")
 
 # Each entry brings a store from version i to i + 1.

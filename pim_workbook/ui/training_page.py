@@ -380,7 +380,7 @@ class TrainerPane:
         self.chart.layout.display = None
 
     def export_csv(self) -> Path | None:
-        from ..exports import default_exports_dir
+        from ..exports import default_exports_dir, output_path
 
         tid = self.sessions.value
         if tid is None:
@@ -388,7 +388,7 @@ class TrainerPane:
         result = training.results(self.store, tid, self.exercises)
         folder = default_exports_dir()
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"training-{tid}-results.csv"
+        path = output_path(folder, f"training-{tid}-results.csv")
         data = training.results_csv(result)
         path.write_text(data, encoding="utf-8")
         encoded = base64.b64encode(data.encode()).decode()
