@@ -264,7 +264,11 @@ def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
     async def stop() -> None:
         await WorkbookKernelManager().shutdown_all()
 
-    asyncio.run(stop())
+    loop = asyncio.new_event_loop()  # not asyncio.run: other tests use the thread's loop
+    try:
+        loop.run_until_complete(stop())
+    finally:
+        loop.close()
     assert not left.parent.exists()
 
 

@@ -18,6 +18,15 @@ from .test_widgets import find
 PAUSE = 0.15
 
 
+def run(coroutine) -> None:
+    """Run on a loop of its own, leaving the thread's event loop as it was for other tests."""
+    loop = asyncio.new_event_loop()
+    try:
+        loop.run_until_complete(coroutine)
+    finally:
+        loop.close()
+
+
 @pytest.fixture(autouse=True)
 def short_pause(monkeypatch):
     monkeypatch.setattr(session_module, "TYPING_PAUSE_S", PAUSE)
@@ -46,7 +55,7 @@ def test_typing_is_written_once_per_pause_and_marked_saved(store, aid, content):
         assert "Not saved yet" in session.status.value  # ... and the page says so
         await asyncio.sleep(PAUSE * 3)
 
-    asyncio.run(type_then_pause())
+    run(type_then_pause())
     assert store.get(aid).answers["E1.Q1"].parties["A"] == "Commune trends"
     assert len(_rows(store, aid)) == 1
     assert "Saved at" in session.status.value
@@ -63,7 +72,7 @@ def test_a_redraw_while_typing_keeps_the_typed_text(store, aid, content):
         assert box.value == "Draft of A"
         await asyncio.sleep(PAUSE * 3)
 
-    asyncio.run(typing_during_a_refresh())
+    run(typing_during_a_refresh())
     assert store.get(aid).answers["E1.Q1"].parties == {"A": "Draft of A", "B": "B's answer"}
 
 
@@ -74,7 +83,7 @@ def test_a_stopping_kernel_writes_what_is_left(store, aid, content):
         box.value = "Typed just before the tab closed"
         session.flush()  # what the kernel runs at exit
 
-    asyncio.run(type_and_stop())
+    run(type_and_stop())
     assert store.get(aid).answers["E1.Q1"].parties["A"] == "Typed just before the tab closed"
     assert len(_rows(store, aid)) == 1
 
