@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 
 from .exports import default_exports_dir, export_name, output_path, record_at
-from .store import Store
+from .store import Store, StoreError
 
 REPORT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 FORMATS = ("html", "pdf", "docx")
@@ -92,11 +92,12 @@ def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
     result = ReportResult(aid)
     try:
         _run(result, aid, db_path, out_dir, tuple(formats), revision, include_history)
+    except (ReportError, ValueError, StoreError) as exc:  # said plainly, in one line
+        result.status, result.error = "failed", str(exc).strip()
     except Exception as exc:  # one broken assessment must not stop a batch
         result.status = "failed"
         result.error = f"{type(exc).__name__}: {exc}".strip()
-        if not isinstance(exc, (ReportError, ValueError)):
-            result.error += "\n" + traceback.format_exc(limit=3)
+        result.error += "\n" + traceback.format_exc(limit=3)
     return result
 
 

@@ -90,7 +90,8 @@ def test_a_signed_revision_can_be_reported(reports_store, tmp_path):
     assert html.name.endswith("-report-r1.html")
     assert "signed revision 1" in html.read_text(encoding="utf-8")
     missing = run_report("sample", db_path=reports_store, out_dir=tmp_path, revision=9)
-    assert missing.status == "failed" and "no signed revision 9" in missing.error
+    assert missing.status == "failed" and missing.error.startswith("assessment")
+    assert "no signed revision 9" in missing.error and "StoreError" not in missing.error
 
 
 def test_a_batch_reports_a_broken_assessment_and_finishes_the_rest(reports_store, tmp_path):
