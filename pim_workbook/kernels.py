@@ -54,17 +54,20 @@ class ScrubLinks(logging.Filter):
 
 
 def link_refused(query_string: str) -> bool:
-    """True when a served page's link would be refused: no key, or one that is not valid,
-    revoked or expired (the page's own check, made once more by the server)."""
-    key = parse_qs(query_string).get(KEY_PARAM, [""])[0].strip()
+    """True when a served page's link would be refused: no key, one that is not valid,
+    revoked or expired, or one for another assessment than the page's (the page's own
+    check, made once more by the server)."""
+    query = parse_qs(query_string)
+    key = query.get(KEY_PARAM, [""])[0].strip()
     if not key:
         return True
     with Store() as store:  # the store of $PIM_WORKBOOK_DB, as in the kernels
         try:
-            check_key(store, key)
+            grant = check_key(store, key)
         except AccessDenied:
             return True
-    return False
+    assessment = query.get("assessment", [""])[0].strip()
+    return bool(assessment) and not grant.may_open(assessment)
 
 
 class OwnKernelSpecManager(KernelSpecManager):

@@ -43,6 +43,9 @@ def test_the_server_refuses_the_links_the_pages_refuse(store, aid, monkeypatch):
     monkeypatch.setenv(DB_ENV, str(store.path))
     _, key = create_invite(store, role="party", actor="f", assessment_id=aid, party="A")
     assert not link_refused(f"assessment={aid}&key={key}&token=t")
+    assert link_refused(f"assessment=another&key={key}")  # a link for another assessment
+    _, facilitator = create_invite(store, role="facilitator", actor="f")
+    assert not link_refused(f"assessment=another&key={facilitator}")
     for query in ("", "token=t", "key=", "key=bogus", f"key={key}x",
                   f"key={key.partition('.')[0]}.{'A' * 32}"):
         assert link_refused(query), query
