@@ -12,6 +12,8 @@ import sys
 from pathlib import Path
 from typing import Any, NoReturn
 
+from . import __version__
+
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
                   "notebooks": "--notebooks", "file": "", "dest": ""}
@@ -446,6 +448,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="pim-workbook",
         description="Joint data-sharing assessments under the PIM Framework for Data "
                     "Sharing in Practice.")
+    parser.add_argument("--version", action="version",
+                        version=f"%(prog)s {__version__}")
     parser.add_argument("--db", help="store file (default: $PIM_WORKBOOK_DB, else "
                         "~/.local/share/pim-workbook/workbook.sqlite)")
     parser.add_argument("--content", help="an adapted framework content file "

@@ -22,9 +22,9 @@ from html import escape
 from pathlib import Path
 
 from .exports import default_exports_dir, export_name, output_path, record_at
+from .resources import report_notebook
 from .store import Store, StoreError
 
-REPORT_NOTEBOOK = Path(__file__).resolve().parents[1] / "notebooks" / "report.ipynb"
 FORMATS = ("html", "pdf", "docx")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 
@@ -122,10 +122,10 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
 
     start = time.perf_counter()
     papermill.execute_notebook(
-        str(REPORT_NOTEBOOK), str(executed), kernel_name="python3", progress_bar=False,
+        str(report_notebook()), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
                     "include_history": include_history},
-        cwd=str(REPORT_NOTEBOOK.parent),
+        cwd=str(report_notebook().parent),
         # the kernel is local and short-lived: keep its start-up notices out of the output
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
     html_path = output_path(folder, f"{base}.html")

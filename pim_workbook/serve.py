@@ -21,9 +21,9 @@ from .access import (
 )
 from .datafolder import DATA_DIR_ENV
 from .practice import remove_all
+from .resources import notebooks_dir
 from .store import DB_ENV, StoreError
 
-NOTEBOOKS = Path(__file__).resolve().parents[1] / "notebooks"
 TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" Voila template
 TOKEN_SETTING = "voila_token"
 SERVE_ACTOR = "pim-workbook serve"
@@ -86,7 +86,7 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
     ``data_dir`` (else ``$PIM_WORKBOOK_DATA_DIR``) is the only folder of server files a page
     may read, and only through the facilitator's link (see datafolder.py).
     """
-    folder = Path(notebooks).resolve() if notebooks else NOTEBOOKS
+    folder = Path(notebooks).resolve() if notebooks else notebooks_dir()
     if not (folder / LANDING).is_file():
         raise StoreError(f"no workbook notebooks in {folder} (expected {LANDING}); "
                          "pass --notebooks DIR")

@@ -21,7 +21,8 @@ from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server, _free_port
 
 from pim_workbook.access import create_invite, revoke
 from pim_workbook.kernels import BUSY, OwnKernelSpecManager, link_refused
-from pim_workbook.serve import NOTEBOOKS, serve_command
+from pim_workbook.resources import notebooks_dir
+from pim_workbook.serve import serve_command
 from pim_workbook.store import DB_ENV
 
 
@@ -230,7 +231,7 @@ def test_pooled_kernels_count_toward_the_cap_and_are_never_orphans(store, tmp_pa
     folder = tmp_path / "notebooks"
     folder.mkdir()
     for name in ("index.ipynb", "01-start.ipynb"):
-        shutil.copy(NOTEBOOKS / name, folder / name)
+        shutil.copy(notebooks_dir() / name, folder / name)
     port = _free_port()
     argv, env, url = serve_command(store, port=port, notebooks=str(folder), orphan_timeout=1,
                                    max_kernels=1)

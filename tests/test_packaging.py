@@ -11,8 +11,12 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 
 
+CONDA_NAMES = {"python-build": "build"}  # conda-forge's name -> PyPI's
+
+
 def _names(specs: list[str]) -> set[str]:
-    return {re.split(r"[<>=!\[ ]", s, maxsplit=1)[0].lower() for s in specs}
+    names = {re.split(r"[<>=!\[ ]", s, maxsplit=1)[0].lower() for s in specs}
+    return {CONDA_NAMES.get(n, n) for n in names}
 
 
 def test_environment_yml_has_the_same_dependencies_as_pyproject():
