@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import json
 import multiprocessing
 import os
 import random
@@ -57,6 +58,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 ACTOR = "fault injection"
 WAIT_MS = 60_000
 CHECK_INTERVAL_S = 10  # how often the server's kernel manager looks for orphans (its default)
+QUICK_CHECK_S = 1  # ... in a quick run, set as an operator would, in voila.json
 
 
 # -- the table ---------------------------------------------------------------------------
@@ -313,12 +315,20 @@ def _kernel_pids(folder: Path, kernel_id: str = "") -> list[int]:
 class Server:
     """`pim-workbook serve` on the sample, in its own folder; ``url`` is the link it prints."""
 
-    def __init__(self, folder: Path, *options: str) -> None:
+    def __init__(self, folder: Path, *options: str, check_interval: float | None = None
+                 ) -> None:
         self.tmp = folder / "tmp"  # Voila's kernel connection files go here
         self.tmp.mkdir()
         self.env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
                     "PIM_WORKBOOK_EXPORTS": str(folder / "exports"),
                     "PIM_WORKBOOK_ACTOR": ACTOR, "TMPDIR": str(self.tmp)}
+        self.check_interval = check_interval or CHECK_INTERVAL_S
+        if check_interval:
+            config = folder / "jupyter-config"
+            config.mkdir()
+            (config / "voila.json").write_text(json.dumps(
+                {"WorkbookKernelManager": {"check_interval": check_interval}}))
+            self.env["JUPYTER_CONFIG_DIR"] = str(config)
         self.options = options
         self.proc: subprocess.Popen[str] | None = None
         self.url = ""
@@ -508,7 +518,7 @@ def closed_pages(report: Report, server: Server, browser: Any, pages: int, in_br
                served == pages)
     report.add("kernels alive with the pages just closed", len(server.kernels()))
     time.sleep(max(0.0, closed + orphan_timeout - time.monotonic()))
-    count = _wait_kernels(server, len, time.monotonic() + 2 * CHECK_INTERVAL_S + 10)
+    count = _wait_kernels(server, len, time.monotonic() + 2 * server.check_interval + 10)
     after = time.monotonic() - closed
     report.add(f"kernels alive {after:.0f} s after closing (orphan timeout {orphan_timeout:g} s)",
                count, "0 (no pool)", count == 0)
@@ -535,7 +545,7 @@ def bogus_keys(report: Report, server: Server, requests: int) -> None:
 @contextmanager
 def _served(folder: Path, orphan_timeout: float | None) -> Iterator[Server]:
     options = ("--orphan-timeout", f"{orphan_timeout:g}") if orphan_timeout else ()
-    server = Server(folder, *options)
+    server = Server(folder, *options, check_interval=QUICK_CHECK_S if orphan_timeout else None)
     try:
         server.start()
         yield server
