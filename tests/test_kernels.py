@@ -268,11 +268,12 @@ def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
     async def stop() -> None:
         await WorkbookKernelManager().shutdown_all()
 
-    loop = asyncio.new_event_loop()  # not asyncio.run: other tests use the thread's loop
-    try:
-        loop.run_until_complete(stop())
-    finally:
-        loop.close()
+    import threading
+
+    # a thread of its own: the browser tests' event loop may be running in this one
+    stopping = threading.Thread(target=asyncio.run, args=(stop(),))
+    stopping.start()
+    stopping.join(timeout=60)
     assert not left.parent.exists()
 
 
