@@ -77,8 +77,12 @@ def test_a_text_too_large_for_the_kernel_is_never_called_saved(server, browser):
     box.fill("x" * 20_001)
     page.locator(".pimw-status .pimw-error", has_text="limited to 20,000").wait_for(
         timeout=WAIT)
+    name = page.get_by_placeholder("your name (shown in the history)")
+    name.fill("y" * 20_001)  # a box sent when it is left, not as it is typed
+    name.press("Tab")
     time.sleep(2)
     assert _stored(server, "E1.Q2", "B") == before
+    assert page.locator(".pimw-status .pimw-error", has_text="limited to 20,000").count() == 1
     assert page.locator("#pimw-lost").is_hidden()  # the connection stays up
     context.close()
 
