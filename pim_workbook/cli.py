@@ -10,9 +10,12 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+
+if TYPE_CHECKING:
+    from .access import Role
 
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
@@ -325,7 +328,7 @@ def cmd_settings(args: argparse.Namespace) -> None:
 
 
 def cmd_register(args: argparse.Namespace) -> None:
-    from .exports import default_exports_dir
+    from .filenames import default_exports_dir
     from .register import check_file, write_register
 
     store = _store(args)
@@ -354,10 +357,10 @@ def cmd_invite(args: argparse.Namespace) -> None:
         if not args.party and not args.read_only:
             raise ValueError("name the party (--party NAME), or give --read-only for an "
                              "observer")
-        role = "observer" if args.read_only else "party"
+        role: Role = "observer" if args.read_only else "party"
         invite, key = create_invite(store, role=role, actor=_actor(args),
                                     assessment_id=args.id, party=args.party, expires=expires)
-    who = invite.role
+    who: str = invite.role
     if invite.party and invite.assessment_id:
         org = store.get(invite.assessment_id).parties[invite.party].organisation
         who = f"{'party' if invite.role == 'party' else 'observer'} {invite.party} · {org}"

@@ -10,7 +10,7 @@ and the field.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Literal
 
@@ -153,7 +153,8 @@ class Exercises(_Model):
             if comp.id in competency_ids[:i]:
                 problems.append(f"competencies[{i}] ({comp.id}).id: is used twice")
         seen: set[str] = set()
-        entries = [("worked_examples", self.worked_examples), ("exercises", self.exercises)]
+        entries: list[tuple[str, Sequence[WorkedExample | Exercise]]] = [
+            ("worked_examples", self.worked_examples), ("exercises", self.exercises)]
         for name, items in entries:
             for i, item in enumerate(items):
                 where = f"{name}[{i}] ({item.id})"

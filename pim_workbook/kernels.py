@@ -26,6 +26,7 @@ from urllib.parse import parse_qs
 from jupyter_client.kernelspec import KernelSpecManager
 from jupyter_server._tz import utcnow
 from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import ApiPath
 from tornado import web
 from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, default
@@ -103,8 +104,10 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         self._orphan_check: PeriodicCallback | None = None
         self._endings: set[asyncio.Task[None]] = set()
 
-    async def start_kernel(self, *, kernel_id: str | None = None, path: str | None = None,
-                           **kwargs: Any) -> str:
+    # jupyter_client types its synchronous start_kernel; jupyter_server's own asynchronous
+    # managers override it with a coroutine the same way
+    async def start_kernel(self, *, kernel_id: str | None = None,  # type: ignore[override]
+                           path: ApiPath | None = None, **kwargs: Any) -> str:
         """Start a page's kernel unless the cap is reached; watch it if its link is refused."""
         if kernel_id is None or kernel_id not in self:
             live = set(self._kernels) | set(self._pending_kernels)
@@ -155,7 +158,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         super().notify_disconnect(kernel_id)
         self._seen[kernel_id] = time.monotonic()
 
-    async def shutdown_all(self, now: bool = False) -> None:
+    async def shutdown_all(self, now: bool = False) -> None:  # type: ignore[override]
         """The server stops: end every kernel, then remove the trainees' practice copies,
         which live only as long as the server that made them."""
         await super().shutdown_all(now=now)

@@ -59,8 +59,8 @@ def ecosystem_figure(record: Record, content: Content) -> Figure:
         ax.text(x, y, name, ha="center", va="center", fontsize=12, fontweight="bold",
                 color="#1f2933", bbox={"boxstyle": "round,pad=0.6", "fc": "#f0f4f8",
                                        "ec": "#0b4f71", "lw": 1.5})
-        for k, (system, category) in enumerate(held[sid]):
-            ax.text(x, y - 0.19 - 0.085 * k, textwrap.shorten(system, 34), ha="center",
+        for k, (system_name, category) in enumerate(held[sid]):
+            ax.text(x, y - 0.19 - 0.085 * k, textwrap.shorten(system_name, 34), ha="center",
                     va="center", fontsize=9.5, color="white",
                     bbox={"boxstyle": "round,pad=0.3", "fc": colour.get(category, "#52606d"),
                           "ec": "none"})
@@ -194,7 +194,8 @@ def sensitivity_figure(record: Record, content: Content) -> Figure:
         _empty(ax, "No data items listed yet")
         return fig
     known = {lid for lid, _ in levels}
-    level = [(d.personal, d.sensitivity if d.sensitivity in known else None) for d in items]
+    level: list[tuple[bool, str | None]] = [
+        (d.personal, d.sensitivity if d.sensitivity in known else None) for d in items]
     keys: list[str | None] = [lid for lid, _ in levels] + [None]
     series = {name: [level.count((flag, key)) for key in keys]
               for name, flag in (("Personal data", True), ("Non-personal data", False))}

@@ -18,10 +18,12 @@ import traceback
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
+from functools import partial
 from html import escape
 from pathlib import Path
 
-from .exports import default_exports_dir, export_name, output_path, record_at
+from .exports import record_at
+from .filenames import default_exports_dir, export_name, output_path
 from .resources import report_notebook
 from .store import Store, StoreError
 
@@ -185,19 +187,23 @@ def select(store: Store, *, party: str | None = None, status: str | None = None,
 
 
 def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
-              **options: object) -> list[ReportResult]:
+              db_path: str | os.PathLike[str] | None = None,
+              out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
+              include_history: bool = True) -> list[ReportResult]:
     """Reports for many assessments, ``jobs`` at a time, in separate processes."""
     from tqdm import tqdm
 
+    one = partial(run_report, db_path=db_path, out_dir=out_dir, formats=tuple(formats),
+                  include_history=include_history)
     results: dict[str, ReportResult] = {}
     bar = tqdm(total=len(ids), unit="report", disable=not progress, desc="Reports")
     if jobs <= 1:
         for aid in ids:
-            results[aid] = run_report(aid, **options)  # type: ignore[arg-type]
+            results[aid] = one(aid)
             bar.update()
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(run_report, aid, **options): aid for aid in ids}
+            futures = {pool.submit(one, aid): aid for aid in ids}
             for future in as_completed(futures):
                 results[futures[future]] = future.result()
                 bar.update()

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from html import escape
 from typing import Any
 
 import ipywidgets as w
+from pydantic import BaseModel
 
 from ..content import Step
 from ..record import ActionState, Record, label
@@ -33,7 +35,8 @@ class Field:
     choices: Choices | None = None  # default: the Literal values of the field
 
 
-def _widget(field: Field, model: type, session: Session, record: Record) -> w.ValueWidget:
+def _widget(field: Field, model: type[BaseModel], session: Session,
+            record: Record) -> w.ValueWidget:
     if field.kind == "long":
         return textarea(rows=3)
     if field.kind == "date":
@@ -53,6 +56,17 @@ def _widget(field: Field, model: type, session: Session, record: Record) -> w.Va
     return text()
 
 
+def _read_section(section: str, field: Field, record: Record) -> Any:
+    """A field of a section of the record (``section`` empty: of the record itself)."""
+    return _to_widget(field, getattr(getattr(record, section) if section else record,
+                                     field.name))
+
+
+def _write_section(session: Session, section: str, field: Field, value: Any) -> None:
+    path = f"{section}/{field.name}" if section else field.name
+    session.store.set(session.aid, path, _from_widget(field, value), actor=session.actor)
+
+
 def _to_widget(field: Field, value: Any) -> Any:
     if field.kind == "multi":
         return tuple(value or ())
@@ -70,16 +84,15 @@ def _from_widget(field: Field, value: Any) -> Any:
 
 
 # -- sections ------------------------------------------------------------------------------
-def section_form(session: Session, section: str, model: type, fields: Sequence[Field],
+def section_form(session: Session, section: str, model: type[BaseModel],
+                 fields: Sequence[Field],
                  editable: Callable[[], bool] = lambda: True) -> w.VBox:
     """A form for a section of the record (``arrangement``, ``decision``, ...)."""
     rows = []
     for f in fields:
         widget = _widget(f, model, session, session.record)
-        Bound(session, widget,
-              read=lambda r, f=f: _to_widget(f, getattr(getattr(r, section), f.name)),
-              write=lambda v, f=f: session.store.set(
-                  session.aid, f"{section}/{f.name}", _from_widget(f, v), actor=session.actor),
+        Bound(session, widget, read=partial(_read_section, section, f),
+              write=partial(_write_section, session, section, f),
               editable=editable, key=f"{section}-{f.name}")
         rows.append(labelled(f.caption, widget, f.hint))
     box = w.VBox(rows, layout=w.Layout(width="100%"))
@@ -93,16 +106,15 @@ def record_fields_form(session: Session, fields: Sequence[Field],
     rows = []
     for f in fields:
         widget = textarea(rows=3) if f.kind == "long" else text()
-        Bound(session, widget, read=lambda r, f=f: getattr(r, f.name),
-              write=lambda v, f=f: session.store.set(session.aid, f.name, v,
-                                                     actor=session.actor),
-              editable=editable, key=f.name)
+        Bound(session, widget, read=partial(_read_section, "", f),
+              write=partial(_write_section, session, "", f), editable=editable, key=f.name)
         rows.append(labelled(f.caption, widget, f.hint))
     return w.VBox(rows, layout=w.Layout(width="100%"))
 
 
 # -- collections ---------------------------------------------------------------------------
-def collection_editor(session: Session, collection: str, model: type, fields: Sequence[Field],
+def collection_editor(session: Session, collection: str, model: type[BaseModel],
+                      fields: Sequence[Field],
                       *, title_field: str, noun: str,
                       defaults: Callable[[Record], dict[str, Any]] = lambda r: {},
                       editable: Callable[[], bool] = lambda: True) -> w.VBox:
@@ -112,10 +124,9 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
     for the other required fields; each field of the selected item is written on change.
     """
     aid, store = session.aid, session.store
-    base_editable = editable
 
-    def editable() -> bool:
-        return not session.read_only and base_editable()
+    def may_edit() -> bool:
+        return not session.read_only and editable()
 
     table = html("")
     picker = w.Dropdown(description=f"Edit {noun}", style={"description_width": "initial"},
@@ -137,11 +148,12 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
         for f in fields:
             widget = _widget(f, model, session, record)
             Bound(session, widget,
-                  read=lambda r, f=f: _to_widget(f, getattr(items(r).get(item_id), f.name, None)),
-                  write=lambda v, f=f: store.update(aid, f"{collection}/{item_id}",
-                                                    {f.name: _from_widget(f, v)},
-                                                    actor=session.actor),
-                  editable=lambda: editable() and item_id in items(session.record),
+                  read=partial(lambda f, r: _to_widget(
+                      f, getattr(items(r).get(item_id), f.name, None)), f),
+                  write=partial(lambda f, v: store.update(
+                      aid, f"{collection}/{item_id}", {f.name: _from_widget(f, v)},
+                      actor=session.actor), f),
+                  editable=lambda: may_edit() and item_id in items(session.record),
                   key=f"{collection}-{item_id}-{f.name}")
             rows.append(labelled(f.caption, widget, f.hint))
         return rows
@@ -154,8 +166,8 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
             keep = picker.value if picker.value in current else None
             picker.options = options
             picker.value = keep if keep else (options[-1][1] if options else None)
-        add.disabled = new_title.disabled = not editable()
-        remove.disabled = not editable() or picker.value is None
+        add.disabled = new_title.disabled = not may_edit()
+        remove.disabled = not may_edit() or picker.value is None
 
     def select(_: Any = None) -> None:
         form.children = (item_form(picker.value, session.record) if picker.value else
@@ -188,7 +200,7 @@ def collection_editor(session: Session, collection: str, model: type, fields: Se
     return box
 
 
-def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type,
+def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type[BaseModel],
                 session: Session, record: Record) -> str:
     if not items:
         return ""
@@ -247,8 +259,8 @@ def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
             store.set_action(aid, action_id, actor=session.actor, **{name: value})
 
     for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
-        Bound(session, widget, read=lambda r, name=name: _action_value(state(r), name),
-              write=lambda v, name=name: write(name, v), key=f"action-{action_id}-{name}")
+        Bound(session, widget, read=partial(lambda n, r: _action_value(state(r), n), name),
+              write=partial(write, name), key=f"action-{action_id}-{name}")
     owner.layout.width = note.layout.width = "auto"
     row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
                   w.HBox([labelled("Status", status), labelled("Owner", owner),

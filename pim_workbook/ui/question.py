@@ -58,9 +58,9 @@ def question_card(session: Session, question: Question) -> w.VBox:
         box = textarea(f"Answer of party {pid}", rows=6)
         box.add_class(f"pimw-answer-{pid}")
         Bound(session, box,
-              read=lambda r, pid=pid: _answer(r, qid).parties.get(pid, ""),
-              write=lambda v, pid=pid: store.answer(aid, qid, pid, v, actor=session.actor),
-              editable=lambda pid=pid: session.can_answer_for(pid), key=f"{qid}-{pid}")
+              read=lambda r: _answer(r, qid).parties.get(pid, ""),
+              write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor),
+              editable=lambda: session.can_answer_for(pid), key=f"{qid}-{pid}")
         org = session.record.parties[pid].organisation
         return labelled(f"{pid} · {org}", box)
 

@@ -67,7 +67,7 @@ def register_summary(session: Session) -> w.VBox:
     def on_export(_: Any) -> None:
         import base64
 
-        from ..exports import default_exports_dir
+        from ..filenames import default_exports_dir
         from ..register import check_file, write_register
 
         def run() -> None:
@@ -459,7 +459,7 @@ class RiskPane:
                                    f"recorded in the register as evidence for {dsid}.</p>")
 
     def record_treatment(self) -> None:
-        from ..exports import default_exports_dir
+        from ..filenames import default_exports_dir
 
         work = self._require()
         dsid = self.dataset.value

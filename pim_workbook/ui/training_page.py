@@ -380,7 +380,7 @@ class TrainerPane:
         self.chart.layout.display = None
 
     def export_csv(self) -> Path | None:
-        from ..exports import default_exports_dir, output_path
+        from ..filenames import default_exports_dir, output_path
 
         tid = self.sessions.value
         if tid is None:
