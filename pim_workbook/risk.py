@@ -116,7 +116,8 @@ def _as_names(cols: str | Iterable[str] | None) -> list[str]:
     return list(cols)
 
 
-def _validate(df: pd.DataFrame, quasi, weight, sensitive=()) -> tuple[list[str], list[str]]:
+def _validate(df: pd.DataFrame, quasi: Sequence[str], weight: str | None,
+              sensitive: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     if not isinstance(df, pd.DataFrame):
         raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
     quasi = _as_names(quasi)
@@ -244,7 +245,7 @@ def _risk_from_frequencies(fk: np.ndarray, Fk: np.ndarray, weighted: bool) -> np
     return np.where(fk == Fk, 1.0 / fk, r)
 
 
-def _weights(df: pd.DataFrame, weight) -> np.ndarray:
+def _weights(df: pd.DataFrame, weight: str | None) -> np.ndarray:
     if weight is None:
         return np.ones(len(df))
     return df[weight].to_numpy(dtype="float64")
@@ -253,7 +254,8 @@ def _weights(df: pd.DataFrame, weight) -> np.ndarray:
 # --------------------------------------------------------------------------- public API
 
 
-def individual_risk(df: pd.DataFrame, quasi, weight: str | None = None) -> pd.Series:
+def individual_risk(df: pd.DataFrame, quasi: Sequence[str],
+                    weight: str | None = None) -> pd.Series:
     """Individual re-identification risk of every record (index of ``df``), as sdcMicro.
 
     See the module docstring for the formulas and the treatment of missing key values.
@@ -277,9 +279,9 @@ def _l_diversity(df: pd.DataFrame, ids: np.ndarray, n_groups: int, col: str) -> 
 
 def measure_risk(
     df: pd.DataFrame,
-    quasi,
+    quasi: Sequence[str],
     *,
-    sensitive=(),
+    sensitive: Sequence[str] = (),
     weight: str | None = None,
     min_k: int = 3,
     max_risk: float = 0.03,
@@ -328,9 +330,9 @@ def _bands(risk: np.ndarray) -> dict[str, int]:
 
 def measure_by_subset(
     df: pd.DataFrame,
-    quasi,
+    quasi: Sequence[str],
     *,
-    sensitive=(),
+    sensitive: Sequence[str] = (),
     weight: str | None = None,
     min_k: int = 3,
     max_risk: float = 0.03,

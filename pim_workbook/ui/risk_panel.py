@@ -347,9 +347,9 @@ class RiskPane:
     def show_drivers(self) -> None:
         """k and global risk for every combination of the quasi-identifiers."""
         work = self._require()
-        rows = [[", ".join(cols), r.k, f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
+        rows = [[", ".join(cols), str(r.k), f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
                  f"{r.global_risk:.2%}",
-                 min(r.l_diversity.values()) if r.l_diversity else "—"]
+                 str(min(r.l_diversity.values())) if r.l_diversity else "—"]
                 for cols, r in work.by_combination()]
         self.drivers.value = (
             '<p class="pimw-hint">Adding a quasi-identifier can only make groups smaller: the '
@@ -423,7 +423,7 @@ class RiskPane:
 
         work = self._require()
         quasi, _, _ = work.chosen_in(work.treated()[0])
-        self._add(DropRecords(quasi=quasi, below=max(2, work.min_k)))
+        self._add(DropRecords(quasi=tuple(quasi), below=max(2, work.min_k)))
 
     def undo(self) -> None:
         if self.work is not None:
