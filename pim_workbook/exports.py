@@ -11,13 +11,13 @@ import datetime as dt
 import json
 import os
 import re
-import unicodedata
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .content import Content
+from .filenames import default_exports_dir, export_name, output_path
 from .record import (
     Record,
     canonical_json,
@@ -37,7 +37,6 @@ from .store import Change, Revision, Store, StoreError
 FORMAT = "pim-workbook-assessment"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "assessment-export.schema.json"
-EXPORTS_ENV = "PIM_WORKBOOK_EXPORTS"
 # An export nests about ten levels deep; a deeper file is refused before it is validated.
 MAX_DEPTH = 32
 
@@ -70,36 +69,6 @@ def json_schema() -> dict[str, Any]:
     schema = ExportDocument.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     return schema
-
-
-# -- file names ----------------------------------------------------------------------------
-def default_exports_dir() -> Path:
-    return Path(os.environ.get(EXPORTS_ENV) or Path.cwd() / "exports").expanduser().resolve()
-
-
-def slug(text: str, limit: int = 40) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return cleaned[:limit].rstrip("-") or "assessment"
-
-
-def export_name(record: Record, suffix: str) -> str:
-    """Stable, collision-free file name: the assessment id plus a slug of its title."""
-    return f"{record.id}-{slug(record.title)}{suffix}"
-
-
-def output_path(folder: str | os.PathLike[str], *names: str) -> Path:
-    """``folder/names...``, refused when it would resolve outside ``folder``.
-
-    Every file written under exports/ goes through here: names come from ids and titles,
-    and an imported id must never make the workbook write elsewhere.
-    """
-    base = Path(folder).expanduser().resolve()
-    target = base.joinpath(*names).resolve()
-    if target == base or not target.is_relative_to(base):
-        raise ValueError(f"refused to write {'/'.join(names)!r}: it would not be a file "
-                         f"inside {base}")
-    return target
 
 
 # -- JSON ----------------------------------------------------------------------------------

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from .content import Content
+from .filenames import export_name, output_path, slug
 from .record import Dataset, Record, RiskEvidence, label
 from .spreadsheet import csv_text
 from .store import Store
@@ -210,15 +211,11 @@ def to_json(record: Record, content: Content) -> str:
 
 # -- Frictionless Data Package -------------------------------------------------------------
 def _slug(text: str) -> str:
-    from .exports import slug
-
     return slug(text, 60)
 
 
 def dataset_folder(out_dir: Path, record: Record, dsid: str) -> Path:
     """Where a dataset's shared file and its ``datapackage.json`` live (inside ``out_dir``)."""
-    from .exports import output_path
-
     return output_path(out_dir,
                        f"{record.id}-{dsid.lower()}-{_slug(record.datasets[dsid].title)}")
 
@@ -289,8 +286,6 @@ def datapackage(record: Record, content: Content, dsid: str,
 def write_datapackage(record: Record, content: Content, dsid: str, folder: Path,
                       data_file: str | None = None) -> Path:
     """Write ``datapackage.json`` into ``folder``; with a data file, describe its columns."""
-    from .exports import output_path
-
     descriptor = datapackage(record, content, dsid, data_file)
     resource = descriptor["resources"][0]
     data_path = output_path(folder, resource["path"])
@@ -329,8 +324,6 @@ def validate_datapackage(path: Path) -> list[str]:
 # -- writing -------------------------------------------------------------------------------
 def write_register(store: Store, aid: str, out_dir: Path) -> list[Path]:
     """Write the HXL register, its JSON and every dataset's ``datapackage.json``."""
-    from .exports import export_name, output_path
-
     record = store.get(aid)
     out_dir.mkdir(parents=True, exist_ok=True)
     hxl_path = output_path(out_dir, export_name(record, "-register.hxl.csv"))
@@ -386,8 +379,6 @@ def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: 
     when, and the figures before and after; never the rows. The values are written exactly
     as they are, for analysis software: this file is not made safe for a spreadsheet.
     """
-    from .exports import output_path
-
     record = store.get(aid)
     folder = dataset_folder(out_dir, record, dsid)
     folder.mkdir(parents=True, exist_ok=True)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from pim_workbook import exports
 from pim_workbook.exports import ImportRefused, export, import_json, to_json
+from pim_workbook.filenames import slug
 from pim_workbook.store import Store, StoreError
 
 NASTY = "<script>alert('x')</script> & \"quotes\" | pipes *stars* مرحبا été"
@@ -150,5 +151,5 @@ def test_files_are_named_from_id_and_title_and_never_collide(store, aid, tmp_pat
     assert paths[0].name == f"{aid}-protection-monitoring-to-cluster.json"
     assert paths[3].name == f"{aid}-protection-monitoring-to-cluster-actions.csv"
     assert len({p.name for p in paths}) == 8
-    assert exports.slug("Évaluation : <partage> / 2026") == "evaluation-partage-2026"
-    assert exports.slug("مرحبا") == "assessment"
+    assert slug("Évaluation : <partage> / 2026") == "evaluation-partage-2026"
+    assert slug("مرحبا") == "assessment"

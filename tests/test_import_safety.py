@@ -13,7 +13,8 @@ import pytest
 
 from pim_workbook import exports, register, reports
 from pim_workbook.cli import main
-from pim_workbook.exports import ImportRefused, import_json, output_path, to_json
+from pim_workbook.exports import ImportRefused, import_json, to_json
+from pim_workbook.filenames import output_path
 from pim_workbook.record import Record, RecordError
 from pim_workbook.sample import build_sample
 from pim_workbook.store import Store

@@ -8,7 +8,8 @@ from urllib.parse import quote
 from ..access import KEY_PARAM, AccessDenied, GuardedStore
 from ..record import label
 from ..store import Store
-from .pages import CSS, PAGES, guarded, not_valid
+from .nav import PAGES
+from .pages import CSS, guarded, not_valid
 from .session import PageQuery
 
 

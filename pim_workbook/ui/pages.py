@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
 from html import escape
 from importlib.resources import files
 from typing import Any
-from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from ..access import KEY_PARAM, AccessDenied, GuardedStore, links_required
+from ..access import AccessDenied, GuardedStore, links_required
 from ..content import Step
 from ..record import (
     AccessGrant,
@@ -58,28 +56,11 @@ from .editors import (
     record_fields_form,
     section_form,
 )
+from .nav import PAGE_BY_KEY, PAGES, Page, page_link
 from .question import question_card
+from .record_page import record_page
 from .session import FACILITATOR, Bound, PageQuery, Session
 
-
-@dataclass(frozen=True)
-class Page:
-    key: str
-    notebook: str
-    title: str
-
-
-PAGES = (
-    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement"),
-    Page("principles", "02-principles.ipynb", "PIM principles"),
-    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem"),
-    Page("E.1", "04-step1.ipynb", "Step 1: information landscape"),
-    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing"),
-    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor"),
-    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact"),
-    Page("record", "08-record.ipynb", "Record, sign-off and exports"),
-)
-PAGE_BY_KEY = {p.key: p for p in PAGES}
 CSS = files("pim_workbook.ui").joinpath("workbook.css").read_text(encoding="utf-8")
 
 
@@ -221,22 +202,6 @@ PURPOSE_FIELDS = (
 
 
 # -- page parts ----------------------------------------------------------------------------
-def _link(page: Page, session: Session | None, aid: str, css: str = "",
-          text: str | None = None, key: str = "") -> str:
-    query = {"assessment": aid}
-    if session is not None:
-        if session.party:
-            query["party"] = session.party
-        if session.name_box.value.strip():
-            query["name"] = session.name_box.value.strip()
-        key = key or session.key
-    if key:
-        query[KEY_PARAM] = key
-    cls = f' class="{css}"' if css else ""
-    caption = escape(page.title if text is None else text)
-    return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'
-
-
 def _header(session: Session, page: Page) -> w.VBox:
     crumbs = html("")
     progress_bar = html("")
@@ -252,7 +217,7 @@ def _header(session: Session, page: Page) -> w.VBox:
         pct = round(100 * done / total) if total else 0
         progress_bar.value = (f'<div class="pimw-hint">Overall progress {pct}%</div>'
                               f'<div class="pimw-progress"><div style="width:{pct}%"></div></div>')
-        steps.value = "".join(_link(p, session, record.id, "pimw-current" if p == page else "")
+        steps.value = "".join(page_link(p, session, record.id, "pimw-current" if p == page else "")
                               for p in PAGES)
 
     session.on_refresh(draw)
@@ -272,10 +237,10 @@ def _footer(session: Session, page: Page) -> w.HTML:
         parts = []
         if index > 0:
             before = PAGES[index - 1]
-            parts.append(_link(before, session, record.id, text=f"← Previous: {before.title}"))
+            parts.append(page_link(before, session, record.id, text=f"← Previous: {before.title}"))
         if index < len(PAGES) - 1:
             after = PAGES[index + 1]
-            parts.append(_link(after, session, record.id, text=f"Next: {after.title} →"))
+            parts.append(page_link(after, session, record.id, text=f"Next: {after.title} →"))
         footer.value = " ".join(parts)
 
     session.on_refresh(draw)
@@ -573,15 +538,9 @@ def _actions_pane(session: Session, step: Step) -> w.Widget:
     ], layout=w.Layout(width="100%"))
 
 
-def _record_page(session: Session) -> w.Widget:
-    from .record_page import record_page
-
-    return record_page(session)
-
-
 BUILDERS: dict[str, Callable[[Session], w.Widget]] = {
     "start": _start, "principles": _principles, "ecosystem": _ecosystem,
-    "record": _record_page,
+    "record": record_page,
 }
 
 
@@ -609,7 +568,7 @@ def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox
     page = PAGE_BY_KEY[key]
     links = "".join(
         f"<tr><td><code>{escape(s.id)}</code></td><td>"
-        f"{_link(page, None, s.id, text=s.title, key=link_key)}"
+        f"{page_link(page, None, s.id, text=s.title, key=link_key)}"
         f"</td><td>{escape(', '.join(s.parties))}</td><td>{escape(label(s.status))}</td></tr>"
         for s in store.summaries())
     parts: list[w.Widget] = [html(
@@ -638,8 +597,9 @@ def _creator(store: Store | GuardedStore, page: Page, link_key: str = "") -> w.V
         except ValueError as exc:
             result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
             return
-        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p><p class='
-                        f'"pimw-nav">{_link(page, None, aid, text="Open it →", key=link_key)}</p>')
+        opened = page_link(page, None, aid, text="Open it →", key=link_key)
+        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p>'
+                        f'<p class="pimw-nav">{opened}</p>')
 
     create.on_click(on_create)
     return w.VBox([heading("Start a new assessment"), labelled("Title", title),

@@ -11,6 +11,7 @@ import ipywidgets as w
 from .. import exports
 from ..record import Record, divergences, label, progress, record_hash, signing_parties
 from .controls import heading, html, party_action, per_party
+from .nav import PAGE_BY_KEY, page_link
 from .session import Session
 
 MIME = {"json": "application/json", "html": "text/html", "md": "text/markdown",
@@ -19,8 +20,6 @@ HISTORY_ROWS = 25
 
 
 def record_page(session: Session) -> w.VBox:
-    from .pages import PAGE_BY_KEY, _link
-
     summary = html("")
     open_q = html("")
     revisions = html("")
@@ -36,7 +35,7 @@ def record_page(session: Session) -> w.VBox:
         summary.value = (f"<p>Status: <b>{escape(label(session.store.status(record.id)))}</b></p>"
                          '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
                          f"</th></tr>{''.join(rows)}</table>")
-        items = [f"<li>{_link(PAGE_BY_KEY['E.' + q[1]], session, record.id)} — <b>{q}</b> "
+        items = [f"<li>{page_link(PAGE_BY_KEY['E.' + q[1]], session, record.id)} — <b>{q}</b> "
                  f"{escape(session.content.question(q).text)}</li>"
                  for q in divergences(record, session.content)]
         open_q.value = (f"<ul>{''.join(items)}</ul>" if items else

@@ -9,7 +9,8 @@ import pytest
 
 from pim_workbook.sample import build_sample
 from pim_workbook.store import Store
-from pim_workbook.ui.pages import PAGES, build_page, chooser, open_session
+from pim_workbook.ui.nav import PAGES
+from pim_workbook.ui.pages import build_page, chooser, open_session
 from pim_workbook.ui.question import question_card
 from pim_workbook.ui.session import FACILITATOR, PageQuery, Session
 
