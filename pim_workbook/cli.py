@@ -429,8 +429,10 @@ def cmd_training(args: argparse.Namespace) -> None:
         if args.confirm != args.arg:
             raise ValueError(f"purging deletes the trainees and answers of {args.arg}: "
                              f"repeat its id with --confirm {args.arg}")
-        print(f"removed {store.purge_training(args.arg)} trainees with their answers and "
-              "practice copies")
+        from .practice import purge
+
+        print(f"removed {purge(store, args.arg)} trainees with their answers and practice "
+              "copies")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

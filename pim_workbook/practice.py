@@ -5,7 +5,7 @@ The copies of one training session live in one store file of their own, next to 
 workbook's store (``workbook-practice/<session id>.sqlite`` beside ``workbook.sqlite``),
 one assessment per trainee whose id is the trainee's: every page of the session opens that
 file, and a trainee finds their copy again on the next page. Purging the session removes
-the file (:meth:`Store.purge_training`); the server removes them all when it stops
+the file (:func:`purge`); the server removes them all when it stops
 (:func:`remove_all`). File names come only from ids checked here, never from a link.
 """
 
@@ -56,6 +56,15 @@ def remove_copies(store_path: Path, training_id: str) -> None:
     path = copy_path(store_path, training_id)
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
         path.with_name(name).unlink(missing_ok=True)
+
+
+def purge(store: Any, training_id: str) -> int:
+    """Purge a training session: its trainees and answers from the store (``store`` may be
+    the facilitator's guarded view of it), then its practice copies; returns how many
+    trainees were removed."""
+    removed: int = store.purge_training(training_id)
+    remove_copies(Path(store.path), training_id)
+    return removed
 
 
 def remove_all(store_path: Path) -> None:

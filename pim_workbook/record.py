@@ -75,7 +75,7 @@ PARTY_ID = r"^[A-Z]$"  # parties get the letters A, B, C, ... in order
 # Question, action, principle and category ids come from the framework content, whose schema
 # fixes their form; a record only needs them to be plain names.
 FRAMEWORK_ID = r"^[A-Za-z0-9_]+(?:[.-][A-Za-z0-9_]+)*$"
-SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # what exports.slug makes of a title
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"  # what filenames.slug makes of a title
 # Collections whose item ids the store assigns, with the prefix of those ids.
 ITEM_PREFIX = {
     "stakeholders": "S",

@@ -20,6 +20,7 @@ from .access import (
     revoke,
 )
 from .datafolder import DATA_DIR_ENV
+from .filenames import EXPORTS_ENV
 from .practice import remove_all
 from .resources import notebooks_dir
 from .store import DB_ENV, StoreError
@@ -140,7 +141,7 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
     env[DB_ENV] = str(store.path)
     env["JUPYTER_PATH"] = os.pathsep.join(filter(None, [str(TEMPLATES),
                                                         env.get("JUPYTER_PATH")]))
-    env["PIM_WORKBOOK_EXPORTS"] = env.get("PIM_WORKBOOK_EXPORTS") or str(
+    env[EXPORTS_ENV] = env.get(EXPORTS_ENV) or str(
         (Path.cwd() / "exports").resolve())
     if content:
         env["PIM_WORKBOOK_CONTENT"] = str(Path(content).resolve())

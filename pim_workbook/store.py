@@ -703,16 +703,12 @@ class Store:
                  "correct": bool(row[3])} for row in rows]
 
     def purge_training(self, training_id: str) -> int:
-        """Delete the trainees (their pseudonyms) and answers of a session, and the
-        session's practice copies; returns how many trainees were removed. The pages of the
-        freed rows are overwritten (secure_delete)."""
-        from .practice import remove_copies
-
+        """Delete the trainees (their pseudonyms) and answers of a session; returns how many
+        trainees were removed. The pages of the freed rows are overwritten (secure_delete).
+        :func:`pim_workbook.practice.purge` also removes the session's practice copies."""
         with self._write() as db:
-            removed = db.execute("DELETE FROM trainees WHERE training_id=?",
-                                 (training_id,)).rowcount
-        remove_copies(self.path, training_id)
-        return removed
+            return db.execute("DELETE FROM trainees WHERE training_id=?",
+                              (training_id,)).rowcount
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         row = self._db.execute("SELECT value FROM settings WHERE key=?", (key,)).fetchone()

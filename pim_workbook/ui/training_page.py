@@ -405,7 +405,9 @@ class TrainerPane:
             self.output.value = (f'<p class="pimw-error">Type the session id ({escape(tid)}) '
                                  "in the box to confirm.</p>")
             return
-        removed = self.store.purge_training(tid)
+        from ..practice import purge
+
+        removed = purge(self.store, tid)
         self.confirm.value = ""
         self.output.value = (f'<p class="pimw-ok">Removed {removed} trainees with their '
                              "pseudonyms, answers and practice copies.</p>")

@@ -8,7 +8,7 @@ import pytest
 from pim_workbook import training
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite
 from pim_workbook.exercises import load_exercises
-from pim_workbook.practice import remove_all
+from pim_workbook.practice import purge, remove_all
 from pim_workbook.store import StoreError
 from pim_workbook.ui import training_page
 from pim_workbook.ui.training_page import TraineePane, TrainerPane, practice_assessment
@@ -152,7 +152,7 @@ def test_a_trainees_practice_copy_lasts_the_session_and_touches_no_real_store(
 
     kept = training.new_training(store, "Another session", actor="Trainer")
     practice_assessment(store, kept, training.join(store, kept, ""))
-    store.purge_training(tid)
+    purge(store, tid)
     assert not copy.exists() and not copy.with_name(f"{copy.name}-wal").exists()
     assert (copy.parent / f"{kept}.sqlite").is_file()  # another session keeps its copies
     remove_all(db_path)  # the server stops
