@@ -279,7 +279,8 @@ def cmd_risk(args: argparse.Namespace) -> None:
         subsets = measure_by_subset(read_table(args.file), quasi, sensitive=sensitive,
                                     weight=args.weight, min_k=min_k, max_risk=max_risk)
     if store is not None:
-        from .register import evidence, pick_dataset, record_check
+        from .disclosure import evidence
+        from .register import pick_dataset, record_check
 
         actor = _actor(args)
         dsid = pick_dataset(store, args.assessment, args.dataset, Path(args.file).stem,

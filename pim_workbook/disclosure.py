@@ -2,20 +2,20 @@
 
 :class:`Workspace` is what the Step 2 page drives (and what a script or test drives the same
 way): load a table, pick the quasi-identifiers, see the risk, try treatments and compare,
-then record the check and the treatment in the register. The table itself stays in memory;
-only counts, column names and the steps taken reach the store.
+then hand the evidence and the treated table to the register (register.py), which records
+them. The table itself stays in memory; only counts, column names and the steps taken reach
+the store. Nothing here writes the store.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K, read_bytes, read_table
 from .record import RiskEvidence
-from .register import evidence, record_check, record_treatment
-from .store import Store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -178,30 +178,39 @@ class Workspace:
         if self.steps:
             self.steps.pop()
 
-    # -- recording ---------------------------------------------------------------------
+    # -- evidence ----------------------------------------------------------------------
     def _evidence(self, result: RiskResult, table: pd.DataFrame, actor: str) -> RiskEvidence:
         quasi, sensitive, weight = self.chosen_in(table)
         return evidence(result.to_dict(), file=self.file, quasi=quasi, sensitive=sensitive,
                         weight=weight, actor=actor)
 
-    def record_check(self, store: Store, aid: str, dsid: str, *, actor: str,
-                     party: str | None = None) -> RiskEvidence:
-        """Attach the risk of the table as loaded to a dataset of the register."""
-        check = self._evidence(self.before(), self.table, actor)
-        record_check(store, aid, dsid, check, actor=actor, party=party)
-        return check
+    def check(self, actor: str) -> RiskEvidence:
+        """The risk of the table as loaded, as evidence for the register (counts only)."""
+        return self._evidence(self.before(), self.table, actor)
 
-    def record_treatment(self, store: Store, aid: str, dsid: str, *, actor: str,
-                         out_dir: Path, party: str | None = None) -> Path:
-        """Write the treated table to ``out_dir`` and record the treatment.
-
-        Returns the ``datapackage.json`` written next to the treated file.
-        """
+    def treatment(self, actor: str) -> Treated:
+        """The treated table with its steps and the evidence before and after them."""
         if not self.steps:
             raise ValueError("no treatment to record: add at least one step first")
         table, sentences = self.treated()
-        return record_treatment(
-            store, aid, dsid, table, steps=sentences,
-            before=self._evidence(self.before(), self.table, actor),
-            after=self._evidence(self.after(), table, actor),
-            actor=actor, out_dir=out_dir, party=party)
+        return Treated(table, sentences, self.check(actor),
+                       self._evidence(self.after(), table, actor))
+
+
+@dataclass(frozen=True)
+class Treated:
+    """A treatment ready to record: the table to share and what was done to it."""
+
+    table: pd.DataFrame
+    steps: list[str]
+    before: RiskEvidence
+    after: RiskEvidence
+
+
+def evidence(result: dict[str, Any], *, file: str, quasi: list[str], sensitive: list[str],
+             weight: str | None, actor: str) -> RiskEvidence:
+    """Risk-check evidence from a :meth:`RiskResult.to_dict` summary (counts only)."""
+    return RiskEvidence(
+        checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        checked_by=actor, file=Path(file).name, quasi=list(quasi),
+        sensitive=list(sensitive), weight=weight, **result)

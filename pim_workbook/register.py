@@ -29,13 +29,16 @@ import json
 from dataclasses import asdict, dataclass, field, fields
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .content import Content
 from .filenames import export_name, output_path, slug
 from .record import Dataset, Record, RiskEvidence, label
 from .spreadsheet import csv_text
 from .store import Store
+
+if TYPE_CHECKING:
+    from .disclosure import Workspace
 
 SENSITIVITY_ORDER = ("low", "moderate", "high")
 SCHEMA_FILE = "register.hxl-schema.csv"
@@ -338,15 +341,6 @@ def write_register(store: Store, aid: str, out_dir: Path) -> list[Path]:
 
 
 # -- evidence and treatments ---------------------------------------------------------------
-def evidence(result: dict[str, Any], *, file: str, quasi: list[str], sensitive: list[str],
-             weight: str | None, actor: str) -> RiskEvidence:
-    """Risk-check evidence from a :meth:`RiskResult.to_dict` summary (counts only)."""
-    return RiskEvidence(
-        checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        checked_by=actor, file=Path(file).name, quasi=list(quasi),
-        sensitive=list(sensitive), weight=weight, **result)
-
-
 def pick_dataset(store: Store, aid: str, dsid: str | None, title: str, *, actor: str) -> str:
     """The register entry to attach evidence to: ``dsid``, the only one, or a new one."""
     record = store.get(aid)
@@ -368,6 +362,23 @@ def record_check(store: Store, aid: str, dsid: str, check: RiskEvidence, *,
     """Attach a risk check to a dataset of the register (evidence for Step 2, Q3)."""
     store.update(aid, f"datasets/{dsid}", {"risk_check": check.model_dump(mode="json")},
                  actor=actor, party=party)
+
+
+def record_workspace_check(store: Store, aid: str, dsid: str, work: Workspace, *,
+                           actor: str, party: str | None = None) -> RiskEvidence:
+    """Attach the risk of a risk check's table, as loaded, to a dataset of the register."""
+    check = work.check(actor)
+    record_check(store, aid, dsid, check, actor=actor, party=party)
+    return check
+
+
+def record_workspace_treatment(store: Store, aid: str, dsid: str, work: Workspace, *,
+                               actor: str, out_dir: Path, party: str | None = None) -> Path:
+    """Write a risk check's treated table and record its treatment (see
+    :func:`record_treatment`); returns the ``datapackage.json`` written next to it."""
+    done = work.treatment(actor)
+    return record_treatment(store, aid, dsid, done.table, steps=done.steps, before=done.before,
+                            after=done.after, actor=actor, out_dir=out_dir, party=party)
 
 
 def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: list[str],

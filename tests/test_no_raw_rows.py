@@ -13,7 +13,11 @@ import pytest
 from pim_workbook.cli import main
 from pim_workbook.disclosure import Workspace
 from pim_workbook.exports import FORMATS, export
-from pim_workbook.register import write_register
+from pim_workbook.register import (
+    record_workspace_check,
+    record_workspace_treatment,
+    write_register,
+)
 from pim_workbook.reports import run_report
 from pim_workbook.sample import build_sample
 from pim_workbook.store import Store
@@ -70,8 +74,9 @@ def test_markers_never_reach_an_export_a_report_or_a_log(tmp_path, microdata, mo
         work.add(Generalise(column="age_group", mapping=merge_mapping(AGE_BANDS)))
         work.add(Suppress(column="notes"))
         work.add(DropRecords(quasi=QUASI, below=3))
-        work.record_check(store, aid, "DS2", actor="Analyst")
-        package = work.record_treatment(store, aid, "DS2", actor="Analyst", out_dir=out)
+        record_workspace_check(store, aid, "DS2", work, actor="Analyst")
+        package = record_workspace_treatment(store, aid, "DS2", work, actor="Analyst",
+                                             out_dir=out)
         for fmt in FORMATS:
             export(store, aid, fmt, out)
         write_register(store, aid, out)

@@ -9,6 +9,7 @@ import json
 import pandas as pd
 import pytest
 
+from pim_workbook.disclosure import evidence
 from pim_workbook.exports import import_json, to_json
 from pim_workbook.microdata import read_bytes, set_thresholds, thresholds
 from pim_workbook.record import RecordError, RiskEvidence
@@ -16,7 +17,6 @@ from pim_workbook.register import (
     COLUMNS,
     datapackage,
     entries,
-    evidence,
     pick_dataset,
     record_check,
     record_treatment,

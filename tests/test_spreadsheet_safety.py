@@ -12,10 +12,10 @@ import pandas as pd
 import pytest
 
 from pim_workbook import training
+from pim_workbook.disclosure import evidence
 from pim_workbook.exercises import load_exercises
 from pim_workbook.exports import export, to_json
 from pim_workbook.register import (
-    evidence,
     record_treatment,
     validate_hxl,
     write_register,

@@ -452,20 +452,23 @@ class RiskPane:
     def record_check(self) -> None:
         work = self._require()
         dsid = self.dataset.value
-        if self.session.write(lambda: work.record_check(
-                self.session.store, self.session.aid, dsid, actor=self.session.actor,
+        from ..register import record_workspace_check
+
+        if self.session.write(lambda: record_workspace_check(
+                self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
                 party=self.session.party or None)):
             self.recorded.value = (f'<p class="pimw-ok">The check of {escape(work.file)} is '
                                    f"recorded in the register as evidence for {dsid}.</p>")
 
     def record_treatment(self) -> None:
         from ..filenames import default_exports_dir
+        from ..register import record_workspace_treatment
 
         work = self._require()
         dsid = self.dataset.value
         written: list[Path] = []
-        if self.session.write(lambda: written.append(work.record_treatment(
-                self.session.store, self.session.aid, dsid, actor=self.session.actor,
+        if self.session.write(lambda: written.append(record_workspace_treatment(
+                self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
                 out_dir=default_exports_dir(), party=self.session.party or None))):
             folder = written[0].parent
             self.recorded.value = (
