@@ -36,7 +36,7 @@ from urllib.parse import urlencode
 
 from .datafolder import DataFolderError, data_dir
 from .record import Record
-from .store import Store, StoreError, now
+from .store import Change, Revision, Store, StoreError, Summary, WorkbookStore, now
 
 Role = Literal["facilitator", "party", "observer", "trainee"]
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
@@ -114,7 +114,7 @@ def _invite(row: dict[str, Any]) -> Invite:
 
 
 # -- issuing -------------------------------------------------------------------------------
-def create_invite(store: Store, *, role: Role, actor: str, assessment_id: str | None = None,
+def create_invite(store: WorkbookStore, *, role: Role, actor: str, assessment_id: str | None = None,
                   party: str | None = None, expires: dt.date | None = None,
                   training_id: str | None = None) -> tuple[Invite, str]:
     """Issue a link; returns it and its key (shown once: only its hash is stored).
@@ -166,14 +166,14 @@ def resolve_party(record: Record, party: str | None) -> str:
     raise ValueError(f"{what} {party!r} in {record.id} (parties: {known or 'none yet'})")
 
 
-def invites(store: Store, aid: str | None = None) -> list[Invite]:
+def invites(store: WorkbookStore, aid: str | None = None) -> list[Invite]:
     """The links of one assessment (``None``: every link, facilitator links included)."""
     if aid:
         store.get(aid)
     return [_invite(row) for row in store.invites(aid)]
 
 
-def revoke(store: Store, invite_id: str) -> None:
+def revoke(store: WorkbookStore, invite_id: str) -> None:
     """End a link at once: its next page load or action is refused."""
     store.revoke_invite(invite_id)
 
@@ -220,7 +220,7 @@ def _named_data_folder() -> Path:
     return folder
 
 
-def data_folder(store: Any) -> Path:
+def data_folder(store: WorkbookStore) -> Path:
     """The folder of server files that a page on ``store`` may read from.
 
     Through a link, only the facilitator's; a served page with a store of its own (a
@@ -235,13 +235,10 @@ def data_folder(store: Any) -> Path:
 
 
 # -- the store as one link sees it ---------------------------------------------------------
-_READS = frozenset({"get", "summary", "status", "unit", "revisions", "last_change",
-                    "history", "exists"})
 _SHARED_WRITES = frozenset({"set", "update", "add", "remove", "set_action"})
 _FACILITATOR_ONLY = frozenset({"create", "add_party", "agree", "archive", "delete",
                                "set_setting", "load_raw", "backup", "add_invite",
                                "revoke_invite", "add_training", "purge_training"})
-_FACILITATOR_READS = frozenset({"trainings", "trainees", "invites"})
 
 
 class GuardedStore:
@@ -249,7 +246,8 @@ class GuardedStore:
 
     Every read checks the assessment; every write re-checks the link itself (so revoking it
     takes effect at once), the assessment, the role and the party, and records the party and
-    the link in the history.
+    the link in the history. Each operation is spelt out: what is not here does not exist
+    through a link.
     """
 
     def __init__(self, store: Store, key: str) -> None:
@@ -267,37 +265,120 @@ class GuardedStore:
         if not (grant or self.grant).may_open(aid):
             raise AccessDenied(f"this link does not open assessment {aid!r}")
 
-    # -- reading
-    def __getattr__(self, name: str) -> Any:
-        if name in _READS:
-            method = getattr(self._store, name)
+    def _open(self, aid: str) -> None:
+        """A read of one assessment: the link, checked afresh, must open it."""
+        self._need_assessment(aid, self._fresh())
 
-            def read(aid: str, *args: Any, **kwargs: Any) -> Any:
-                self._need_assessment(aid, self._fresh())
-                return method(aid, *args, **kwargs)
-            return read
-        if name in _FACILITATOR_READS:
-            method = getattr(self._store, name)
+    def _need_facilitator(self) -> None:
+        if not self._fresh().is_facilitator:
+            raise AccessDenied("only the facilitator's link shows this")
 
-            def facilitator_read(*args: Any, **kwargs: Any) -> Any:
-                if not self._fresh().is_facilitator:
-                    raise AccessDenied("only the facilitator's link shows this")
-                return method(*args, **kwargs)
-            return facilitator_read
-        if name in _SHARED_WRITES or name in _FACILITATOR_ONLY:
-            method = getattr(self._store, name)
+    # -- reading one assessment
+    def exists(self, aid: str) -> bool:
+        self._open(aid)
+        return self._store.exists(aid)
 
-            def write(*args: Any, **kwargs: Any) -> Any:
-                return self._write(name, method, args, kwargs)
-            return write
-        raise AttributeError(f"{name!r} is not available through a link")
+    def get(self, aid: str) -> Record:
+        self._open(aid)
+        return self._store.get(aid)
+
+    def summary(self, aid: str, today: dt.date | None = None) -> Summary:
+        self._open(aid)
+        return self._store.summary(aid, today)
+
+    def status(self, aid: str, today: dt.date | None = None) -> str:
+        self._open(aid)
+        return self._store.status(aid, today)
+
+    def unit(self, aid: str, path: str) -> tuple[Any, int]:
+        self._open(aid)
+        return self._store.unit(aid, path)
+
+    def revisions(self, aid: str) -> list[Revision]:
+        self._open(aid)
+        return self._store.revisions(aid)
+
+    def last_change(self, aid: str) -> int:
+        self._open(aid)
+        return self._store.last_change(aid)
+
+    def history(self, aid: str) -> list[Change]:
+        self._open(aid)
+        return self._store.history(aid)
+
+    # -- what only the facilitator reads
+    def trainings(self) -> list[dict[str, Any]]:
+        self._need_facilitator()
+        return self._store.trainings()
+
+    def trainees(self, training_id: str) -> list[dict[str, Any]]:
+        self._need_facilitator()
+        return self._store.trainees(training_id)
+
+    def invites(self, aid: str | None = None) -> list[dict[str, Any]]:
+        self._need_facilitator()
+        return self._store.invites(aid)
+
+    # -- the joint sections: a party writes them as itself
+    def set(self, aid: str, path: str, value: Any, **kwargs: Any) -> int:
+        return self._write("set", self._store.set, (aid, path, value), kwargs)
+
+    def update(self, aid: str, path: str, changes: dict[str, Any], **kwargs: Any) -> int:
+        return self._write("update", self._store.update, (aid, path, changes), kwargs)
+
+    def add(self, aid: str, collection: str, value: dict[str, Any], **kwargs: Any) -> str:
+        return self._write("add", self._store.add, (aid, collection, value), kwargs)
+
+    def remove(self, aid: str, path: str, **kwargs: Any) -> None:
+        return self._write("remove", self._store.remove, (aid, path), kwargs)
+
+    def set_action(self, aid: str, action_id: str, **kwargs: Any) -> None:
+        return self._write("set_action", self._store.set_action, (aid, action_id), kwargs)
+
+    # -- the facilitator's operations
+    def create(self, title: str, **kwargs: Any) -> str:
+        return self._write("create", self._store.create, (title,), kwargs)
+
+    def add_party(self, aid: str, organisation: str, role: str, **kwargs: Any) -> str:
+        return self._write("add_party", self._store.add_party, (aid, organisation, role),
+                           kwargs)
+
+    def agree(self, aid: str, question_id: str, text: str, **kwargs: Any) -> None:
+        return self._write("agree", self._store.agree, (aid, question_id, text), kwargs)
+
+    def archive(self, aid: str, **kwargs: Any) -> None:
+        return self._write("archive", self._store.archive, (aid,), kwargs)
+
+    def delete(self, aid: str, **kwargs: Any) -> None:
+        return self._write("delete", self._store.delete, (aid,), kwargs)
+
+    def set_setting(self, key: str, value: str) -> None:
+        return self._write("set_setting", self._store.set_setting, (key, value), {})
+
+    def load_raw(self, *args: Any, **kwargs: Any) -> None:
+        return self._write("load_raw", self._store.load_raw, args, kwargs)
+
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
+        return self._write("backup", self._store.backup, (dest,), {})
+
+    def add_invite(self, row: dict[str, Any]) -> None:
+        return self._write("add_invite", self._store.add_invite, (row,), {})
+
+    def revoke_invite(self, iid: str) -> None:
+        return self._write("revoke_invite", self._store.revoke_invite, (iid,), {})
+
+    def add_training(self, tid: str, title: str, **kwargs: Any) -> None:
+        return self._write("add_training", self._store.add_training, (tid, title), kwargs)
+
+    def purge_training(self, training_id: str) -> int:
+        return self._write("purge_training", self._store.purge_training, (training_id,), {})
 
     def ids(self) -> list[str]:
         ids = self._store.ids()
         return ids if self.grant.is_facilitator else [i for i in ids
                                                       if i == self.grant.assessment_id]
 
-    def summaries(self, today: dt.date | None = None) -> list[Any]:
+    def summaries(self, today: dt.date | None = None) -> list[Summary]:
         return [s for s in self._store.summaries(today) if self.grant.may_open(s.id)]
 
     # -- a trainee's session
@@ -331,10 +412,12 @@ class GuardedStore:
             raise AccessDenied("a trainee sees only their own answers")
         return self._store.training_answers(training_id, trainee_id)
 
-    def put_training_answer(self, trainee_id: str, *args: Any) -> bool:
+    def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],
+                            correct: bool, credit: float) -> bool:
         if self.trainee(trainee_id) is None:
             raise AccessDenied("unknown trainee for this link")
-        return self._store.put_training_answer(trainee_id, *args)
+        return self._store.put_training_answer(trainee_id, exercise_id, chosen, correct,
+                                               credit)
 
     def data_folder(self) -> Path:
         """The host's data folder, for the facilitator's link only (checked afresh)."""

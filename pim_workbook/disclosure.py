@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .risk import RiskResult
     from .small_cells import SmallCells
+    from .store import WorkbookStore
     from .treatments import Treatment
 
 FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
@@ -66,7 +67,7 @@ class Workspace:
         return cls(read_table(path), Path(path).name, **options)
 
     @classmethod
-    def from_data_folder(cls, store: Any, name: str, **options: Any) -> Workspace:
+    def from_data_folder(cls, store: WorkbookStore, name: str, **options: Any) -> Workspace:
         """A table of the host's data folder, for a page on ``store`` that may read it.
 
         The check runs here, in the kernel, whatever the page sent: only the facilitator's

@@ -32,7 +32,7 @@ from .record import (
 from .register import entries as register_entries
 from .register import evidence_lines
 from .spreadsheet import csv_text
-from .store import Change, Revision, Store, StoreError
+from .store import Change, Revision, Store, StoreError, WorkbookStore
 
 FORMAT = "pim-workbook-assessment"
 FORMAT_VERSION = 1
@@ -72,7 +72,7 @@ def json_schema() -> dict[str, Any]:
 
 
 # -- JSON ----------------------------------------------------------------------------------
-def to_document(store: Store, aid: str) -> dict[str, Any]:
+def to_document(store: WorkbookStore, aid: str) -> dict[str, Any]:
     record = store.get(aid)
     return {
         "format": FORMAT,
@@ -83,7 +83,7 @@ def to_document(store: Store, aid: str) -> dict[str, Any]:
     }
 
 
-def to_json(store: Store, aid: str) -> str:
+def to_json(store: WorkbookStore, aid: str) -> str:
     return canonical_json(to_document(store, aid))
 
 
@@ -202,7 +202,7 @@ def actions_csv(record: Record, content: Content, today: dt.date | None = None) 
 
 
 # -- HTML and Markdown ---------------------------------------------------------------------
-def record_at(store: Store, aid: str, revision: int | None = None) -> Record:
+def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
     """The current record, or the frozen snapshot of a signed revision."""
     if revision is None:
         return store.get(aid)
@@ -213,7 +213,7 @@ def record_at(store: Store, aid: str, revision: int | None = None) -> Record:
     raise StoreError(f"assessment {aid} has no signed revision {revision} (revisions: {known})")
 
 
-def report_context(store: Store, aid: str, today: dt.date | None = None,
+def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                    revision: int | None = None, *, figures: bool = False,
                    history: bool = True) -> dict[str, Any]:
     """Everything the human-readable views show, computed once.
@@ -309,7 +309,7 @@ def _environment(autoescape: bool) -> Any:
     return env
 
 
-def to_html(store: Store, aid: str, today: dt.date | None = None, **options: Any) -> str:
+def to_html(store: WorkbookStore, aid: str, today: dt.date | None = None, **options: Any) -> str:
     """The record as one self-contained HTML page (all user text escaped).
 
     ``options`` go to :func:`report_context` (``revision``, ``figures``, ``history``).
@@ -318,7 +318,7 @@ def to_html(store: Store, aid: str, today: dt.date | None = None, **options: Any
         **report_context(store, aid, today, **options))
 
 
-def report_fragment(store: Store, aid: str, today: dt.date | None = None,
+def report_fragment(store: WorkbookStore, aid: str, today: dt.date | None = None,
                     **options: Any) -> str:
     """The record's HTML without the page around it (its style included), for notebooks."""
     env = _environment(True)
@@ -336,7 +336,7 @@ def markdown_escape(text: object) -> str:
     return escaped.replace("\r", "").replace("\n", "<br>")
 
 
-def to_markdown(store: Store, aid: str, today: dt.date | None = None) -> str:
+def to_markdown(store: WorkbookStore, aid: str, today: dt.date | None = None) -> str:
     return _environment(False).get_template("record.md.j2").render(
         **report_context(store, aid, today))
 
@@ -345,7 +345,7 @@ def to_markdown(store: Store, aid: str, today: dt.date | None = None) -> str:
 FORMATS = {"json": ".json", "html": ".html", "md": ".md", "csv": "-actions.csv"}
 
 
-def export(store: Store, aid: str, fmt: str, out_dir: str | os.PathLike[str] | None = None,
+def export(store: WorkbookStore, aid: str, fmt: str, out_dir: str | os.PathLike[str] | None = None,
            today: dt.date | None = None) -> Path:
     """Write one view of an assessment to ``out_dir`` (default ``exports/``)."""
     if fmt not in FORMATS:

@@ -14,9 +14,8 @@ from __future__ import annotations
 import re
 import shutil
 from pathlib import Path
-from typing import Any
 
-from .store import Store, StoreError
+from .store import Store, StoreError, WorkbookStore
 
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,31}")  # as assessment ids: a file name as is
 
@@ -33,7 +32,7 @@ def copy_path(store_path: Path, training_id: str) -> Path:
     return folder(store_path) / f"{training_id}.sqlite"
 
 
-def open_copy(store: Any, training_id: str, trainee_id: str) -> tuple[Store, str]:
+def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> tuple[Store, str]:
     """The session's practice store and the id of the trainee's copy in it, made from the
     sample on first use. ``store`` is the workbook's (or a trainee link's view of it)."""
     from .sample import build_sample
@@ -58,7 +57,7 @@ def remove_copies(store_path: Path, training_id: str) -> None:
         path.with_name(name).unlink(missing_ok=True)
 
 
-def purge(store: Any, training_id: str) -> int:
+def purge(store: WorkbookStore, training_id: str) -> int:
     """Purge a training session: its trainees and answers from the store (``store`` may be
     the facilitator's guarded view of it), then its practice copies; returns how many
     trainees were removed."""

@@ -35,7 +35,7 @@ from .content import Content
 from .filenames import export_name, output_path, slug
 from .record import Dataset, Record, RiskEvidence, label
 from .spreadsheet import csv_text
-from .store import Store
+from .store import WorkbookStore
 
 if TYPE_CHECKING:
     from .disclosure import Workspace
@@ -293,9 +293,10 @@ def write_datapackage(record: Record, content: Content, dsid: str, folder: Path,
     resource = descriptor["resources"][0]
     data_path = output_path(folder, resource["path"])
     if data_path.is_file():
-        from frictionless import describe
+        from frictionless import Resource
 
-        inferred = describe(str(data_path), type="resource")
+        inferred = Resource(str(data_path))
+        inferred.infer()
         resource["profile"] = "tabular-data-resource"
         resource["schema"] = inferred.schema.to_descriptor()
     target = output_path(folder, "datapackage.json")
@@ -325,7 +326,7 @@ def validate_datapackage(path: Path) -> list[str]:
 
 
 # -- writing -------------------------------------------------------------------------------
-def write_register(store: Store, aid: str, out_dir: Path) -> list[Path]:
+def write_register(store: WorkbookStore, aid: str, out_dir: Path) -> list[Path]:
     """Write the HXL register, its JSON and every dataset's ``datapackage.json``."""
     record = store.get(aid)
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -341,7 +342,8 @@ def write_register(store: Store, aid: str, out_dir: Path) -> list[Path]:
 
 
 # -- evidence and treatments ---------------------------------------------------------------
-def pick_dataset(store: Store, aid: str, dsid: str | None, title: str, *, actor: str) -> str:
+def pick_dataset(store: WorkbookStore, aid: str, dsid: str | None, title: str, *,
+                 actor: str) -> str:
     """The register entry to attach evidence to: ``dsid``, the only one, or a new one."""
     record = store.get(aid)
     if dsid:
@@ -357,14 +359,14 @@ def pick_dataset(store: Store, aid: str, dsid: str | None, title: str, *, actor:
     return store.add(aid, "datasets", {"title": title}, actor=actor)
 
 
-def record_check(store: Store, aid: str, dsid: str, check: RiskEvidence, *,
+def record_check(store: WorkbookStore, aid: str, dsid: str, check: RiskEvidence, *,
                  actor: str, party: str | None = None) -> None:
     """Attach a risk check to a dataset of the register (evidence for Step 2, Q3)."""
     store.update(aid, f"datasets/{dsid}", {"risk_check": check.model_dump(mode="json")},
                  actor=actor, party=party)
 
 
-def record_workspace_check(store: Store, aid: str, dsid: str, work: Workspace, *,
+def record_workspace_check(store: WorkbookStore, aid: str, dsid: str, work: Workspace, *,
                            actor: str, party: str | None = None) -> RiskEvidence:
     """Attach the risk of a risk check's table, as loaded, to a dataset of the register."""
     check = work.check(actor)
@@ -372,7 +374,7 @@ def record_workspace_check(store: Store, aid: str, dsid: str, work: Workspace, *
     return check
 
 
-def record_workspace_treatment(store: Store, aid: str, dsid: str, work: Workspace, *,
+def record_workspace_treatment(store: WorkbookStore, aid: str, dsid: str, work: Workspace, *,
                                actor: str, out_dir: Path, party: str | None = None) -> Path:
     """Write a risk check's treated table and record its treatment (see
     :func:`record_treatment`); returns the ``datapackage.json`` written next to it."""
@@ -381,7 +383,7 @@ def record_workspace_treatment(store: Store, aid: str, dsid: str, work: Workspac
                             after=done.after, actor=actor, out_dir=out_dir, party=party)
 
 
-def record_treatment(store: Store, aid: str, dsid: str, treated: Any, *, steps: list[str],
+def record_treatment(store: WorkbookStore, aid: str, dsid: str, treated: Any, *, steps: list[str],
                      before: RiskEvidence, after: RiskEvidence, actor: str,
                      out_dir: Path, party: str | None = None) -> Path:
     """Write the treated table next to its ``datapackage.json`` and record the treatment.

@@ -9,7 +9,6 @@ import secrets
 import socket
 import sys
 from pathlib import Path
-from typing import Any
 
 from .access import (
     BASE_URL_SETTING,
@@ -23,7 +22,7 @@ from .datafolder import DATA_DIR_ENV
 from .filenames import EXPORTS_ENV
 from .practice import remove_all
 from .resources import notebooks_dir
-from .store import DB_ENV, StoreError
+from .store import DB_ENV, StoreError, WorkbookStore
 
 TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" Voila template
 TOKEN_SETTING = "voila_token"
@@ -73,7 +72,7 @@ def check_port_free(host: str, port: int) -> None:
         raise StoreError(f"cannot listen on {host}:{port} ({errors[0]}): check --host")
 
 
-def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
+def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = DEFAULT_PORT,
                   notebooks: str | None = None, use_token: bool = True,
                   allow_remote: bool = False, content: str | None = None,
                   orphan_timeout: float | None = None, max_kernels: int | None = None,
@@ -130,8 +129,8 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
         argv.append(f"--{KERNEL_MANAGER}.max_kernels={max_kernels}")
     token = ""
     if use_token:
-        token = store.setting(TOKEN_SETTING)
-        if token is None:
+        token = store.setting(TOKEN_SETTING) or ""
+        if not token:
             token = secrets.token_urlsafe(24)
             store.set_setting(TOKEN_SETTING, token)
         argv.append(f"--token={token}")
@@ -156,7 +155,7 @@ def serve_command(store: Any, *, host: str = "127.0.0.1", port: int = DEFAULT_PO
     return argv, env, url
 
 
-def invitation_link(store: Any, key: str, *, page: str, assessment: str | None = None,
+def invitation_link(store: WorkbookStore, key: str, *, page: str, assessment: str | None = None,
                     base: str | None = None) -> str:
     """The link a key is handed out as: on ``base``, else the address the last ``serve``
     used, else the default one; with Voila's token, which gates the whole server."""
@@ -165,7 +164,7 @@ def invitation_link(store: Any, key: str, *, page: str, assessment: str | None =
                 assessment=assessment)
 
 
-def facilitator_key(store: Any) -> str:
+def facilitator_key(store: WorkbookStore) -> str:
     """A new facilitator link for this run of the server; the previous run's link ends."""
     for invite in invites(store):
         if invite.role == "facilitator" and invite.created_by == SERVE_ACTOR \

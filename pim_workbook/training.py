@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .exercises import Exercises, Score, score
 from .spreadsheet import csv_text
+
+if TYPE_CHECKING:
+    from .store import WorkbookStore
 
 PSEUDONYM_MAX = 40
 
@@ -61,7 +64,7 @@ class Results:
         return sorted(answered, key=lambda e: (e.mean_credit, e.id))[:limit]
 
 
-def new_training(store: Any, title: str, *, actor: str) -> str:
+def new_training(store: WorkbookStore, title: str, *, actor: str) -> str:
     """Start a training session; returns its id."""
     title = title.strip()
     if not title:
@@ -72,7 +75,7 @@ def new_training(store: Any, title: str, *, actor: str) -> str:
     return tid
 
 
-def join(store: Any, training_id: str, pseudonym: str = "") -> str:
+def join(store: WorkbookStore, training_id: str, pseudonym: str = "") -> str:
     """A trainee joins a session (anonymous unless a pseudonym is given); returns their id."""
     pseudonym = " ".join(pseudonym.split())
     if len(pseudonym) > PSEUDONYM_MAX:
@@ -86,7 +89,7 @@ def display_name(trainee: dict[str, Any]) -> str:
     return trainee["pseudonym"] or f"anonymous {trainee['id'][1:5]}"
 
 
-def answer(store: Any, trainee_id: str, exercises: Exercises, exercise_id: str,
+def answer(store: WorkbookStore, trainee_id: str, exercises: Exercises, exercise_id: str,
            chosen: list[str]) -> tuple[Score, bool]:
     """Score and keep a trainee's answer; returns the score and whether it was kept (the
     first answer to an exercise is the one that counts)."""
@@ -97,12 +100,12 @@ def answer(store: Any, trainee_id: str, exercises: Exercises, exercise_id: str,
     return result, kept
 
 
-def answered(store: Any, training_id: str, trainee_id: str) -> dict[str, dict[str, Any]]:
+def answered(store: WorkbookStore, training_id: str, trainee_id: str) -> dict[str, dict[str, Any]]:
     """One trainee's kept answers, by exercise id."""
     return {a["exercise_id"]: a for a in store.training_answers(training_id, trainee_id)}
 
 
-def results(store: Any, training_id: str, exercises: Exercises) -> Results:
+def results(store: WorkbookStore, training_id: str, exercises: Exercises) -> Results:
     """The session's results from the stored answers."""
     rows = store.training_answers(training_id)
     by_exercise: dict[str, list[dict[str, Any]]] = {}

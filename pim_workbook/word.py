@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from .exports import report_context
 from .record import label, record_hash, signing_parties
-from .store import Store
+from .store import WorkbookStore
 
 if TYPE_CHECKING:
     from docx.document import Document
@@ -39,7 +39,7 @@ _BIDI_SUCCESSORS = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
                     "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
 
 
-def to_docx(store: Store, aid: str, path: str | os.PathLike[str], *,
+def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
             today: dt.date | None = None, revision: int | None = None) -> Path:
     """Write the assessment (or its signed ``revision``) as a Word document; returns its path.
 

@@ -5,15 +5,15 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from ..access import KEY_PARAM, AccessDenied, GuardedStore
+from ..access import KEY_PARAM, AccessDenied
 from ..record import label
-from ..store import Store
+from ..store import Store, WorkbookStore
 from .nav import PAGES
 from .pages import CSS, guarded, not_valid
 from .session import PageQuery
 
 
-def landing_html(store: Store | GuardedStore, key: str = "") -> str:
+def landing_html(store: WorkbookStore, key: str = "") -> str:
     """HTML listing the assessments the store (or link) shows (all user text escaped)."""
     carry = f"&{KEY_PARAM}={quote(key)}" if key else ""
     rows = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from functools import partial
 from html import escape
 from importlib.resources import files
 from typing import Any
@@ -36,7 +37,7 @@ from ..record import (
     label,
     progress,
 )
-from ..store import Store
+from ..store import Store, WorkbookStore
 from .controls import (
     choices_of,
     collapsible,
@@ -337,6 +338,13 @@ def _contacts_value(text_value: str) -> list[dict[str, str]]:
     return contacts
 
 
+def _write_party(session: Session, pid: str, field: str, value: Any) -> None:
+    """One field of a party: organisation, role, or the contacts as typed (one per line)."""
+    session.store.update_party(
+        session.aid, pid, {field: _contacts_value(value) if field == "contacts" else value},
+        actor=session.actor)
+
+
 def _party_editor(session: Session, roles: list[str]) -> w.VBox:
     """Organisation, role and contacts of one party (the facilitator's to change)."""
     picker = w.Dropdown(description="Party", layout=w.Layout(width="auto", min_width="24rem"))
@@ -351,9 +359,7 @@ def _party_editor(session: Session, roles: list[str]) -> w.VBox:
                 (role, "role", lambda r: r.parties[pid].role),
                 (contacts, "contacts", lambda r: _contacts_text(r.parties.get(pid)))):
             Bound(session, widget, read=read,
-                  write=lambda v, field=field: session.store.update_party(
-                      session.aid, pid, {field: _contacts_value(v) if field == "contacts"
-                                         else v}, actor=session.actor),
+                  write=partial(_write_party, session, pid, field),
                   editable=lambda: session.is_facilitator, key=f"party-{pid}-{field}")
         return [labelled("Organisation", organisation), labelled("Role", role),
                 labelled("Contacts", contacts)]
@@ -416,10 +422,10 @@ def _principles(session: Session) -> w.Widget:
             session.store.set(session.aid, f"principles/{pid}",
                               {**current.model_dump(), field: value}, actor=session.actor)
 
-        Bound(session, status, read=lambda r, read=read: read(r).status,
-              write=lambda v, write=write: write("status", v))
-        Bound(session, note, read=lambda r, read=read: read(r).note,
-              write=lambda v, write=write: write("note", v), key=f"principle-{principle.id}")
+        Bound(session, status, read=partial(lambda read, r: read(r).status, read),
+              write=partial(write, "status"))
+        Bound(session, note, read=partial(lambda read, r: read(r).note, read),
+              write=partial(write, "note"), key=f"principle-{principle.id}")
         rows.append(w.VBox([html(f"<h3>{escape(principle.title)}</h3>"
                                  f"<p>{escape(principle.description)}</p>"),
                             w.HBox([labelled("Status", status), labelled("Note", note)],
@@ -470,7 +476,7 @@ def _ecosystem_picture(session: Session) -> w.Widget:
 
 def _step(session: Session, step: Step) -> w.Widget:
     panes: list[tuple[str, Callable[[], w.Widget]]] = [
-        (q.id.split(".")[1], lambda q=q: question_card(session, q)) for q in step.questions]
+        (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
     panes.append(("Actions", lambda: _actions_pane(session, step)))
     if step.id == "E2":
         panes += [
@@ -563,7 +569,7 @@ def page_box(*children: w.Widget) -> w.VBox:
     return box
 
 
-def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox:
+def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
     """Shown when a page is opened without an assessment: pick one, or start a new one."""
     page = PAGE_BY_KEY[key]
     links = "".join(
@@ -583,7 +589,7 @@ def chooser(store: Store | GuardedStore, key: str, link_key: str = "") -> w.VBox
     return page_box(*parts)
 
 
-def _creator(store: Store | GuardedStore, page: Page, link_key: str = "") -> w.VBox:
+def _creator(store: WorkbookStore, page: Page, link_key: str = "") -> w.VBox:
     title = text("e.g. Protection monitoring data to the protection cluster")
     name = text("your name")
     result = html("")
@@ -606,7 +612,7 @@ def _creator(store: Store | GuardedStore, page: Page, link_key: str = "") -> w.V
                    labelled("Your name", name), create, result])
 
 
-def open_session(store: Store | GuardedStore, aid: str,
+def open_session(store: WorkbookStore, aid: str,
                  query: PageQuery | None = None) -> Session:
     query = query or PageQuery()
     return Session(store, aid, party=query.party or FACILITATOR, actor=query.name,
@@ -621,7 +627,7 @@ def not_valid(reason: str) -> w.HTML:
                 "personal: each organisation receives its own from the facilitator.</p></div>")
 
 
-def guarded(store: Store, query: PageQuery) -> Store | GuardedStore:
+def guarded(store: Store, query: PageQuery) -> WorkbookStore:
     """The store as the page's link allows; raises AccessDenied without a valid link.
 
     Pages served by ``pim-workbook serve`` need a link; a notebook opened in JupyterLab or run

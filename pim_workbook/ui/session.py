@@ -26,10 +26,10 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..access import AccessDenied, Grant, GuardedStore
+from ..access import AccessDenied, Grant
 from ..content import ContentError
 from ..record import Record, RecordError
-from ..store import Store, StoreError
+from ..store import StoreError, WorkbookStore
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class PageQuery:
 class Session:
     """The store, the assessment and the person answering, for one page."""
 
-    def __init__(self, store: Store | GuardedStore, aid: str, *, party: str = FACILITATOR,
+    def __init__(self, store: WorkbookStore, aid: str, *, party: str = FACILITATOR,
                  actor: str = "", key: str = "") -> None:
         self.store = store
         self.aid = aid

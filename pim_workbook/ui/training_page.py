@@ -22,11 +22,10 @@ from .. import training
 from ..access import (
     KEY_PARAM,
     AccessDenied,
-    GuardedStore,
     create_invite,
 )
 from ..exercises import Exercise, Exercises, load_exercises
-from ..store import Store
+from ..store import Store, WorkbookStore
 from .controls import definitions_html, heading, html, labelled, text
 from .pages import guarded, not_valid, page_box
 from .session import PageQuery
@@ -46,7 +45,7 @@ def _pill(text_value: str, css: str) -> str:
 class TraineePane:
     """A trainee working through the exercises of one training session."""
 
-    def __init__(self, store: Store | GuardedStore, training_id: str, exercises: Exercises,
+    def __init__(self, store: WorkbookStore, training_id: str, exercises: Exercises,
                  *, trainee_id: str = "", key: str = "") -> None:
         self.store, self.training_id, self.exercises, self.key = (store, training_id,
                                                                   exercises, key)
@@ -238,7 +237,7 @@ class TraineePane:
         return page_box(heading(f"Training: {self.title}", 1), self.body)
 
 
-def practice_assessment(store: Store | GuardedStore, training_id: str,
+def practice_assessment(store: WorkbookStore, training_id: str,
                         trainee_id: str) -> w.Widget:
     """Step 1 and Step 2 of the fictional sample, in the trainee's copy of it: nothing done
     here touches a real assessment, and every page of the session finds the same copy."""
@@ -269,7 +268,7 @@ def practice_assessment(store: Store | GuardedStore, training_id: str,
 class TrainerPane:
     """Training sessions, trainee links and the group's results."""
 
-    def __init__(self, store: Store | GuardedStore, exercises: Exercises,
+    def __init__(self, store: WorkbookStore, exercises: Exercises,
                  key: str = "") -> None:
         self.store, self.exercises, self.key = store, exercises, key
         self.title = text("e.g. Data sharing basics, Kessaly, March")
