@@ -565,7 +565,7 @@ def main() -> int:
     args = parser.parse_args()
     signal.signal(signal.SIGTERM, _terminated)
     seconds = args.seconds or (2.5 if args.quick else 20.0)
-    orphan_timeout = 5.0 if args.quick else 120.0  # the server's default in a full run
+    orphan_timeout = 8.0 if args.quick else 120.0  # the server's default in a full run
     report = Report()
     work = Path(tempfile.mkdtemp(prefix="pimw-faults-"))
     code = 0

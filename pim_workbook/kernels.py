@@ -182,7 +182,11 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
             if (kernel_id in pooled or self._kernel_connections.get(kernel_id, 0) > 0
                     or getattr(kernel, "execution_state", "") in ("starting", "busy")):
                 self._seen[kernel_id] = now  # held, waiting for a page, or rendering one
-            elif now - self._seen.setdefault(kernel_id, now) > self.orphan_timeout:
+                continue
+            # a page the kernel rendered a moment ago may still be on its way to the browser
+            last = getattr(kernel, "last_activity", None)
+            quiet = (utcnow() - last).total_seconds() if last else self.orphan_timeout
+            if min(now - self._seen.setdefault(kernel_id, now), quiet) > self.orphan_timeout:
                 await self._end(kernel_id, f"no page connected for {self.orphan_timeout:g} s")
         for gone in set(self._seen) - set(self._kernels) - set(self._pending_kernels):
             del self._seen[gone]
