@@ -34,9 +34,10 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from .datafolder import DataFolderError, data_dir
+from .datafolder import data_dir
+from .errors import AccessDenied, DataFolderError
 from .record import Record
-from .store import Change, Revision, Store, StoreError, Summary, WorkbookStore, now
+from .store import Change, Revision, Store, Summary, WorkbookStore, now
 
 Role = Literal["facilitator", "party", "observer", "trainee"]
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
@@ -44,10 +45,6 @@ KEY_PARAM = "key"
 REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
 BASE_URL_SETTING = "serve_base_url"
 SHARED_SETTINGS = frozenset({"risk_min_k", "risk_max_risk"})  # what a party page may read
-
-
-class AccessDenied(StoreError):
-    """The link does not allow this (or is not valid any more); nothing was changed."""
 
 
 @dataclass(frozen=True)

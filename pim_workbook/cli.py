@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from . import __version__
+from .errors import WorkbookError
 
 if TYPE_CHECKING:
     from .access import Role
@@ -191,7 +192,7 @@ def cmd_archive(args: argparse.Namespace) -> None:
 
 
 def cmd_delete(args: argparse.Namespace) -> None:
-    from .store import StoreError
+    from .errors import StoreError
 
     store = _store(args)
     title = store.get(args.id).title
@@ -221,7 +222,8 @@ def _report_formats(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from .reports import ReportError, run_report
+    from .errors import ReportError
+    from .reports import run_report
 
     store = _store(args)
     store.get(args.id)  # a clear error for an unknown id
@@ -235,7 +237,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> None:
-    from .reports import ReportError, run_batch, select, summary_table
+    from .errors import ReportError
+    from .reports import run_batch, select, summary_table
 
     formats = _report_formats(args)
     due = _date(args.review_due, "--review-due")
@@ -660,16 +663,9 @@ def error_line(exc: BaseException, args: argparse.Namespace) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    from .content import ContentError
-    from .exports import ImportRefused
-    from .record import RecordError
-    from .reports import ReportError
-    from .store import StoreError
-
     try:
         args.func(args)
-    except (ContentError, RecordError, StoreError, ImportRefused, ReportError, OSError,
-            ValueError, sqlite3.Error) as exc:
+    except (WorkbookError, OSError, ValueError, sqlite3.Error) as exc:
         print(error_line(exc, args), file=sys.stderr)
         return 1
     except KeyboardInterrupt:

@@ -15,16 +15,13 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from .errors import ContentError
 from .yamlfile import read_yaml
 
 DEFAULT_CONTENT = Path(__file__).with_name("framework.yaml")
 CONTENT_ENV = "PIM_WORKBOOK_CONTENT"
 
 Wording = Literal["framework", "workbook", "organisation"]
-
-
-class ContentError(ValueError):
-    """A content file could not be read or does not follow the schema."""
 
 
 class _Model(BaseModel):

@@ -12,12 +12,10 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .errors import DataFolderError
+
 DATA_DIR_ENV = "PIM_WORKBOOK_DATA_DIR"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
-
-
-class DataFolderError(ValueError):
-    """A name that is not a table of the data folder; nothing was read."""
 
 
 def data_dir() -> Path | None:

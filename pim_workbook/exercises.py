@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from .content import Content, Wording, describe_errors, load_content
+from .errors import ExercisesError
 from .yamlfile import read_yaml
 
 DEFAULT_EXERCISES = Path(__file__).with_name("exercises.yaml")
@@ -43,10 +44,6 @@ Section = Literal[
     "Step 4",
     "Annex: Definitions",
 ]
-
-
-class ExercisesError(ValueError):
-    """An exercises file could not be read or does not follow the schema."""
 
 
 class _Model(BaseModel):

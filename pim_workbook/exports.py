@@ -17,6 +17,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from .content import Content
+from .errors import ImportRefused, StoreError
 from .filenames import default_exports_dir, export_name, output_path
 from .record import (
     Record,
@@ -32,17 +33,13 @@ from .record import (
 from .register import entries as register_entries
 from .register import evidence_lines
 from .spreadsheet import csv_text
-from .store import Change, Revision, Store, StoreError, WorkbookStore
+from .store import Change, Revision, Store, WorkbookStore
 
 FORMAT = "pim-workbook-assessment"
 FORMAT_VERSION = 1
 SCHEMA_PATH = Path(__file__).with_name("schema") / "assessment-export.schema.json"
 # An export nests about ten levels deep; a deeper file is refused before it is validated.
 MAX_DEPTH = 32
-
-
-class ImportRefused(ValueError):
-    """An import file was refused; the store is unchanged."""
 
 
 class RevisionEntry(BaseModel):

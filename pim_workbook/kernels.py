@@ -32,7 +32,8 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, default
 from voila.utils import ENV_VARIABLE
 
-from .access import KEY_PARAM, AccessDenied, check_key, links_required
+from .access import KEY_PARAM, check_key, links_required
+from .errors import AccessDenied
 from .practice import remove_all
 from .store import DB_ENV, Store, default_db_path
 

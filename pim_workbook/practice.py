@@ -15,7 +15,8 @@ import re
 import shutil
 from pathlib import Path
 
-from .store import Store, StoreError, WorkbookStore
+from .errors import StoreError
+from .store import Store, WorkbookStore
 
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,31}")  # as assessment ids: a file name as is
 

@@ -29,10 +29,7 @@ from pydantic import (
 )
 
 from .content import Content
-
-
-class RecordError(ValueError):
-    """An invalid value or reference; nothing was changed."""
+from .errors import RecordError
 
 
 def _strip(value: Any) -> Any:

@@ -22,17 +22,14 @@ from functools import partial
 from html import escape
 from pathlib import Path
 
+from .errors import ReportError, StoreError
 from .exports import record_at
 from .filenames import default_exports_dir, export_name, output_path
 from .resources import report_notebook
-from .store import Store, StoreError
+from .store import Store
 
 FORMATS = ("html", "pdf", "docx")
 CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
-
-
-class ReportError(RuntimeError):
-    """A report could not be produced."""
 
 
 @dataclass

@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .store import Store, StoreError
+from .errors import StoreError
+from .store import Store
 
 SAMPLE_ID = "sample"
 SAMPLE_FILE = "sample-assessment.json"

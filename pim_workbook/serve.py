@@ -19,10 +19,11 @@ from .access import (
     revoke,
 )
 from .datafolder import DATA_DIR_ENV
+from .errors import StoreError
 from .filenames import EXPORTS_ENV
 from .practice import remove_all
 from .resources import notebooks_dir
-from .store import DB_ENV, StoreError, WorkbookStore
+from .store import DB_ENV, WorkbookStore
 
 TEMPLATES = Path(__file__).resolve().parent / "share" / "jupyter"  # the "pim" Voila template
 TOKEN_SETTING = "voila_token"

@@ -29,6 +29,7 @@ from pydantic import ConfigDict
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 from .content import Content, load_content
+from .errors import ConflictError, StoreError, TextTooLongError
 from .record import (
     ASSESSMENT_ID,
     GUARDED_ROOTS,
@@ -141,19 +142,6 @@ MIGRATIONS: list[str] = [
 ]
 INVITE_COLUMNS = ("id", "assessment_id", "role", "party", "salt", "secret_hash", "created_at",
                   "created_by", "expires_on", "last_used_at", "revoked_at", "training_id")
-
-
-class StoreError(RuntimeError):
-    """A store operation could not be done (unknown assessment, refused delete, ...)."""
-
-
-class ConflictError(StoreError):
-    """Someone else changed the unit since the caller read it."""
-
-
-class TextTooLongError(StoreError, ValueError):
-    """A typed text is over :data:`TEXT_LIMIT`; also a ``ValueError`` so that every page
-    which shows refused values shows this one too."""
 
 
 TEXT_LIMIT = 20_000  # characters: pages more than long enough, and reports that stay printable

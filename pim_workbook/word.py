@@ -43,7 +43,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
             today: dt.date | None = None, revision: int | None = None) -> Path:
     """Write the assessment (or its signed ``revision``) as a Word document; returns its path.
 
-    Raises :class:`~pim_workbook.store.StoreError` for an unknown assessment or revision.
+    Raises :class:`~pim_workbook.errors.StoreError` for an unknown assessment or revision.
     """
     import docx
 

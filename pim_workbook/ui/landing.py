@@ -5,7 +5,8 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from ..access import KEY_PARAM, AccessDenied
+from ..access import KEY_PARAM
+from ..errors import AccessDenied
 from ..record import label
 from ..store import Store, WorkbookStore
 from .nav import PAGES

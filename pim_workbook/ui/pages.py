@@ -16,8 +16,9 @@ from typing import Any
 
 import ipywidgets as w
 
-from ..access import AccessDenied, GuardedStore, links_required
+from ..access import GuardedStore, links_required
 from ..content import Step
+from ..errors import AccessDenied
 from ..record import (
     AccessGrant,
     Arrangement,

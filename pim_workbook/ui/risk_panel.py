@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from ..errors import StoreError
 from ..microdata import UPLOAD_LIMIT, set_thresholds, thresholds
 from ..record import Record
-from ..store import StoreError
 from .controls import heading, html, labelled, text
 from .session import Session
 
@@ -250,8 +250,9 @@ class RiskPane:
 
     def list_server_files(self) -> None:
         """Offer the tables of the host's data folder (the facilitator's link only)."""
-        from ..access import AccessDenied, data_folder
-        from ..datafolder import DataFolderError, tables
+        from ..access import data_folder
+        from ..datafolder import tables
+        from ..errors import AccessDenied, DataFolderError
 
         self.server_file.options = []
         try:

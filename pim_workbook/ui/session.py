@@ -26,17 +26,17 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from ..access import AccessDenied, Grant
-from ..content import ContentError
-from ..record import Record, RecordError
-from ..store import StoreError, WorkbookStore
+from ..access import Grant
+from ..errors import AccessDenied, WorkbookError
+from ..record import Record
+from ..store import WorkbookStore
 
 log = logging.getLogger(__name__)
 
 FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
 REFRESH_MS = 2500
 TYPING_PAUSE_S = 0.8  # a pause in typing this long saves a text box
-EXPECTED = (RecordError, StoreError, ContentError, ValueError)
+EXPECTED = (WorkbookError, ValueError)  # refused with a reason; anything else is a fault
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,8 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from .. import training
-from ..access import (
-    KEY_PARAM,
-    AccessDenied,
-    create_invite,
-)
+from ..access import KEY_PARAM, create_invite
+from ..errors import AccessDenied
 from ..exercises import Exercise, Exercises, load_exercises
 from ..store import Store, WorkbookStore
 from .controls import definitions_html, heading, html, labelled, text
