@@ -10,10 +10,11 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn, get_args
 
 from . import __version__
 from .errors import WorkbookError
+from .vocabulary import AssessmentStatus
 
 if TYPE_CHECKING:
     from .access import Role
@@ -480,8 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--purpose", help="the defined purpose of the data sharing")
 
     p = add("list", cmd_list, "list assessments with their id and status")
-    p.add_argument("--status", choices=["draft", "awaiting_signoff", "signed", "review_due",
-                                        "archived"])
+    p.add_argument("--status", choices=get_args(AssessmentStatus))
     p.add_argument("--party", help="only assessments with a party whose name contains this")
 
     p = add("show", cmd_show, "show an assessment's parties, progress and open questions")
@@ -530,8 +530,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("batch", cmd_batch, "reports for all assessments, or those matching a filter")
     p.add_argument("--party", help="only assessments with a party whose name contains this")
-    p.add_argument("--status", choices=["draft", "awaiting_signoff", "signed", "review_due",
-                                        "archived"])
+    p.add_argument("--status", choices=get_args(AssessmentStatus))
     p.add_argument("--review-due", metavar="YYYY-MM-DD",
                    help="only assessments whose next review is due by this date")
     p.add_argument("--jobs", type=_at_least_one, default=1,

@@ -30,6 +30,18 @@ from pydantic import (
 
 from .content import Content
 from .errors import RecordError
+from .vocabulary import (
+    ActionStatus,
+    AnswerStatus,
+    ConsentBasis,
+    Importance,
+    Outcome,
+    PartyRole,
+    PrincipleStatus,
+    Rating,
+    Sensitivity,
+    Sufficiency,
+)
 
 
 def _strip(value: Any) -> Any:
@@ -48,19 +60,6 @@ Text = Annotated[str, BeforeValidator(_strip)]
 Name = Annotated[str, BeforeValidator(_strip), StringConstraints(min_length=1)]
 OptionalDate = Annotated[dt.date | None, BeforeValidator(_date_or_none)]
 
-PartyRole = Literal["provider", "recipient", "donor", "other"]
-AnswerStatus = Literal["not_started", "discussing", "agreed"]
-ActionStatus = Literal["planned", "in_progress", "done", "not_applicable"]
-PrincipleStatus = Literal["not_checked", "met", "partly_met", "not_met"]
-Sensitivity = Literal["low", "moderate", "high"]
-Importance = Literal["critical", "nice_to_have"]
-Outcome = Literal["share", "share_with_conditions", "do_not_share"]
-ConsentBasis = Literal[
-    "informed_consent", "other_legal_basis", "not_personal_data", "not_obtained", "unknown"
-]
-Rating = Literal["yes", "partly", "no", "unknown"]
-Sufficiency = Literal["more_than_sufficient", "sufficient", "less_than_sufficient", "unknown"]
-AssessmentStatus = Literal["draft", "awaiting_signoff", "signed", "review_due", "archived"]
 
 STEP_IDS = ("E1", "E2", "E3", "E4")
 

@@ -11,13 +11,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from html import escape
-from typing import Any
+from typing import Any, get_args
 
 import ipywidgets as w
 from pydantic import BaseModel
 
 from ..content import Step
 from ..record import ActionState, Record, label
+from ..vocabulary import ActionStatus
 from .controls import choices_of, dropdown, html, labelled, text, textarea
 from .session import Bound, Session
 
@@ -227,7 +228,7 @@ def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type[Base
 
 
 # -- actions -------------------------------------------------------------------------------
-ACTION_STATUSES = ["planned", "in_progress", "done", "not_applicable"]
+ACTION_STATUSES = list(get_args(ActionStatus))
 
 
 def action_checklist(session: Session, step: Step) -> w.VBox:

@@ -4,11 +4,13 @@ answer and its status, with a visible mark where the parties diverge or have not
 from __future__ import annotations
 
 from html import escape
+from typing import get_args
 
 import ipywidgets as w
 
 from ..content import Question
 from ..record import QuestionAnswer, Record, divergences, signing_parties
+from ..vocabulary import AnswerStatus
 from .controls import (
     bullets_html,
     collapsible,
@@ -20,7 +22,7 @@ from .controls import (
 )
 from .session import Bound, Session
 
-STATUSES = ["not_started", "discussing", "agreed"]
+STATUSES = list(get_args(AnswerStatus))
 
 
 def guidance_html(question: Question) -> str:
