@@ -11,7 +11,7 @@ import pytest
 from pim_workbook.store import Store
 
 from .conftest import screenshot
-from .test_workbook import WAIT, _box, _open
+from .helpers import WAIT, open_page, question_box
 
 pytestmark = pytest.mark.slow
 
@@ -32,9 +32,9 @@ def _wait_stored(server, qid: str, party: str, text: str, seconds: float = 15) -
 def test_typing_is_saved_without_leaving_the_box_and_survives_a_kernel_crash(server,
                                                                             browser):
     link = server.cli("invite", "sample", "--party", "B").strip()
-    context, page = _open(browser, link.replace("01-start", "04-step1"),
+    context, page = open_page(browser, link.replace("01-start", "04-step1"),
                           ready=".pimw-question")
-    box = _box(page, "E1.Q3", ".pimw-answer-B")
+    box = question_box(page, "E1.Q3", ".pimw-answer-B")
     box.fill("")
     box.press_sequentially("Saved while typing.", delay=20)  # no Tab, no click elsewhere
     assert _wait_stored(server, "E1.Q3", "B", "Saved while typing.") == "Saved while typing."
@@ -70,9 +70,9 @@ def test_typing_is_saved_without_leaving_the_box_and_survives_a_kernel_crash(ser
 
 def test_a_text_too_large_for_the_kernel_is_never_called_saved(server, browser):
     link = server.cli("invite", "sample", "--party", "B").strip()
-    context, page = _open(browser, link.replace("01-start", "04-step1"),
+    context, page = open_page(browser, link.replace("01-start", "04-step1"),
                           ready=".pimw-question")
-    box = _box(page, "E1.Q2", ".pimw-answer-B")
+    box = question_box(page, "E1.Q2", ".pimw-answer-B")
     before = _stored(server, "E1.Q2", "B")
     box.fill("x" * 20_001)
     page.locator(".pimw-status .pimw-error", has_text="limited to 20,000").wait_for(
@@ -89,7 +89,7 @@ def test_a_text_too_large_for_the_kernel_is_never_called_saved(server, browser):
 
 def test_an_upload_too_large_to_send_is_refused_in_the_page(server, browser):
     link = server.cli("invite", "sample", "--party", "A").strip()
-    context, page = _open(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
+    context, page = open_page(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
     page.get_by_role("button", name="Disclosure risk", exact=True).click()
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Upload a small file").click()
@@ -106,7 +106,7 @@ def test_an_upload_too_large_to_send_is_refused_in_the_page(server, browser):
 def test_partner_links_offer_no_server_file(server, browser, role):
     args = ["--party", "A"] if role == "party" else ["--read-only"]
     link = server.cli("invite", "sample", *args).strip()
-    context, page = _open(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
+    context, page = open_page(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
     page.get_by_role("button", name="Disclosure risk", exact=True).click()
     page.get_by_text("give a larger file to the facilitator").wait_for(timeout=WAIT)
     assert page.get_by_role("button", name="Read the file").count() == 0
@@ -117,7 +117,7 @@ def test_partner_links_offer_no_server_file(server, browser, role):
 
 
 def test_the_facilitator_reads_only_the_data_folder(server, browser):
-    context, page = _open(browser, server.page_url("05-step2.ipynb", assessment="sample"))
+    context, page = open_page(browser, server.page_url("05-step2.ipynb", assessment="sample"))
     page.get_by_role("button", name="Disclosure risk", exact=True).click()
     page.locator(".pimw-risk-server-file select").select_option(label="household-survey.csv")
     page.get_by_role("button", name="Read the file").click()
@@ -129,7 +129,7 @@ def test_the_facilitator_reads_only_the_data_folder(server, browser):
 
 
 def test_a_refused_page_keeps_its_message_when_its_kernel_ends(server, browser):
-    context, page = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+    context, page = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample",
                                                    key="lbogus.secret"))
     page.get_by_text("Link not valid").wait_for(timeout=WAIT)
     kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"

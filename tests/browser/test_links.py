@@ -11,7 +11,7 @@ import pytest
 from pim_workbook.store import Store
 
 from .conftest import screenshot
-from .test_workbook import WAIT, _answer, _box, _open
+from .helpers import WAIT, answer, open_page, question_box
 
 pytestmark = pytest.mark.slow
 
@@ -24,7 +24,7 @@ def test_three_organisations_each_see_only_their_own(server, browser):
     link_c = server.cli("invite", other, "--party", "Care Clinics").strip()
     assert all(link.startswith(server.url.split("/voila/")[0]) for link in (link_a, link_c))
 
-    ctx_a, page_a = _open(browser, link_a, ready=".pimw-header")
+    ctx_a, page_a = open_page(browser, link_a, ready=".pimw-header")
     assert "SAMPLE" in page_a.locator(".pimw-title").inner_text()
     assert page_a.locator(".pimw-party select").is_disabled()
     page_a.get_by_role("link", name="Step 1: information landscape").first.click()
@@ -32,16 +32,16 @@ def test_three_organisations_each_see_only_their_own(server, browser):
     assert page_a.locator(".pimw-answer-B textarea").is_disabled()
     assert page_a.locator(".pimw-agreed-answer textarea").is_disabled()
     text_a = f"A's own answer {time.time():.0f}"
-    _answer(page_a, "E1.Q2", "A", text_a)
+    answer(page_a, "E1.Q2", "A", text_a)
     screenshot(page_a, "party-link-step1")
 
-    ctx_b, page_b = _open(browser, link_b.replace("01-start", "04-step1"),
+    ctx_b, page_b = open_page(browser, link_b.replace("01-start", "04-step1"),
                           ready=".pimw-question")
     assert page_b.locator(".pimw-answer-A textarea").is_disabled()
-    _answer(page_b, "E1.Q2", "B", "B's own answer")
-    assert _box(page_b, "E1.Q2", ".pimw-answer-A").input_value() == text_a  # side by side
+    answer(page_b, "E1.Q2", "B", "B's own answer")
+    assert question_box(page_b, "E1.Q2", ".pimw-answer-A").input_value() == text_a  # side by side
 
-    ctx_c, page_c = _open(browser, link_c, ready=".pimw-header")
+    ctx_c, page_c = open_page(browser, link_c, ready=".pimw-header")
     assert "Referrals to the health cluster" in page_c.locator(".pimw-title").inner_text()
     page_c.goto(link_c.replace(f"assessment={other}", "assessment=sample"))
     page_c.get_by_text("Link not valid").wait_for(timeout=WAIT)

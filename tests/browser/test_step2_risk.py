@@ -7,7 +7,7 @@ import pytest
 from pim_workbook.store import Store
 
 from .conftest import screenshot
-from .test_workbook import WAIT, _open
+from .helpers import WAIT, open_page
 
 pytestmark = pytest.mark.slow
 
@@ -17,7 +17,7 @@ def _pick(page, css: str, *labels: str) -> None:
 
 
 def test_a_new_user_treats_the_sample_microdata_and_exports_the_register(server, browser):
-    context, page = _open(browser, server.page_url("05-step2.ipynb", assessment="sample",
+    context, page = open_page(browser, server.page_url("05-step2.ipynb", assessment="sample",
                                                    party="A"))
     page.get_by_role("button", name="Disclosure risk", exact=True).click()
     page.get_by_role("button", name="Use the sample microdata").click()

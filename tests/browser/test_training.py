@@ -10,7 +10,7 @@ import pytest
 from pim_workbook.exercises import load_exercises
 
 from .conftest import screenshot
-from .test_workbook import WAIT, _open
+from .helpers import WAIT, open_page
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +28,7 @@ def _answer_first(page, correct: bool) -> None:
 
 
 def test_two_trainees_answer_and_the_trainer_sees_and_exports(server, browser):
-    ctx_t, trainer = _open(browser, server.page_url("09-training.ipynb"),
+    ctx_t, trainer = open_page(browser, server.page_url("09-training.ipynb"),
                            ready=".pimw-page")
     trainer.get_by_text("the trainer's view").wait_for(timeout=WAIT)
     trainer.get_by_placeholder("e.g. Data sharing basics").fill("Kessaly, March")
@@ -39,7 +39,7 @@ def test_two_trainees_answer_and_the_trainer_sees_and_exports(server, browser):
 
     contexts = []
     for pseudonym, correct in (("Owl", True), ("", False)):
-        ctx, page = _open(browser, trainee_url, ready=".pimw-page")
+        ctx, page = open_page(browser, trainee_url, ready=".pimw-page")
         contexts.append(ctx)
         page.get_by_text("Training: Kessaly, March").wait_for(timeout=WAIT)
         assert "trainer's view" not in page.inner_text("body")

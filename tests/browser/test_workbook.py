@@ -8,50 +8,22 @@ import time
 import pytest
 
 from .conftest import Server, screenshot
+from .helpers import WAIT, answer, open_page, question_box
 
 pytestmark = pytest.mark.slow
-WAIT = 60_000
-
-
-def _open(browser, url: str, ready: str = ".pimw-page"):
-    context = browser.new_context(viewport={"width": 1366, "height": 900})
-    page = context.new_page()
-    page.goto(url)
-    page.wait_for_selector(ready, timeout=WAIT)
-    return context, page
-
-
-def _box(page, qid: str, css: str):
-    """A box of the card of question ``qid`` (the card shown once its tab is picked)."""
-    page.get_by_role("button", name=qid.split(".")[1], exact=True).click()
-    return page.locator(".pimw-card", has_text=qid).locator(f"{css} textarea")
-
-
-def _saves(page) -> int:
-    return int(page.locator(".pimw-status span").get_attribute("data-saves"))
-
-
-def _answer(page, qid: str, party: str, text: str) -> None:
-    box = _box(page, qid, f".pimw-answer-{party}")
-    before = _saves(page)
-    box.fill(text)
-    box.press("Tab")  # the answer is sent when the box loses focus
-    page.locator(f'.pimw-status span[data-saves="{before + 1}"]').wait_for(timeout=WAIT)
-
-
 def test_a_new_user_answers_step_1_as_a_party_and_finds_it_after_reload(server, browser):
-    context, page = _open(browser, server.url, ready=".pimw-page")
+    context, page = open_page(browser, server.url, ready=".pimw-page")
     page.get_by_text("SAMPLE (fictional)").click()  # landing -> start page of the sample
     page.wait_for_selector(".pimw-header", timeout=WAIT)
     page.get_by_role("link", name="Step 1: information landscape").first.click()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     page.locator(".pimw-party select").select_option(index=1)  # answering as party A
     text = f"Monthly trends by commune only — {time.time():.0f}"
-    _answer(page, "E1.Q2", "A", text)
+    answer(page, "E1.Q2", "A", text)
     screenshot(page, "step1-answered")
     page.reload()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
-    assert _box(page, "E1.Q2", ".pimw-answer-A").input_value() == text
+    assert question_box(page, "E1.Q2", ".pimw-answer-A").input_value() == text
     html = page.content()
     assert "show_step" not in html and "assessment_id =" not in html
     assert page.locator(".jp-InputArea-editor:visible").count() == 0
@@ -59,7 +31,7 @@ def test_a_new_user_answers_step_1_as_a_party_and_finds_it_after_reload(server, 
 
 
 def test_a_party_cannot_type_in_another_partys_box(server, browser):
-    context, page = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+    context, page = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample",
                                                    party="B"))
     assert page.locator(".pimw-answer-A textarea").is_disabled()
     assert page.locator(".pimw-answer-B textarea").is_enabled()
@@ -68,13 +40,13 @@ def test_a_party_cannot_type_in_another_partys_box(server, browser):
 
 
 def test_an_answer_typed_in_one_browser_shows_in_the_other_without_reload(server, browser):
-    ctx_a, page_a = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+    ctx_a, page_a = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample",
                                                    party="A"))
-    ctx_b, page_b = _open(browser, server.page_url("04-step1.ipynb", assessment="sample",
+    ctx_b, page_b = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample",
                                                    party="B"))
-    other = _box(page_a, "E1.Q3", ".pimw-answer-B")
+    other = question_box(page_a, "E1.Q3", ".pimw-answer-B")
     text = f"B's view, typed elsewhere {time.time():.0f}"
-    _answer(page_b, "E1.Q3", "B", text)
+    answer(page_b, "E1.Q3", "B", text)
     deadline = time.monotonic() + 15
     while other.input_value() != text:
         assert time.monotonic() < deadline, "the other browser never showed the answer"
@@ -88,10 +60,10 @@ def test_a_page_whose_kernel_is_gone_says_so_and_answers_survive_a_restart(tmp_p
     srv.cli("sample")
     srv.start()
     try:
-        context, page = _open(browser, srv.page_url("04-step1.ipynb", assessment="sample",
+        context, page = open_page(browser, srv.page_url("04-step1.ipynb", assessment="sample",
                                                     party="C"))
         text = f"Written before the restart {time.time():.0f}"
-        _answer(page, "E1.Q1", "C", text)
+        answer(page, "E1.Q1", "C", text)
         config = json.loads(page.locator("#jupyter-config-data").text_content())
         srv.shut_down_kernel(config["kernelId"])
         page.locator("#pimw-lost").wait_for(state="visible", timeout=30_000)
@@ -104,7 +76,7 @@ def test_a_page_whose_kernel_is_gone_says_so_and_answers_survive_a_restart(tmp_p
         srv.start()
         page.goto(srv.page_url("04-step1.ipynb", assessment="sample", party="C"))
         page.wait_for_selector(".pimw-question", timeout=WAIT)
-        assert _box(page, "E1.Q1", ".pimw-answer-C").input_value() == text
+        assert question_box(page, "E1.Q1", ".pimw-answer-C").input_value() == text
         assert not page.locator("#pimw-lost").is_visible()
         context.close()
     finally:
@@ -112,7 +84,7 @@ def test_a_page_whose_kernel_is_gone_says_so_and_answers_survive_a_restart(tmp_p
 
 
 def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
-    context, page = _open(browser, server.page_url("01-start.ipynb"))
+    context, page = open_page(browser, server.page_url("01-start.ipynb"))
     page.get_by_placeholder("e.g. Protection monitoring").fill("Shelter data to the cluster")
     page.get_by_placeholder("your name").first.fill("Fatima")
     page.get_by_role("button", name="Start a new assessment").click()
@@ -132,11 +104,11 @@ def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     for index, (party, text) in enumerate((("A", "Site-level counts"), ("B", "Camp-level")), 1):
         page.locator(".pimw-party select").select_option(index=index)
-        _answer(page, "E1.Q1", party, text)
+        answer(page, "E1.Q1", party, text)
     page.locator(".pimw-card", has_text="E1.Q1").locator(
         ".pimw-diverge", has_text="Answers differ").wait_for(timeout=WAIT)
     page.locator(".pimw-party select").select_option(index=0)  # facilitator
-    agreed = _box(page, "E1.Q1", ".pimw-agreed-answer")
+    agreed = question_box(page, "E1.Q1", ".pimw-agreed-answer")
     agreed.fill("Site-level counts, camp-level for the cluster")
     agreed.press("Tab")
     page.locator(".pimw-card", has_text="E1.Q1").locator("select").select_option(

@@ -16,7 +16,7 @@ from pim_workbook.store import Store
 from pim_workbook.ui.risk_panel import RiskPane
 from pim_workbook.ui.session import Session
 
-from .test_widgets import find
+from .helpers import find
 
 TABLE = "place,age\nNorth,20\nNorth,20\nSouth,30\n"
 

@@ -13,7 +13,7 @@ from pim_workbook.ui.pages import build_page, open_session
 from pim_workbook.ui.question import question_card
 from pim_workbook.ui.session import PageQuery
 
-from .test_widgets import find, tab
+from .helpers import find, tab
 
 
 def _session(store, aid, role="party", party="A"):

@@ -20,7 +20,7 @@ from pim_workbook.ui.pages import build_page
 from pim_workbook.ui.risk_panel import RiskPane
 from pim_workbook.ui.session import FACILITATOR, Session
 
-from .test_widgets import find, tab
+from .helpers import find, tab
 
 QUASI = ("district", "age_group", "sex", "nationality")
 

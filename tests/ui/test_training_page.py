@@ -13,7 +13,7 @@ from pim_workbook.store import StoreError
 from pim_workbook.ui import training_page
 from pim_workbook.ui.training_page import TraineePane, TrainerPane, practice_assessment
 
-from .test_widgets import find, tab
+from .helpers import find, tab
 
 
 @pytest.fixture(scope="module")

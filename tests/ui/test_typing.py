@@ -13,7 +13,7 @@ from pim_workbook.ui import session as session_module
 from pim_workbook.ui.question import question_card
 from pim_workbook.ui.session import Session, text_hash
 
-from .test_widgets import find
+from .helpers import find
 
 PAUSE = 0.15
 

@@ -14,28 +14,7 @@ from pim_workbook.ui.pages import build_page, chooser, open_session
 from pim_workbook.ui.question import question_card
 from pim_workbook.ui.session import FACILITATOR, PageQuery, Session
 
-
-def walk(widget: w.Widget):
-    yield widget
-    for child in getattr(widget, "children", ()):
-        yield from walk(child)
-
-
-def find(root: w.Widget, kind: type = w.Widget, css: str | None = None,
-         text: str | None = None) -> list[w.Widget]:
-    return [x for x in walk(root) if isinstance(x, kind)
-            and (css is None or css in x._dom_classes)
-            and (text is None or any(text in str(getattr(x, attr, ""))
-                                     for attr in ("value", "description", "placeholder")))]
-
-
-def tab(page: w.Widget, title: str) -> None:
-    """Pick a pane of a page, as a click on its button would."""
-    for toggle in find(page, w.ToggleButtons):
-        if title in toggle.options:
-            toggle.value = title
-            return
-    raise AssertionError(f"no pane {title!r}")
+from .helpers import find, tab, walk
 
 
 @pytest.fixture
