@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from ..errors import StoreError
+from ..errors import WorkbookError
 from ..microdata import UPLOAD_LIMIT, set_thresholds, thresholds
 from ..record import Record
 from .controls import heading, html, labelled, text
@@ -190,7 +190,7 @@ class RiskPane:
         self.message.value = ""
         try:
             act()
-        except (ValueError, OSError, StoreError) as exc:
+        except (WorkbookError, ValueError, OSError) as exc:
             self.message.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
 
     def _enable(self) -> None:

@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
 REFRESH_MS = 2500
 TYPING_PAUSE_S = 0.8  # a pause in typing this long saves a text box
+NOT_YET = "Not saved yet: saving when you pause typing"
 EXPECTED = (WorkbookError, ValueError)  # refused with a reason; anything else is a fault
 
 
@@ -154,7 +155,7 @@ class Session:
         self.saves += 1
         self.refresh(force=True)
         if self._typing:
-            self._say("pimw-pending", "Not saved yet: saving when you pause typing")
+            self._say("pimw-pending", NOT_YET)
         else:
             self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
         return True
@@ -162,11 +163,15 @@ class Session:
     def typing(self, bound: Bound, pending: bool) -> None:
         """Note that ``bound`` holds typed text not yet written (or no longer does)."""
         if pending and not self._typing:
-            self._say("pimw-pending", "Not saved yet: saving when you pause typing")
+            self._say("pimw-pending", NOT_YET)
         if pending:
             self._typing.add(bound)
         else:
             self._typing.discard(bound)
+
+    def is_typing(self, bound: Bound) -> bool:
+        """``bound`` holds typed text waiting for a pause."""
+        return bound in self._typing
 
     def flush(self) -> None:
         """Write every box still waiting for a pause in typing (the kernel is stopping)."""
@@ -258,7 +263,6 @@ class Bound:
         self._drawing = False
         self._typed = bool(key) and isinstance(widget, w.Text | w.Textarea)
         self._pending: Any = None  # typed text waiting for a pause
-        self._waiting = False
         self._dirty = False  # the box holds text the store does not (pending or refused)
         self._timer: asyncio.TimerHandle | None = None
         if self._typed:
@@ -290,7 +294,7 @@ class Bound:
         if not self._typed:
             self._commit(change["new"])
             return
-        self._pending, self._dirty, self._waiting = change["new"], True, True
+        self._pending, self._dirty = change["new"], True
         self.session.typing(self, True)
         loop = _running_loop()
         if loop is None:
@@ -305,9 +309,8 @@ class Bound:
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
-        if not self._waiting:
+        if not self.session.is_typing(self):
             return
-        self._waiting = False
         self.session.typing(self, False)
         self._commit(self._pending)
 
@@ -318,14 +321,12 @@ class Bound:
             self.widget.tooltip = None
             if self._typed:
                 self._mark_saved(value)
-        elif self._typed and not self.session.locked and self.editable():
-            self.widget.add_class("pimw-invalid")  # keep the text so it can be shortened
-            self.widget.tooltip = self.session.last_error
-        else:  # mark the box, say why, and keep the last good value
-            self._dirty = False
+        else:  # mark the box and say why
             self.widget.add_class("pimw-invalid")
             self.widget.tooltip = self.session.last_error
-            self.draw(self.session.store.get(self.session.aid))
+            if not (self._typed and not self.session.locked and self.editable()):
+                self._dirty = False  # keep the last good value; typed text stays to be mended
+                self.draw(self.session.store.get(self.session.aid))
 
     def _mark_saved(self, value: str) -> None:
         classes = [c for c in self.widget._dom_classes if not c.startswith("pimw-saved-")]
