@@ -20,9 +20,9 @@ from pathlib import Path
 import nbformat
 import papermill
 
-from pim_workbook.reports import run_batch
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.outputs.reports import run_batch
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 
 def minimal_runs(count: int, work: Path) -> float:

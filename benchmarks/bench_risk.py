@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from pim_workbook.risk import measure_risk
+from pim_workbook.sdc.risk import measure_risk
 
 QUASI = ["location", "age_group", "sex", "nationality"]
 SENS = "condition"

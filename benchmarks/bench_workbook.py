@@ -116,10 +116,10 @@ def bench_voila(runs: int) -> None:
 
 
 def bench_write(samples: int = 200) -> None:
-    from pim_workbook.sample import build_sample
-    from pim_workbook.store import Store
-    from pim_workbook.ui.question import question_card
-    from pim_workbook.ui.session import Session
+    from pim_workbook.app.session import Session
+    from pim_workbook.app.widgets.question import question_card
+    from pim_workbook.sample.assessment import build_sample
+    from pim_workbook.store.core import Store
 
     work = Path(tempfile.mkdtemp(prefix="pimw-bench-"))
     try:

@@ -49,7 +49,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
-from pim_workbook.store import Store, StoreError
+from pim_workbook.errors import StoreError
+from pim_workbook.store.core import Store
 
 CLI = [sys.executable, "-m", "pim_workbook.cli"]
 CHROMIUM = "/usr/bin/chromium"

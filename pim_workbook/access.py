@@ -34,10 +34,13 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlencode
 
-from .datafolder import data_dir
-from .errors import AccessDenied, DataFolderError
-from .record import Record
-from .store import Change, Revision, Store, Summary, WorkbookStore, now
+from pim_workbook.errors import AccessDenied, DataFolderError
+from pim_workbook.record.model import Record
+from pim_workbook.sdc.datafolder import data_dir
+from pim_workbook.store.connection import now
+from pim_workbook.store.core import Store
+from pim_workbook.store.protocol import WorkbookStore
+from pim_workbook.store.rows import Change, Revision, Summary
 
 Role = Literal["facilitator", "party", "observer", "trainee"]
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")

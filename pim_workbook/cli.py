@@ -12,12 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, get_args
 
-from . import __version__
-from .errors import WorkbookError
-from .vocabulary import AssessmentStatus
+from pim_workbook import __version__
+from pim_workbook.errors import WorkbookError
+from pim_workbook.record.vocabulary import AssessmentStatus
 
 if TYPE_CHECKING:
-    from .access import Role
+    from pim_workbook.access import Role
 
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
@@ -51,8 +51,8 @@ def _fraction(text: str) -> float:
 
 
 def _store(args: argparse.Namespace) -> Any:
-    from .content import load_content
-    from .store import Store
+    from pim_workbook.content.framework import load_content
+    from pim_workbook.store.core import Store
 
     return Store(args.db, content=load_content(args.content))
 
@@ -91,7 +91,7 @@ def cmd_new(args: argparse.Namespace) -> None:
     store = _store(args)
     actor = _actor(args)
     parties = [_parse_party(p) for p in args.party]
-    from .record import validate_unit
+    from pim_workbook.record.paths import validate_unit
 
     for organisation, role in parties:  # check all before creating anything
         validate_unit("parties/A", {"organisation": organisation, "role": role})
@@ -121,7 +121,7 @@ def cmd_list(args: argparse.Namespace) -> None:
 
 
 def cmd_show(args: argparse.Namespace) -> None:
-    from .record import divergences, progress, retired_answers
+    from pim_workbook.record.progress import divergences, progress, retired_answers
 
     store = _store(args)
     record = store.get(args.id)
@@ -147,7 +147,7 @@ def cmd_show(args: argparse.Namespace) -> None:
 
 
 def cmd_export(args: argparse.Namespace) -> None:
-    from .exports import FORMATS, export
+    from pim_workbook.outputs.exports import FORMATS, export
 
     store = _store(args)
     formats = list(FORMATS) if args.format == "all" else [args.format]
@@ -156,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from .exports import import_json
+    from pim_workbook.outputs.exports import import_json
 
     path = Path(args.file)
     aid = import_json(_store(args), path.read_bytes(), actor=_actor(args),
@@ -165,13 +165,13 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from .exports import SCHEMA_PATH
+    from pim_workbook.outputs.exports import SCHEMA_PATH
 
     print(SCHEMA_PATH.read_text(encoding="utf-8"), end="")
 
 
 def cmd_sample(args: argparse.Namespace) -> None:
-    from .sample import SAMPLE_ID, build_sample
+    from pim_workbook.sample.assessment import SAMPLE_ID, build_sample
 
     store = _store(args)
     if store.exists(SAMPLE_ID):
@@ -193,7 +193,7 @@ def cmd_archive(args: argparse.Namespace) -> None:
 
 
 def cmd_delete(args: argparse.Namespace) -> None:
-    from .errors import StoreError
+    from pim_workbook.errors import StoreError
 
     store = _store(args)
     title = store.get(args.id).title
@@ -212,7 +212,7 @@ def _formats(text: str) -> list[str]:
 
 
 def _report_formats(args: argparse.Namespace) -> list[str]:
-    from .reports import FORMATS
+    from pim_workbook.outputs.reports import FORMATS
 
     formats = _formats(args.format)
     unknown = [f for f in formats if f not in FORMATS]
@@ -223,8 +223,8 @@ def _report_formats(args: argparse.Namespace) -> list[str]:
 
 
 def cmd_report(args: argparse.Namespace) -> None:
-    from .errors import ReportError
-    from .reports import run_report
+    from pim_workbook.errors import ReportError
+    from pim_workbook.outputs.reports import run_report
 
     store = _store(args)
     store.get(args.id)  # a clear error for an unknown id
@@ -238,8 +238,8 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 
 def cmd_batch(args: argparse.Namespace) -> None:
-    from .errors import ReportError
-    from .reports import run_batch, select, summary_table
+    from pim_workbook.errors import ReportError
+    from pim_workbook.outputs.reports import run_batch, select, summary_table
 
     formats = _report_formats(args)
     due = _date(args.review_due, "--review-due")
@@ -259,8 +259,8 @@ def cmd_batch(args: argparse.Namespace) -> None:
 def cmd_risk(args: argparse.Namespace) -> None:
     import json
 
-    from .microdata import read_table, thresholds
-    from .risk import measure_risk
+    from pim_workbook.sdc.microdata import read_table, thresholds
+    from pim_workbook.sdc.risk import measure_risk
 
     store = _store(args) if args.assessment else None
     if store is not None:
@@ -278,13 +278,13 @@ def cmd_risk(args: argparse.Namespace) -> None:
     data = result.to_dict()
     subsets = []
     if args.by_combination:
-        from .risk import measure_by_subset
+        from pim_workbook.sdc.risk import measure_by_subset
 
         subsets = measure_by_subset(read_table(args.file), quasi, sensitive=sensitive,
                                     weight=args.weight, min_k=min_k, max_risk=max_risk)
     if store is not None:
-        from .disclosure import evidence
-        from .register import pick_dataset, record_check
+        from pim_workbook.outputs.register import pick_dataset, record_check
+        from pim_workbook.sdc.workspace import evidence
 
         actor = _actor(args)
         dsid = pick_dataset(store, args.assessment, args.dataset, Path(args.file).stem,
@@ -323,7 +323,7 @@ def cmd_risk(args: argparse.Namespace) -> None:
 
 
 def cmd_settings(args: argparse.Namespace) -> None:
-    from .microdata import set_thresholds, thresholds
+    from pim_workbook.sdc.microdata import set_thresholds, thresholds
 
     store = _store(args)
     set_thresholds(store, args.risk_min_k, args.risk_max_risk)
@@ -333,8 +333,8 @@ def cmd_settings(args: argparse.Namespace) -> None:
 
 
 def cmd_register(args: argparse.Namespace) -> None:
-    from .filenames import default_exports_dir
-    from .register import check_file, write_register
+    from pim_workbook.outputs.filenames import default_exports_dir
+    from pim_workbook.outputs.register import check_file, write_register
 
     store = _store(args)
     out = Path(args.out).expanduser().resolve() if args.out else default_exports_dir()
@@ -345,8 +345,8 @@ def cmd_register(args: argparse.Namespace) -> None:
 
 
 def cmd_invite(args: argparse.Namespace) -> None:
-    from .access import create_invite
-    from .serve import invitation_link
+    from pim_workbook.access import create_invite
+    from pim_workbook.server.serve import invitation_link
 
     expires = _date(args.expires, "--expires")
     store = _store(args)
@@ -377,7 +377,7 @@ def cmd_invite(args: argparse.Namespace) -> None:
 
 
 def cmd_invites(args: argparse.Namespace) -> None:
-    from .access import invites
+    from pim_workbook.access import invites
 
     store = _store(args)
     rows = invites(store, args.id)
@@ -394,17 +394,17 @@ def cmd_invites(args: argparse.Namespace) -> None:
 
 
 def cmd_revoke(args: argparse.Namespace) -> None:
-    from .access import revoke
+    from pim_workbook.access import revoke
 
     revoke(_store(args), args.link)
     print(f"link {args.link} revoked: it no longer opens or changes anything")
 
 
 def cmd_training(args: argparse.Namespace) -> None:
-    from . import training
-    from .access import create_invite
-    from .exercises import load_exercises
-    from .serve import invitation_link
+    from pim_workbook.access import create_invite
+    from pim_workbook.content.exercises import load_exercises
+    from pim_workbook.server.serve import invitation_link
+    from pim_workbook.training import sessions as training
 
     store = _store(args)
     if args.action == "new":
@@ -434,14 +434,14 @@ def cmd_training(args: argparse.Namespace) -> None:
         if args.confirm != args.arg:
             raise ValueError(f"purging deletes the trainees and answers of {args.arg}: "
                              f"repeat its id with --confirm {args.arg}")
-        from .practice import purge
+        from pim_workbook.training.practice import purge
 
         print(f"removed {purge(store, args.arg)} trainees with their answers and practice "
               "copies")
 
 
 def cmd_serve(args: argparse.Namespace) -> None:
-    from .serve import serve_command
+    from pim_workbook.server.serve import serve_command
 
     store = _store(args)
     argv, env, url = serve_command(store, host=args.host, port=args.port,
@@ -649,7 +649,7 @@ def error_line(exc: BaseException, args: argparse.Namespace) -> str:
         text = (f"{_where(exc.filename, args)}: {_reason(exc)}" if exc.filename is not None
                 else _reason(exc))
     elif isinstance(exc, sqlite3.Error):
-        from .store import default_db_path
+        from pim_workbook.store.connection import default_db_path
 
         text = f"{_where(args.db, args) if args.db else default_db_path()}: {exc}"
     else:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pim_workbook.content import Content, load_content
-from pim_workbook.store import Store
+from pim_workbook.content.framework import Content, load_content
+from pim_workbook.store.core import Store
 
 
 @pytest.fixture(scope="session")

@@ -123,8 +123,8 @@ def test_help_is_instant_and_import_is_light():
 def test_an_assessment_opens_under_adapted_content_and_keeps_retired_answers(env, capsys):
     import yaml
 
-    from pim_workbook.content import DEFAULT_CONTENT
-    from pim_workbook.store import Store
+    from pim_workbook.content.framework import DEFAULT_CONTENT
+    from pim_workbook.store.core import Store
 
     aid = _new(capsys)
     with Store() as store:
@@ -248,9 +248,9 @@ def test_invite_list_and_revoke_links(env, capsys):
 
 
 def test_training_sessions_from_the_command_line(env, capsys):
-    from pim_workbook import training
-    from pim_workbook.exercises import load_exercises
-    from pim_workbook.store import Store
+    from pim_workbook.content.exercises import load_exercises
+    from pim_workbook.store.core import Store
+    from pim_workbook.training import sessions as training
 
     code, out, err = run(capsys, "training", "new", "Kessaly, March")
     assert code == 0 and "09-training.ipynb?key=l" in out

@@ -6,9 +6,9 @@ import sqlite3
 
 import pytest
 
-from pim_workbook import training
 from pim_workbook.cli import main
-from pim_workbook.store import Store
+from pim_workbook.store.core import Store
+from pim_workbook.training import sessions as training
 
 
 @pytest.fixture

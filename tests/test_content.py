@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from pim_workbook.content import CONTENT_ENV, DEFAULT_CONTENT, ContentError, load_content
+from pim_workbook.content.framework import CONTENT_ENV, DEFAULT_CONTENT, ContentError, load_content
 
 SEED = Path(__file__).parent / "fixtures" / "framework-seed.txt"
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 import inspect
 
 from pim_workbook import errors
+from pim_workbook.app.session import EXPECTED
 from pim_workbook.cli import main
-from pim_workbook.ui.session import EXPECTED
 
 
 def test_every_error_of_the_workbook_derives_from_the_base():

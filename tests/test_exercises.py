@@ -9,8 +9,7 @@ from typing import get_args
 import pytest
 import yaml
 
-from pim_workbook.content import Content
-from pim_workbook.exercises import (
+from pim_workbook.content.exercises import (
     DEFAULT_EXERCISES,
     EXERCISES_ENV,
     Exercise,
@@ -20,6 +19,7 @@ from pim_workbook.exercises import (
     load_exercises,
     score,
 )
+from pim_workbook.content.framework import Content
 
 SEED = Path(__file__).parent / "fixtures" / "framework-seed.txt"
 

@@ -11,10 +11,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pim_workbook import exports
-from pim_workbook.exports import ImportRefused, export, import_json, to_json
-from pim_workbook.filenames import slug
-from pim_workbook.store import Store, StoreError
+from pim_workbook.errors import StoreError
+from pim_workbook.outputs import exports
+from pim_workbook.outputs.exports import ImportRefused, export, import_json, to_json
+from pim_workbook.outputs.filenames import slug
+from pim_workbook.store.core import Store
 
 NASTY = "<script>alert('x')</script> & \"quotes\" | pipes *stars* مرحبا été"
 

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-from pim_workbook import exports, register, reports
 from pim_workbook.cli import main
-from pim_workbook.exports import ImportRefused, import_json, to_json
-from pim_workbook.filenames import output_path
-from pim_workbook.record import Record, RecordError
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.errors import RecordError
+from pim_workbook.outputs import exports, register, reports
+from pim_workbook.outputs.exports import ImportRefused, import_json, to_json
+from pim_workbook.outputs.filenames import output_path
+from pim_workbook.record.model import Record
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 EVIL_ID = "../../../../x"
 

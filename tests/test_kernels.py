@@ -20,10 +20,10 @@ import pytest
 from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server, _free_port
 
 from pim_workbook.access import create_invite, revoke
-from pim_workbook.kernels import BUSY, OwnKernelSpecManager, link_refused
 from pim_workbook.resources import notebooks_dir
-from pim_workbook.serve import serve_command
-from pim_workbook.store import DB_ENV
+from pim_workbook.server.kernels import BUSY, OwnKernelSpecManager, link_refused
+from pim_workbook.server.serve import serve_command
+from pim_workbook.store.connection import DB_ENV
 
 
 # -- without a server ----------------------------------------------------------------------
@@ -257,8 +257,8 @@ def test_pooled_kernels_count_toward_the_cap_and_are_never_orphans(store, tmp_pa
 def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
     import asyncio
 
-    from pim_workbook.kernels import WorkbookKernelManager
-    from pim_workbook.practice import folder
+    from pim_workbook.server.kernels import WorkbookKernelManager
+    from pim_workbook.training.practice import folder
 
     monkeypatch.setenv("PIM_WORKBOOK_DB", str(store.path))
     left = folder(store.path) / "t-kessaly.sqlite"
@@ -280,7 +280,7 @@ def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):
 def test_the_request_log_never_shows_a_link_key_or_the_token():
     import logging
 
-    from pim_workbook.kernels import ScrubLinks
+    from pim_workbook.server.kernels import ScrubLinks
 
     record = logging.LogRecord("tornado.access", logging.WARNING, __file__, 1, "%d %s %.2fms",
                                (403, "GET /voila/render/04-step1.ipynb?assessment=sample&"

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from pim_workbook.app.session import Session
 from pim_workbook.cli import main
-from pim_workbook.store import TEXT_LIMIT, StoreError
-from pim_workbook.ui.session import Session
+from pim_workbook.errors import StoreError
+from pim_workbook.store.units import TEXT_LIMIT
 
 LONG = "x" * (TEXT_LIMIT + 1)
 

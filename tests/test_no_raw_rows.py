@@ -11,18 +11,18 @@ from pathlib import Path
 import pytest
 
 from pim_workbook.cli import main
-from pim_workbook.disclosure import Workspace
-from pim_workbook.exports import FORMATS, export
-from pim_workbook.register import (
+from pim_workbook.outputs.exports import FORMATS, export
+from pim_workbook.outputs.register import (
     record_workspace_check,
     record_workspace_treatment,
     write_register,
 )
-from pim_workbook.reports import run_report
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
-from pim_workbook.synthetic import synthetic_microdata
-from pim_workbook.treatments import AGE_BANDS, DropRecords, Generalise, Suppress, merge_mapping
+from pim_workbook.outputs.reports import run_report
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.sdc.synthetic import synthetic_microdata
+from pim_workbook.sdc.treatments import AGE_BANDS, DropRecords, Generalise, Suppress, merge_mapping
+from pim_workbook.sdc.workspace import Workspace
+from pim_workbook.store.core import Store
 
 SENSITIVE_MARKER = "QZXSENSITIVEMARKER"
 NOTE_MARKER = "QZXFREETEXTMARKER"

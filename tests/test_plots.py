@@ -11,12 +11,14 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch
 
-from pim_workbook import plots
-from pim_workbook.content import Content
-from pim_workbook.exports import action_rows
-from pim_workbook.record import Record, label, progress
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.content.framework import Content
+from pim_workbook.outputs import plots
+from pim_workbook.outputs.exports import action_rows
+from pim_workbook.record.labels import label
+from pim_workbook.record.model import Record
+from pim_workbook.record.progress import progress
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 TODAY = dt.date(2026, 9, 1)
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -6,17 +6,10 @@ import datetime as dt
 
 import pytest
 
-from pim_workbook.record import (
-    RecordError,
-    assemble,
-    divergences,
-    flatten,
-    progress,
-    record_hash,
-    retired_answers,
-    status,
-    validate_unit,
-)
+from pim_workbook.errors import RecordError
+from pim_workbook.record.hashing import record_hash
+from pim_workbook.record.paths import assemble, flatten, validate_unit
+from pim_workbook.record.progress import divergences, progress, retired_answers, status
 
 
 @pytest.mark.parametrize(

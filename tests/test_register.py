@@ -9,11 +9,9 @@ import json
 import pandas as pd
 import pytest
 
-from pim_workbook.disclosure import evidence
-from pim_workbook.exports import import_json, to_json
-from pim_workbook.microdata import read_bytes, set_thresholds, thresholds
-from pim_workbook.record import RecordError, RiskEvidence
-from pim_workbook.register import (
+from pim_workbook.errors import RecordError
+from pim_workbook.outputs.exports import import_json, to_json
+from pim_workbook.outputs.register import (
     COLUMNS,
     datapackage,
     entries,
@@ -25,8 +23,11 @@ from pim_workbook.register import (
     validate_hxl,
     write_register,
 )
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.record.model import RiskEvidence
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.sdc.microdata import read_bytes, set_thresholds, thresholds
+from pim_workbook.sdc.workspace import evidence
+from pim_workbook.store.core import Store
 
 
 @pytest.fixture
@@ -189,7 +190,7 @@ def test_uploaded_bytes_are_read_as_a_table_or_refused():
 
 
 def test_an_excel_file_is_read_like_a_csv(tmp_path):
-    from pim_workbook.microdata import read_table
+    from pim_workbook.sdc.microdata import read_table
 
     table = pd.DataFrame({"district": ["Ouré", "Billo"], "age_group": ["0-4", "60+"]})
     path = tmp_path / "survey.xlsx"

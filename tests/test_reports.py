@@ -9,10 +9,11 @@ import nbformat
 import pytest
 
 from pim_workbook.cli import main
-from pim_workbook.exports import to_markdown
-from pim_workbook.reports import run_batch, run_report, select, summary_table
-from pim_workbook.sample import build_sample
-from pim_workbook.store import TEXT_LIMIT, Store
+from pim_workbook.outputs.exports import to_markdown
+from pim_workbook.outputs.reports import run_batch, run_report, select, summary_table
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
+from pim_workbook.store.units import TEXT_LIMIT
 
 pytestmark = pytest.mark.slow
 

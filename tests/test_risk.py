@@ -1,4 +1,4 @@
-"""Tests for pim_workbook.risk (sdcMicro-compatible disclosure-risk measures)."""
+"""Tests for pim_workbook.sdc.risk (sdcMicro-compatible disclosure-risk measures)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pim_workbook.risk import RiskResult, individual_risk, measure_risk
+from pim_workbook.sdc.risk import RiskResult, individual_risk, measure_risk
 
 # --------------------------------------------------------------------------- hand examples
 
@@ -295,8 +295,8 @@ def test_weights_just_above_one_stay_stable():
 
 
 def test_every_combination_is_measured_and_more_keys_never_raise_k():
-    from pim_workbook.risk import measure_by_subset
-    from pim_workbook.synthetic import synthetic_microdata
+    from pim_workbook.sdc.risk import measure_by_subset
+    from pim_workbook.sdc.synthetic import synthetic_microdata
 
     table = synthetic_microdata(500, seed=11)
     quasi = ["district", "age_group", "sex", "nationality"]

@@ -8,16 +8,13 @@ from typing import Any
 
 import pytest
 
-from pim_workbook.exports import action_rows, import_json
-from pim_workbook.record import (
-    Record,
-    divergences,
-    progress,
-    record_hash,
-    signing_parties,
-)
-from pim_workbook.sample import SAMPLE_FILE, SAMPLE_ID, build_sample, main
-from pim_workbook.store import Store, StoreError
+from pim_workbook.errors import StoreError
+from pim_workbook.outputs.exports import action_rows, import_json
+from pim_workbook.record.hashing import record_hash
+from pim_workbook.record.model import Record
+from pim_workbook.record.progress import divergences, progress, signing_parties
+from pim_workbook.sample.assessment import SAMPLE_FILE, SAMPLE_ID, build_sample, main
+from pim_workbook.store.core import Store
 
 COMMITTED = Path(__file__).resolve().parents[1] / "data" / "samples" / SAMPLE_FILE
 
@@ -113,7 +110,7 @@ def test_sample_has_signed_revision_and_a_later_edit(sample: tuple[Store, str]) 
 
 
 def test_committed_export_matches_builder(store: Store, tmp_path: Path) -> None:
-    assert COMMITTED.exists(), "run: python -m pim_workbook.sample data/samples"
+    assert COMMITTED.exists(), "run: python -m pim_workbook.sample.assessment data/samples"
     aid = import_json(store, COMMITTED.read_text(encoding="utf-8"), actor="test")
     assert aid == SAMPLE_ID
     imported = store.get(aid)

@@ -11,8 +11,8 @@ import pytest
 
 from pim_workbook import cli
 from pim_workbook.access import BASE_URL_SETTING, AccessDenied, check_key
-from pim_workbook.serve import serve_command
-from pim_workbook.store import StoreError
+from pim_workbook.errors import StoreError
+from pim_workbook.server.serve import serve_command
 
 
 def _query(url: str) -> dict[str, str]:
@@ -69,9 +69,9 @@ def test_a_folder_without_the_workbook_notebooks_is_refused(store, tmp_path):
 def test_voila_and_its_kernels_are_this_interpreters_and_never_move_port(store, port):
     argv, _, _ = serve_command(store, port=port)
     assert argv[:3] == [sys.executable, "-m", "voila"]
-    assert "--VoilaConfiguration.kernel_spec_manager_class=pim_workbook.kernels." \
+    assert "--VoilaConfiguration.kernel_spec_manager_class=pim_workbook.server.kernels." \
            "OwnKernelSpecManager" in argv
-    assert "--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.kernels." \
+    assert "--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.server.kernels." \
            "WorkbookKernelManager" in argv
     assert f"--port={port}" in argv and "--Voila.port_retries=0" in argv
     # the two-hour cull also ends an open page left idle, not only a disconnected one
@@ -138,7 +138,7 @@ def test_a_crashed_kernel_is_not_restarted_and_no_url_picks_another_template(sto
 
 
 def test_serving_removes_practice_copies_a_killed_server_left(store, port):
-    from pim_workbook.practice import folder
+    from pim_workbook.training.practice import folder
 
     left = folder(store.path) / "t-kessaly.sqlite"
     left.parent.mkdir()

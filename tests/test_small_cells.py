@@ -1,4 +1,4 @@
-"""Tests for pim_workbook.small_cells (small-cell check of an aggregate table)."""
+"""Tests for pim_workbook.sdc.small_cells (small-cell check of an aggregate table)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pim_workbook.small_cells import MISSING, SmallCells, small_cells
-from pim_workbook.synthetic import synthetic_microdata
+from pim_workbook.sdc.small_cells import MISSING, SmallCells, small_cells
+from pim_workbook.sdc.synthetic import synthetic_microdata
 
 
 def records(cells: dict[tuple, int], by: tuple[str, ...] = ("a", "b")) -> pd.DataFrame:

@@ -11,16 +11,16 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pim_workbook import training
-from pim_workbook.disclosure import evidence
-from pim_workbook.exercises import load_exercises
-from pim_workbook.exports import export, to_json
-from pim_workbook.register import (
+from pim_workbook.content.exercises import load_exercises
+from pim_workbook.outputs.exports import export, to_json
+from pim_workbook.outputs.register import (
     record_treatment,
     validate_hxl,
     write_register,
 )
-from pim_workbook.spreadsheet import csv_text, safe_cell
+from pim_workbook.outputs.spreadsheet import csv_text, safe_cell
+from pim_workbook.sdc.workspace import evidence
+from pim_workbook.training import sessions as training
 
 FORMULAS = ['=HYPERLINK("http://x")', "=cmd|' /C calc'!A0", "+1+1", "@SUM(A1)", "-2+3"]
 NUMBERS = ["-3", "-0.5", "+1", "42", "-1e-3"]

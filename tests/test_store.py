@@ -9,13 +9,15 @@ import sys
 
 import pytest
 
-from pim_workbook.record import RecordError, record_hash
-from pim_workbook.store import MIGRATIONS, SCHEMA_VERSION, ConflictError, Store, StoreError
+from pim_workbook.errors import ConflictError, RecordError, StoreError
+from pim_workbook.record.hashing import record_hash
+from pim_workbook.store.core import Store
+from pim_workbook.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 
 def _read_in_new_process(db_path, aid, path):
     code = (
-        "import json, sys; from pim_workbook.store import Store; "
+        "import json, sys; from pim_workbook.store.core import Store; "
         f"print(json.dumps(Store({str(db_path)!r}).unit({aid!r}, {path!r})[0]))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from pim_workbook.risk import measure_risk
-from pim_workbook.synthetic import MICRODATA_FILE, main, synthetic_microdata
+from pim_workbook.sdc.risk import measure_risk
+from pim_workbook.sdc.synthetic import MICRODATA_FILE, main, synthetic_microdata
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data" / "samples" / MICRODATA_FILE
 

@@ -8,10 +8,10 @@ import io
 
 import pytest
 
-from pim_workbook import training
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite
-from pim_workbook.exercises import load_exercises
-from pim_workbook.store import StoreError
+from pim_workbook.content.exercises import load_exercises
+from pim_workbook.errors import StoreError
+from pim_workbook.training import sessions as training
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for pim_workbook.treatments (mitigations tried on a table before sharing it)."""
+"""Tests for pim_workbook.sdc.treatments (mitigations tried on a table before sharing it)."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
-from pim_workbook.risk import measure_risk
-from pim_workbook.synthetic import AGE_GROUPS, DISTRICTS, synthetic_microdata
-from pim_workbook.treatments import (
+from pim_workbook.sdc.risk import measure_risk
+from pim_workbook.sdc.synthetic import AGE_GROUPS, DISTRICTS, synthetic_microdata
+from pim_workbook.sdc.treatments import (
     AGE_BANDS,
     STEPS,
     DropRecords,

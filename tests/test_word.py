@@ -13,12 +13,13 @@ import pytest
 from docx.oxml.ns import qn
 from docx.table import Table
 
-from pim_workbook.content import Content
-from pim_workbook.exports import action_rows
-from pim_workbook.record import signing_parties
-from pim_workbook.sample import FOLLOW_UP, INCIDENTS, PARTIES, build_sample
-from pim_workbook.store import Store, StoreError
-from pim_workbook.word import DIFFER_FILL, RTL_FONT, _mostly_rtl, to_docx
+from pim_workbook.content.framework import Content
+from pim_workbook.errors import StoreError
+from pim_workbook.outputs.exports import action_rows
+from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, _mostly_rtl, to_docx
+from pim_workbook.record.progress import signing_parties
+from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES, build_sample
+from pim_workbook.store.core import Store
 
 TODAY = dt.date(2026, 12, 1)
 ARABIC = "نحتاج إلى بيانات مجمعة حسب المنطقة"

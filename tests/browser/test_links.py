@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from pim_workbook.store import Store
+from pim_workbook.store.core import Store
 
 from .conftest import screenshot
 from .helpers import WAIT, answer, open_page, question_box

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pim_workbook.store import Store
+from pim_workbook.store.core import Store
 
 from .conftest import screenshot
 from .helpers import WAIT, open_page

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from pim_workbook.exercises import load_exercises
+from pim_workbook.content.exercises import load_exercises
 
 from .conftest import screenshot
 from .helpers import WAIT, open_page

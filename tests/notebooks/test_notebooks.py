@@ -12,8 +12,8 @@ import papermill
 import pytest
 
 from pim_workbook.resources import notebooks_dir
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 

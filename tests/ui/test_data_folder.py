@@ -9,12 +9,12 @@ import ipywidgets as w
 import pytest
 
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite, revoke
-from pim_workbook.datafolder import DATA_DIR_ENV, DataFolderError, resolve, tables
-from pim_workbook.disclosure import Workspace
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
-from pim_workbook.ui.risk_panel import RiskPane
-from pim_workbook.ui.session import Session
+from pim_workbook.app.pages.risk import RiskPane
+from pim_workbook.app.session import Session
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.sdc.datafolder import DATA_DIR_ENV, DataFolderError, resolve, tables
+from pim_workbook.sdc.workspace import Workspace
+from pim_workbook.store.core import Store
 
 from .helpers import find
 

@@ -7,11 +7,11 @@ import ipywidgets as w
 import pytest
 
 from pim_workbook.access import GuardedStore, create_invite, revoke
-from pim_workbook.ui import pages
-from pim_workbook.ui.landing import landing_html
-from pim_workbook.ui.pages import build_page, open_session
-from pim_workbook.ui.question import question_card
-from pim_workbook.ui.session import PageQuery
+from pim_workbook.app.pages import workbook as pages
+from pim_workbook.app.pages.landing import landing_html
+from pim_workbook.app.pages.workbook import build_page, open_session
+from pim_workbook.app.session import PageQuery
+from pim_workbook.app.widgets.question import question_card
 
 from .helpers import find, tab
 

@@ -13,12 +13,12 @@ import ipywidgets as w
 import pandas as pd
 import pytest
 
-from pim_workbook.register import validate_datapackage
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
-from pim_workbook.ui.pages import build_page
-from pim_workbook.ui.risk_panel import RiskPane
-from pim_workbook.ui.session import FACILITATOR, Session
+from pim_workbook.app.pages.risk import RiskPane
+from pim_workbook.app.pages.workbook import build_page
+from pim_workbook.app.session import FACILITATOR, Session
+from pim_workbook.outputs.register import validate_datapackage
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 from .helpers import find, tab
 
@@ -130,7 +130,7 @@ def test_an_uploaded_file_is_read_and_a_large_one_is_refused(pane, monkeypatch):
     pane.upload.value = ({"name": "small.csv", "type": "text/csv", "size": len(data),
                           "content": memoryview(data), "last_modified": dt.datetime(2026, 11, 1)},)
     assert "small.csv: 3 records, 2 columns" in pane.loaded.value
-    monkeypatch.setattr("pim_workbook.ui.risk_panel.UPLOAD_LIMIT", 10)
+    monkeypatch.setattr("pim_workbook.app.pages.risk.UPLOAD_LIMIT", 10)
     pane.upload.value = ({"name": "big.csv", "type": "text/csv", "size": len(data),
                           "content": memoryview(data), "last_modified": dt.datetime(2026, 11, 1)},)
     assert "give it to the facilitator" in pane.message.value
@@ -196,10 +196,10 @@ def test_the_register_is_edited_and_exported_from_step_2(store, sample, exports_
 def test_the_step_2_page_opens_without_pandas(tmp_path):
     code = (
         "import sys\n"
-        "from pim_workbook.store import Store\n"
-        "from pim_workbook.sample import build_sample\n"
-        "from pim_workbook.ui.pages import build_page\n"
-        "from pim_workbook.ui.session import Session\n"
+        "from pim_workbook.store.core import Store\n"
+        "from pim_workbook.sample.assessment import build_sample\n"
+        "from pim_workbook.app.pages.workbook import build_page\n"
+        "from pim_workbook.app.session import Session\n"
         f"store = Store({str(tmp_path / 'w.sqlite')!r})\n"
         "session = Session(store, build_sample(store))\n"
         "build_page('E.2', session)\n"
@@ -219,7 +219,7 @@ def test_the_drivers_of_the_risk_are_shown_per_combination(pane):
 
 
 def test_step_2_question_3_shows_the_recorded_evidence(pane, store, sample, content):
-    from pim_workbook.ui.question import question_card
+    from pim_workbook.app.widgets.question import question_card
 
     card = question_card(pane.session, content.question("E2.Q3"))
     evidence = next(x for x in find(card, w.HTML) if "Evidence:" in x.value)

@@ -5,13 +5,13 @@ from __future__ import annotations
 import ipywidgets as w
 import pytest
 
-from pim_workbook import training
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite
-from pim_workbook.exercises import load_exercises
-from pim_workbook.practice import purge, remove_all
-from pim_workbook.store import StoreError
-from pim_workbook.ui import training_page
-from pim_workbook.ui.training_page import TraineePane, TrainerPane, practice_assessment
+from pim_workbook.app.pages import training as training_page
+from pim_workbook.app.pages.training import TraineePane, TrainerPane, practice_assessment
+from pim_workbook.content.exercises import load_exercises
+from pim_workbook.errors import StoreError
+from pim_workbook.training import sessions as training
+from pim_workbook.training.practice import purge, remove_all
 
 from .helpers import find, tab
 

@@ -9,9 +9,9 @@ import asyncio
 import ipywidgets as w
 import pytest
 
-from pim_workbook.ui import session as session_module
-from pim_workbook.ui.question import question_card
-from pim_workbook.ui.session import Session, text_hash
+from pim_workbook.app import session as session_module
+from pim_workbook.app.session import Session, text_hash
+from pim_workbook.app.widgets.question import question_card
 
 from .helpers import find
 
@@ -111,8 +111,8 @@ def test_the_page_template_knows_the_kernel_s_limits():
     import re
     from importlib.resources import files
 
-    from pim_workbook.microdata import UPLOAD_LIMIT
-    from pim_workbook.store import TEXT_LIMIT
+    from pim_workbook.sdc.microdata import UPLOAD_LIMIT
+    from pim_workbook.store.units import TEXT_LIMIT
 
     template = files("pim_workbook").joinpath(
         "share/jupyter/voila/templates/pim/index.html.j2").read_text(encoding="utf-8")

@@ -7,12 +7,12 @@ import datetime as dt
 import ipywidgets as w
 import pytest
 
-from pim_workbook.sample import build_sample
-from pim_workbook.store import Store
-from pim_workbook.ui.nav import PAGES
-from pim_workbook.ui.pages import build_page, chooser, open_session
-from pim_workbook.ui.question import question_card
-from pim_workbook.ui.session import FACILITATOR, PageQuery, Session
+from pim_workbook.app.nav import PAGES
+from pim_workbook.app.pages.workbook import build_page, chooser, open_session
+from pim_workbook.app.session import FACILITATOR, PageQuery, Session
+from pim_workbook.app.widgets.question import question_card
+from pim_workbook.sample.assessment import build_sample
+from pim_workbook.store.core import Store
 
 from .helpers import find, tab, walk
 

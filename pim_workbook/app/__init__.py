@@ -1,0 +1,9 @@
+"""Views the notebooks call: each renders from the store, never keeps its own copy."""
+
+from pim_workbook.app.nav import PAGES
+from pim_workbook.app.pages.landing import landing_html, show_landing
+from pim_workbook.app.pages.training import show_training
+from pim_workbook.app.pages.workbook import build_page, show_page, show_step
+
+__all__ = ["PAGES", "build_page", "landing_html", "show_landing", "show_page", "show_step",
+           "show_training"]

@@ -1,0 +1,55 @@
+"""The workbook's pages in order, and the links between them.
+
+Kept apart from the pages themselves so that any page (the record page, the landing page)
+can link to any other without importing the modules that build them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from pim_workbook.access import KEY_PARAM
+
+if TYPE_CHECKING:
+    from pim_workbook.app.session import Session
+
+
+@dataclass(frozen=True)
+class Page:
+    key: str
+    notebook: str
+    title: str
+
+
+PAGES = (
+    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement"),
+    Page("principles", "02-principles.ipynb", "PIM principles"),
+    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem"),
+    Page("E.1", "04-step1.ipynb", "Step 1: information landscape"),
+    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing"),
+    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor"),
+    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact"),
+    Page("record", "08-record.ipynb", "Record, sign-off and exports"),
+)
+PAGE_BY_KEY = {p.key: p for p in PAGES}
+
+
+def page_link(page: Page, session: Session | None, aid: str, css: str = "",
+              text: str | None = None, key: str = "") -> str:
+    """An HTML link to ``page`` on assessment ``aid``, carrying the session's party, name and
+    link key along, so the next page opens as the same person with the same rights."""
+    query = {"assessment": aid}
+    if session is not None:
+        if session.party:
+            query["party"] = session.party
+        if session.name_box.value.strip():
+            query["name"] = session.name_box.value.strip()
+        key = key or session.key
+    if key:
+        query[KEY_PARAM] = key
+    cls = f' class="{css}"' if css else ""
+    caption = escape(page.title if text is None else text)
+    return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'

@@ -1,0 +1,71 @@
+"""The landing page: every assessment in the store, with its status and progress."""
+
+from __future__ import annotations
+
+from html import escape
+from urllib.parse import quote
+
+from pim_workbook.access import KEY_PARAM
+from pim_workbook.app.nav import PAGES
+from pim_workbook.app.pages.workbook import CSS, guarded, not_valid
+from pim_workbook.app.session import PageQuery
+from pim_workbook.errors import AccessDenied
+from pim_workbook.record.labels import label
+from pim_workbook.store.core import Store
+from pim_workbook.store.protocol import WorkbookStore
+
+
+def landing_html(store: WorkbookStore, key: str = "") -> str:
+    """HTML listing the assessments the store (or link) shows (all user text escaped)."""
+    carry = f"&{KEY_PARAM}={quote(key)}" if key else ""
+    rows = []
+    for summary in store.summaries():
+        done, total = summary.done, summary.total
+        start = f"{PAGES[0].notebook}?assessment={quote(summary.id)}{carry}"
+        rows.append(
+            f"<tr><td><code>{escape(summary.id)}</code></td>"
+            f'<td><a href="{escape(start)}">{escape(summary.title)}</a></td>'
+            f"<td>{escape(', '.join(summary.parties))}</td>"
+            f"<td>{escape(label(summary.status))}</td>"
+            f'<td><progress max="{total}" value="{done}"></progress> '
+            f"{round(100 * done / total) if total else 0}%</td></tr>")
+    body = (
+        '<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
+        "<th>Status</th><th>Progress</th></tr>" + "".join(rows) + "</table>"
+        if rows else
+        '<p class="pimw-hint">No assessment yet. Run <code>pim-workbook sample</code> to load '
+        "the sample, or <code>pim-workbook new</code> to start one.</p>"
+    )
+    title = escape(store.content.title)
+    first = f"?{KEY_PARAM}={quote(key)}" if key else ""
+    parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(p.title)}</a></li>'
+                    for p in PAGES)
+    grant = getattr(store, "grant", None)
+    trainer = ""
+    if grant is None or grant.is_facilitator:
+        trainer = (f'<h2>Training</h2><p><a href="09-training.ipynb{escape(first)}">Core '
+                   "competencies: the trainer's view</a> — training sessions, links for "
+                   "trainees, the group's results.</p>")
+    return (f'<style>{CSS}</style><div class="pimw-page"><h1>PIM Data-Sharing Workbook</h1>'
+            f"<p>Two or more organisations work through the <i>{title}</i> together and "
+            "leave with one signed record of their decision. Open an assessment to start; "
+            f"each page leads to the next.</p>{body}"
+            f"<h2>The parts, in order</h2><ol>{parts}</ol>{trainer}</div>")
+
+
+def show_landing(db_path: str = "") -> None:
+    """Display the landing page in a notebook (``db_path`` empty: the default store).
+
+    It is an HTML widget, not a rich output, so its links open in the same tab.
+    """
+    import ipywidgets as w
+    from IPython.display import display
+
+    query = PageQuery.from_environment()
+    with Store(db_path or None) as store:
+        try:
+            view = guarded(store, query)
+        except AccessDenied as exc:
+            display(not_valid(str(exc)))
+            return
+        display(w.HTML(landing_html(view, query.key), layout=w.Layout(width="100%")))

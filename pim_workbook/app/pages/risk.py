@@ -1,0 +1,529 @@
+"""Step 2 panes: the data-sharing register, and the disclosure-risk check of a dataset.
+
+The risk pane drives a :class:`~pim_workbook.sdc.workspace.Workspace`: load a file, choose the
+quasi-identifiers, see who could be singled out, try treatments and compare before and after,
+then record the check and the treatment in the register. pandas is imported only when a file
+is loaded, so the page opens without it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from html import escape
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from pim_workbook.app.session import Session
+from pim_workbook.app.widgets.controls import heading, html, labelled, text
+from pim_workbook.errors import WorkbookError
+from pim_workbook.record.model import Record
+from pim_workbook.sdc.microdata import UPLOAD_LIMIT, set_thresholds, thresholds
+
+if TYPE_CHECKING:
+    from pim_workbook.sdc.workspace import Workspace
+
+NONE = "—"
+
+
+def _table(rows: list[list[str]], head: list[str], css: str = "pimw-table") -> str:
+    cells = "".join(f"<th>{escape(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in row) + "</tr>"
+                   for row in rows)
+    return f'<table class="{css}"><tr>{cells}</tr>{body}</table>'
+
+
+def _field(caption: str, widget: w.Widget, hint: str = "") -> w.VBox:
+    """A labelled control that takes only the width it needs, for rows of controls."""
+    box = labelled(caption, widget, hint)
+    box.layout = w.Layout(width="auto")
+    return box
+
+
+def _row(*children: w.Widget) -> w.HBox:
+    """Controls side by side, buttons aligned with the bottom of the boxes."""
+    return w.HBox(list(children), layout=w.Layout(align_items="flex-end", flex_flow="row wrap"))
+
+
+# -- register ------------------------------------------------------------------------------
+def register_summary(session: Session) -> w.VBox:
+    """The register as it will be exported, and a button that writes and checks it."""
+    from pim_workbook.outputs.register import entries
+
+    table = html("")
+    result = html("")
+    button = w.Button(description="Export the register (HXL, JSON, datapackage.json)",
+                      icon="download", button_style="primary")
+
+    def draw(record: Record) -> None:
+        rows = [[e.id, e.title, e.sensitivity or NONE, e.personal, e.recipients or NONE,
+                 e.risk_status + (f" (k={e.risk_k})" if e.risk_k else ""),
+                 e.treatment or NONE] for e in entries(record, session.content)]
+        table.value = _table(rows, ["Id", "Dataset", "Sensitivity", "Personal data",
+                                    "Recipients", "Disclosure risk", "Treatment"]) \
+            if rows else '<p class="pimw-hint">No dataset in the register yet.</p>'
+
+    def on_export(_: Any) -> None:
+        import base64
+
+        from pim_workbook.outputs.filenames import default_exports_dir
+        from pim_workbook.outputs.register import check_file, write_register
+
+        def run() -> None:
+            folder = default_exports_dir()
+            lines = []
+            for path in write_register(session.store, session.aid, folder):
+                problems = check_file(path)
+                verdict = ('<span class="pimw-ok">valid</span>' if not problems else
+                           '<span class="pimw-error">' + escape("; ".join(problems))
+                           + "</span>")
+                name = str(path.relative_to(folder))
+                data = base64.b64encode(path.read_bytes()).decode()
+                lines.append(f'<li><a download="{escape(path.name)}" href="data:text/plain;'
+                             f'base64,{data}">{escape(name)}</a> {verdict}</li>')
+            result.value = (f"<ul>{''.join(lines)}</ul>"
+                            f'<p class="pimw-hint">Written to {escape(str(folder))}</p>')
+        session.write(run)
+
+    button.on_click(on_export)
+    session.on_refresh(draw)
+    return w.VBox([table, w.HBox([button]), result], layout=w.Layout(width="100%"))
+
+
+# -- disclosure risk -----------------------------------------------------------------------
+class RiskPane:
+    """The widgets of the disclosure-risk check; each button is a method tests can call."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.work: Workspace | None = None
+        self.message = html("")
+        # 1. the file
+        self.sample_button = w.Button(description="Use the sample microdata", icon="table")
+        self.server_file = w.Dropdown(layout=w.Layout(width="32rem"))
+        self.server_file.add_class("pimw-risk-server-file")
+        self.list_button = w.Button(description="Look again", icon="refresh")
+        self.read_button = w.Button(description="Read the file", icon="folder-open")
+        self.server_hint = html("")
+        self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
+                                   description="Upload a small file")
+        self.loaded = html("")
+        # 2. the columns and thresholds
+        self.quasi = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
+        self.sensitive = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
+        self.weight = w.Dropdown(layout=w.Layout(width="16rem"))
+        min_k, max_risk = thresholds(session.store)
+        self.min_k = w.BoundedIntText(value=min_k, min=1, max=1000,
+                                      layout=w.Layout(width="8rem"))
+        self.max_risk = w.BoundedFloatText(value=round(100 * max_risk, 3), min=0, max=100,
+                                           step=0.5, layout=w.Layout(width="8rem"))
+        self.check_button = w.Button(description="Check the risk", icon="search",
+                                     button_style="primary")
+        # 3. the result
+        self.result = html("")
+        self.riskiest = html("")
+        self.drivers_button = w.Button(description="Which quasi-identifiers drive the risk?",
+                                       icon="sitemap")
+        self.drivers = html("")
+        # 4. treatments
+        self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
+        self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
+        self.merge_label = text("new category, e.g. 18-59")
+        self.merge_label.layout.width = "16rem"
+        self.merge_button = w.Button(description="Merge into one category", icon="compress")
+        self.bands_button = w.Button(description="Age groups into 0-17 / 18-59 / 60+",
+                                     icon="compress")
+        self.replace_column = w.Dropdown(layout=w.Layout(width="16rem"))
+        self.replace_by = w.Dropdown(layout=w.Layout(width="16rem"))
+        self.replace_button = w.Button(description="Replace by the coarser column",
+                                       icon="level-up")
+        self.suppress_column = w.Dropdown(layout=w.Layout(width="16rem"))
+        self.suppress_button = w.Button(description="Remove the column", icon="eraser")
+        self.drop_button = w.Button(icon="trash")
+        self.undo_button = w.Button(description="Undo the last step", icon="undo")
+        self.steps = html("")
+        # 5. small cells
+        self.cells_by = w.SelectMultiple(rows=6, layout=w.Layout(width="20rem"))
+        self.cells_button = w.Button(description="Check small cells", icon="th")
+        self.cells = html("")
+        # 6. recording
+        self.dataset = w.Dropdown(layout=w.Layout(width="32rem"))
+        self.record_check_button = w.Button(description="Record the check as evidence",
+                                            icon="save")
+        self.record_treatment_button = w.Button(
+            description="Record the treatment and write the file", icon="save",
+            button_style="success")
+        self.recorded = html("")
+        for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",
+                     "replace_column", "replace_by", "suppress_column", "cells_by", "dataset"):
+            getattr(self, name).add_class(f"pimw-risk-{name.replace('_', '-')}")
+        self.server_row = _row()
+        self.list_server_files()
+        self._wire()
+        self._draw_drop()
+        session.on_refresh(self._draw_datasets)
+        self._enable()
+
+    # -- wiring ------------------------------------------------------------------------
+    def _wire(self) -> None:
+        clicks: list[tuple[w.Button, Callable[[], None]]] = [
+            (self.sample_button, self.use_sample), (self.read_button, self.read_server_file),
+            (self.list_button, self.list_server_files),
+            (self.check_button, self.check), (self.drivers_button, self.show_drivers),
+            (self.merge_button, self.merge),
+            (self.bands_button, self.age_bands), (self.replace_button, self.replace),
+            (self.suppress_button, self.suppress), (self.drop_button, self.drop),
+            (self.undo_button, self.undo), (self.cells_button, self.check_cells),
+            (self.record_check_button, self.record_check),
+            (self.record_treatment_button, self.record_treatment)]
+        for button, act in clicks:
+            button.on_click(lambda _, act=act: self._attempt(act))
+        self.upload.observe(lambda _: self._attempt(self.read_upload), "value")
+        self.session.party_picker.observe(lambda _: self._enable(), "value")
+        self.merge_column.observe(lambda _: self._draw_merge_values(), "value")
+        self.quasi.observe(lambda _: self._draw_quasi_choices(), "value")
+        self.min_k.observe(lambda _: self._save_thresholds(), "value")
+        self.max_risk.observe(lambda _: self._save_thresholds(), "value")
+
+    def _attempt(self, act: Callable[[], None]) -> None:
+        self.message.value = ""
+        try:
+            act()
+        except (WorkbookError, ValueError, OSError) as exc:
+            self.message.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
+
+    def _enable(self) -> None:
+        ready = self.work is not None
+        has_dataset = self.dataset.value is not None and not self.session.read_only
+        self.min_k.disabled = self.max_risk.disabled = not self.session.is_facilitator
+        for widget in (self.check_button, self.drivers_button, self.merge_button, self.bands_button,
+                       self.replace_button, self.suppress_button, self.drop_button,
+                       self.cells_button):
+            widget.disabled = not ready
+        self.undo_button.disabled = not (ready and self.work and self.work.steps)
+        self.record_check_button.disabled = not (ready and has_dataset)
+        self.record_treatment_button.disabled = not (ready and has_dataset and self.work
+                                                     and self.work.steps)
+
+    def _draw_datasets(self, record: Record) -> None:
+        options = [(f"{dsid} · {ds.title}", dsid) for dsid, ds in record.datasets.items()]
+        if list(self.dataset.options) != options:
+            keep = self.dataset.value if self.dataset.value in record.datasets else None
+            self.dataset.options = options
+            self.dataset.value = keep or (options[-1][1] if options else None)
+        self._enable()
+
+    def _draw_drop(self) -> None:
+        self.drop_button.description = f"Drop records in groups smaller than {self.min_k.value}"
+
+    def _save_thresholds(self) -> None:
+        self._draw_drop()
+        if not self.session.is_facilitator:
+            return
+        self.session.write(lambda: set_thresholds(self.session.store, self.min_k.value,
+                                                  self.max_risk.value / 100))
+        if self.work is not None:
+            self.work.min_k, self.work.max_risk = self.min_k.value, self.max_risk.value / 100
+
+    # -- 1. loading --------------------------------------------------------------------
+    def _loaded(self, work: Workspace) -> None:
+        work.min_k, work.max_risk = self.min_k.value, self.max_risk.value / 100
+        self.work = work
+        columns = work.columns
+        self.loaded.value = (f'<p class="pimw-ok">{escape(work.file)}: {len(work.table):,} '
+                             f"records, {len(columns)} columns.</p>")
+        self.quasi.options = self.sensitive.options = self.cells_by.options = columns
+        self.weight.options = [NONE, *columns]
+        self.weight.value = NONE
+        for dropdown in (self.replace_by, self.suppress_column):
+            dropdown.options = columns
+        self._draw_quasi_choices()
+        self.result.value = self.riskiest.value = self.steps.value = self.cells.value = ""
+        self.drivers.value = ""
+        self._enable()
+
+    def use_sample(self) -> None:
+        from pim_workbook.sdc.workspace import Workspace
+
+        self._loaded(Workspace.from_sample())
+
+    def list_server_files(self) -> None:
+        """Offer the tables of the host's data folder (the facilitator's link only)."""
+        from pim_workbook.access import data_folder
+        from pim_workbook.errors import AccessDenied, DataFolderError
+        from pim_workbook.sdc.datafolder import tables
+
+        self.server_file.options = []
+        try:
+            names = tables(data_folder(self.session.store))
+        except AccessDenied:  # a partner's page: the upload's hint says what to do
+            self.server_row.children = ()
+            return
+        except DataFolderError as exc:
+            self.server_hint.value = f'<span class="pimw-hint">{escape(str(exc))}</span>'
+            self.server_row.children = (self.server_hint,)
+            return
+        self.server_file.options = names
+        self.server_file.value = names[0] if names else None
+        hint = "" if names else "it has no CSV or Excel file yet"
+        self.server_row.children = (
+            _field("Or a file of the server's data folder", self.server_file, hint),
+            self.read_button, self.list_button)
+
+    def read_server_file(self) -> None:
+        from pim_workbook.sdc.workspace import Workspace
+
+        if not self.server_file.value:
+            raise ValueError("choose a file of the data folder first")
+        self._loaded(Workspace.from_data_folder(self.session.store, self.server_file.value))
+
+    def read_upload(self) -> None:
+        from pim_workbook.sdc.workspace import Workspace
+
+        if not self.upload.value:
+            return
+        upload = self.upload.value[0]
+        data = bytes(upload["content"])
+        if len(data) > UPLOAD_LIMIT:
+            raise ValueError(f"{upload['name']} is larger than {UPLOAD_LIMIT // 2**20} MB: "
+                             "give it to the facilitator, who puts it in the server's data "
+                             "folder")
+        self._loaded(Workspace.from_upload(data, upload["name"]))
+
+    # -- 2-3. checking -----------------------------------------------------------------
+    def _require(self) -> Workspace:
+        if self.work is None:
+            raise ValueError("load a file first")
+        if not self.quasi.value:
+            raise ValueError("choose the quasi-identifiers: the columns someone could know "
+                             "about a person (place, age group, sex, nationality…)")
+        self.work.quasi = list(self.quasi.value)
+        self.work.sensitive = [c for c in self.sensitive.value if c not in self.work.quasi]
+        self.work.weight = None if self.weight.value in (None, NONE) else self.weight.value
+        return self.work
+
+    def check(self) -> None:
+        """Measure the risk before and after the steps tried so far, side by side."""
+        from pim_workbook.sdc.workspace import FIGURES, figure
+
+        work = self._require()
+        before = work.before().to_dict()
+        after = work.after().to_dict() if work.steps else None
+        rows = []
+        for caption, key, shown in FIGURES:
+            row = [caption, shown.format(figure(before, key))]
+            if after is not None:
+                row.append(shown.format(figure(after, key)))
+            rows.append(row)
+        for column in work.sensitive:
+            row = [f"l-diversity of {column}", str(before["l_diversity"][column])]
+            if after is not None:
+                row.append(str(after["l_diversity"].get(column, NONE)))
+            rows.append(row)
+        for band, count in before["risk_bands"].items():
+            row = [f"Records with individual risk {band}", f"{count:,}"]
+            if after is not None:
+                row.append(f"{after['risk_bands'][band]:,}")
+            rows.append(row)
+        head = ["", "Before"] + (["After the steps"] if after is not None else [])
+        latest = after or before
+        verdict = (f'<p class="pimw-badge pimw-diverge">Needs action: the target is k ≥ '
+                   f"{work.min_k} and a global risk of at most {work.max_risk:.1%}</p>"
+                   if latest["needs_action"] else
+                   f'<p class="pimw-badge pimw-agreed">Within the thresholds (k ≥ {work.min_k},'
+                   f" global risk ≤ {work.max_risk:.1%})</p>")
+        self.result.value = verdict + _table(rows, head, "pimw-table pimw-figures")
+        risky = work.riskiest()
+        if len(risky):
+            self.riskiest.value = (
+                f"<h4>Combinations shared by fewer than {work.min_k} records</h4>"
+                '<p class="pimw-hint">Someone who knows these facts about a person could '
+                "single them out. Only the quasi-identifiers are shown.</p>"
+                + _table(risky.astype(str).to_numpy().tolist(), list(map(str, risky.columns))))
+        else:
+            self.riskiest.value = ""
+        self._enable()
+
+    def show_drivers(self) -> None:
+        """k and global risk for every combination of the quasi-identifiers."""
+        work = self._require()
+        rows = [[", ".join(cols), str(r.k), f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
+                 f"{r.global_risk:.2%}",
+                 str(min(r.l_diversity.values())) if r.l_diversity else "—"]
+                for cols, r in work.by_combination()]
+        self.drivers.value = (
+            '<p class="pimw-hint">Adding a quasi-identifier can only make groups smaller: the '
+            "first combination where k drops below the target shows what to generalise.</p>"
+            + _table(rows, ["Quasi-identifiers", "k", "Sample uniques", "In groups < 3",
+                            "Global risk", "Smallest l"]))
+
+    # -- 4. treatments -----------------------------------------------------------------
+    def _draw_quasi_choices(self) -> None:
+        """Only quasi-identifiers are generalised: their categories go into the register."""
+        for dropdown in (self.merge_column, self.replace_column):
+            keep = dropdown.value
+            dropdown.options = list(self.quasi.value)
+            dropdown.value = keep if keep in self.quasi.value else None
+        self._draw_merge_values()
+
+    def _draw_merge_values(self) -> None:
+        if self.work is None or self.merge_column.value is None:
+            self.merge_values.options = []
+            return
+        table, _ = self.work.treated()
+        column = self.merge_column.value
+        values = (sorted(map(str, table[column].dropna().unique()))
+                  if column in table.columns else [])
+        self.merge_values.options = values
+
+    def _add(self, step: Any) -> None:
+        work = self._require()
+        work.add(step)
+        self._draw_steps()
+        self.check()
+
+    def _draw_steps(self) -> None:
+        assert self.work is not None
+        _, sentences = self.work.treated()
+        self.steps.value = ("<ol>" + "".join(f"<li>{escape(s)}</li>" for s in sentences)
+                            + "</ol>") if sentences else ""
+        self._draw_merge_values()
+        self._enable()
+
+    def merge(self) -> None:
+        from pim_workbook.sdc.treatments import Generalise
+
+        label = self.merge_label.value.strip()
+        if len(self.merge_values.value) < 1 or not label:
+            raise ValueError("choose the categories to merge and type the new category")
+        self._add(Generalise(column=self.merge_column.value,
+                             mapping={v: label for v in self.merge_values.value}))
+        self.merge_label.value = ""
+
+    def age_bands(self) -> None:
+        from pim_workbook.sdc.treatments import AGE_BANDS, Generalise, merge_mapping
+
+        column = self.merge_column.value
+        if column is None:
+            raise ValueError("choose the age-group column first")
+        self._add(Generalise(column=column, mapping=merge_mapping(AGE_BANDS)))
+
+    def replace(self) -> None:
+        from pim_workbook.sdc.treatments import ReplaceWith
+
+        self._add(ReplaceWith(column=self.replace_column.value, by=self.replace_by.value))
+
+    def suppress(self) -> None:
+        from pim_workbook.sdc.treatments import Suppress
+
+        self._add(Suppress(column=self.suppress_column.value))
+
+    def drop(self) -> None:
+        from pim_workbook.sdc.treatments import DropRecords
+
+        work = self._require()
+        quasi, _, _ = work.chosen_in(work.treated()[0])
+        self._add(DropRecords(quasi=tuple(quasi), below=max(2, work.min_k)))
+
+    def undo(self) -> None:
+        if self.work is not None:
+            self.work.undo()
+            self._draw_steps()
+            if self.result.value:
+                self.check()
+
+    # -- 5. small cells ----------------------------------------------------------------
+    def check_cells(self) -> None:
+        work = self._require()
+        if not self.cells_by.value:
+            raise ValueError("choose the columns the published table is counted by")
+        cells = work.small_cells(list(self.cells_by.value))
+        flagged = cells.table[cells.table["status"] != "ok"]
+        summary = (f"<p>{cells.cells:,} cells: <b>{cells.flagged}</b> with 1–{cells.flag_max} "
+                   f"records (suppress or merge), <b>{cells.to_review}</b> with "
+                   f"{cells.flag_max + 1}–{cells.review_max} (review); "
+                   f"<b>{cells.recoverable}</b> suppressed cells could be worked out from the "
+                   "row and column totals.</p>")
+        shown = flagged.head(20).astype(str).to_numpy().tolist()
+        self.cells.value = summary + (_table(shown, list(map(str, flagged.columns)))
+                                      if shown else "")
+
+    # -- 6. recording ------------------------------------------------------------------
+    def record_check(self) -> None:
+        work = self._require()
+        dsid = self.dataset.value
+        from pim_workbook.outputs.register import record_workspace_check
+
+        if self.session.write(lambda: record_workspace_check(
+                self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
+                party=self.session.party or None)):
+            self.recorded.value = (f'<p class="pimw-ok">The check of {escape(work.file)} is '
+                                   f"recorded in the register as evidence for {dsid}.</p>")
+
+    def record_treatment(self) -> None:
+        from pim_workbook.outputs.filenames import default_exports_dir
+        from pim_workbook.outputs.register import record_workspace_treatment
+
+        work = self._require()
+        dsid = self.dataset.value
+        written: list[Path] = []
+        if self.session.write(lambda: written.append(record_workspace_treatment(
+                self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
+                out_dir=default_exports_dir(), party=self.session.party or None))):
+            folder = written[0].parent
+            self.recorded.value = (
+                f'<p class="pimw-ok">Treatment recorded for {dsid}. The treated file and its '
+                f"datapackage.json are in <code>{escape(str(folder))}</code>.</p>")
+
+    # -- layout ------------------------------------------------------------------------
+    def widget(self) -> w.VBox:
+        return w.VBox([
+            heading("Could someone be singled out?"),
+            html('<p class="pimw-hint">Pseudonymised or aggregated data may still identify '
+                 "people, depending on the location and the number of records. Check the "
+                 "file you intend to share before it leaves the building.</p>"),
+            heading("1. The file", 3),
+            _row(self.sample_button),
+            _row(self.upload, html(f'<span class="pimw-hint">up to {UPLOAD_LIMIT // 2**20} MB; '
+                                   "give a larger file to the facilitator, who puts it in the "
+                                   "server's data folder</span>")),
+            self.server_row,
+            self.loaded,
+            heading("2. The columns", 3),
+            _row(_field("Quasi-identifiers", self.quasi, "what someone could know about a "
+                        "person"),
+                 _field("Sensitive columns", self.sensitive,
+                        "what must not be learnt about them"),
+                 _field("Sampling weight", self.weight, "if the file is a sample")),
+            _row(_field("Target k", self.min_k),
+                 _field("Global risk threshold (%)", self.max_risk), self.check_button),
+            self.message,
+            heading("3. The risk", 3), self.result, self.riskiest,
+            _row(self.drivers_button), self.drivers,
+            heading("4. Try a treatment", 3),
+            html('<p class="pimw-hint">Each step applies to the table as the previous steps '
+                 "left it; before and after are shown side by side. Only quasi-identifiers "
+                 "are generalised.</p>"),
+            _row(_field("Merge categories of", self.merge_column),
+                 _field("Categories", self.merge_values),
+                 _field("into", self.merge_label), self.merge_button),
+            _row(self.bands_button),
+            _row(_field("Replace", self.replace_column),
+                 _field("by the coarser", self.replace_by), self.replace_button),
+            _row(_field("Remove the column", self.suppress_column), self.suppress_button),
+            _row(self.drop_button, self.undo_button),
+            self.steps,
+            heading("5. Small cells in a published table", 3),
+            _row(_field("Counted by", self.cells_by), self.cells_button),
+            self.cells,
+            heading("6. Record it in the register", 3),
+            _row(_field("Dataset in the register", self.dataset)),
+            _row(self.record_check_button, self.record_treatment_button),
+            self.recorded,
+        ], layout=w.Layout(width="100%"))
+
+
+def risk_pane(session: Session) -> w.VBox:
+    """The disclosure-risk check pane of Step 2."""
+    return RiskPane(session).widget()

@@ -1,0 +1,120 @@
+"""Small widget builders shared by every view (labels, inputs, choice lists)."""
+
+from __future__ import annotations
+
+import typing
+from collections.abc import Callable
+from html import escape
+from typing import TYPE_CHECKING, Any
+
+import ipywidgets as w
+
+from pim_workbook.content.framework import Bullet, Content
+from pim_workbook.record.labels import label
+from pim_workbook.record.model import Record
+
+if TYPE_CHECKING:
+    from pim_workbook.app.session import Session
+
+FULL = w.Layout(width="100%")
+
+
+def html(text: str, css: str = "") -> w.HTML:
+    """Trusted markup built by the workbook (user text must be escaped by the caller)."""
+    widget = w.HTML(value=text, layout=w.Layout(width="100%"))
+    if css:
+        widget.add_class(css)
+    return widget
+
+
+def heading(text: str, level: int = 2) -> w.HTML:
+    return html(f"<h{level}>{escape(text)}</h{level}>")
+
+
+def textarea(placeholder: str = "", rows: int = 4) -> w.Textarea:
+    return w.Textarea(placeholder=placeholder, rows=rows, continuous_update=False,
+                      layout=FULL)
+
+
+def text(placeholder: str = "") -> w.Text:
+    return w.Text(placeholder=placeholder, continuous_update=False, layout=FULL)
+
+
+def labelled(caption: str, widget: w.Widget, hint: str = "") -> w.VBox:
+    parts: list[w.Widget] = [html(f"<b>{escape(caption)}</b>", "pimw-label")]
+    if hint:
+        parts.append(html(f'<span class="pimw-hint">{escape(hint)}</span>'))
+    parts.append(widget)
+    return w.VBox(parts, layout=FULL)
+
+
+def choices_of(annotation: Any) -> list[str]:
+    """The values of a Literal (or Optional Literal) type."""
+    for arg in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(arg) is typing.Literal:
+            return list(typing.get_args(arg))
+    return []
+
+
+def dropdown(values: list[str], *, optional: bool = False,
+             names: dict[str, str] | None = None) -> w.Dropdown:
+    names = names or {}
+    options: list[tuple[str, Any]] = [("—", None)] if optional else []
+    options += [(names.get(v, label(v)), v) for v in values]
+    return w.Dropdown(options=options, layout=w.Layout(width="auto", min_width="18rem"))
+
+
+def bullets_html(items: list[Bullet]) -> str:
+    if not items:
+        return ""
+    inner = "".join(f"<li>{escape(b.text)}{bullets_html(b.items)}</li>" for b in items)
+    return f"<ul>{inner}</ul>"
+
+
+def definitions_html(content: Content, ids: list[str]) -> str:
+    out = []
+    for did in ids:
+        d = content.definition(did)
+        body = "".join(f"<p>{escape(p)}</p>" for p in d.paragraphs)
+        if d.bullets:
+            body += "<ul>" + "".join(f"<li>{escape(b)}</li>" for b in d.bullets) + "</ul>"
+        out.append(f"<h4>{escape(d.question)}</h4>{body}")
+    return "".join(out)
+
+
+def collapsible(title: str, body: w.Widget, *, open_: bool = False) -> w.Accordion:
+    acc = w.Accordion(children=[body], titles=(title,), layout=FULL)
+    acc.selected_index = 0 if open_ else None
+    return acc
+
+
+def per_party(session: Session, which: Callable[[Record], list[str]],
+              make: Callable[[str], w.Widget]) -> w.VBox:
+    """One row per party (of those ``which`` picks); rows for new parties appear on refresh."""
+    box = w.VBox()
+    built: dict[str, w.Widget] = {}
+
+    def draw(record: Record) -> None:
+        for pid in which(record):
+            if pid not in built:
+                built[pid] = make(pid)
+        box.children = tuple(built[pid] for pid in which(record))
+
+    session.on_refresh(draw)
+    return box
+
+
+def party_action(session: Session, pid: str, *, placeholder: str, button: str, icon: str,
+                 state: Callable[[Record], str], act: Callable[[str], Any]) -> w.VBox:
+    """A party's line (``state`` as HTML), a name box and a button that calls ``act(name)``."""
+    status = html("")
+    name = text(placeholder)
+    go = w.Button(description=button, icon=icon, button_style="success")
+
+    def draw(record: Record) -> None:
+        status.value = state(record)
+        go.disabled = name.disabled = not session.can_answer_for(pid)
+
+    go.on_click(lambda _: session.write(lambda: act(name.value)))
+    session.on_refresh(draw)
+    return w.VBox([status, w.HBox([name, go])])

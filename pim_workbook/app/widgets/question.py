@@ -1,0 +1,138 @@
+"""A question card: the question, its guidance, each party's answer side by side, the agreed
+answer and its status, with a visible mark where the parties diverge or have not answered."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import get_args
+
+import ipywidgets as w
+
+from pim_workbook.app.session import Bound, Session
+from pim_workbook.app.widgets.controls import (
+    bullets_html,
+    collapsible,
+    definitions_html,
+    dropdown,
+    html,
+    labelled,
+    textarea,
+)
+from pim_workbook.content.framework import Question
+from pim_workbook.record.model import QuestionAnswer, Record
+from pim_workbook.record.progress import divergences, signing_parties
+from pim_workbook.record.vocabulary import AnswerStatus
+
+STATUSES = list(get_args(AnswerStatus))
+
+
+def guidance_html(question: Question) -> str:
+    parts = []
+    for g in question.guidance:
+        if g.title:
+            parts.append(f"<h4>What to do: {escape(g.title)}</h4>")
+        if g.intro:
+            parts.append(f"<p>{escape(g.intro)}</p>")
+        parts.append(bullets_html(g.bullets))
+    if question.note:
+        parts.append(f'<p class="pimw-hint">{escape(question.note)}</p>')
+    return "".join(parts)
+
+
+def question_card(session: Session, question: Question) -> w.VBox:
+    """The whole card; every box writes to the store the moment it changes."""
+    aid, store = session.aid, session.store
+    qid = question.id
+    head = html(f'<div class="pimw-qid">{escape(qid)}</div>'
+                f'<div class="pimw-question">{escape(question.text)}</div>')
+    extras: list[w.Widget] = []
+    if question.guidance or question.note:
+        extras.append(collapsible("What to do (guidance)", html(guidance_html(question),
+                                                                 "pimw-guidance")))
+    if question.definitions:
+        extras.append(collapsible("Definitions (Annex)", html(
+            definitions_html(session.content, question.definitions), "pimw-guidance")))
+
+    answers = w.HBox(layout=w.Layout(width="100%"))
+    answers.add_class("pimw-answers")
+    boxes: dict[str, w.Widget] = {}
+
+    def party_box(pid: str) -> w.Widget:
+        box = textarea(f"Answer of party {pid}", rows=6)
+        box.add_class(f"pimw-answer-{pid}")
+        Bound(session, box,
+              read=lambda r: _answer(r, qid).parties.get(pid, ""),
+              write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor),
+              editable=lambda: session.can_answer_for(pid), key=f"{qid}-{pid}")
+        org = session.record.parties[pid].organisation
+        return labelled(f"{pid} · {org}", box)
+
+    def draw_parties(record: Record) -> None:
+        wanted = [pid for pid in record.parties
+                  if pid in signing_parties(record) or pid in _answer(record, qid).parties]
+        for pid in wanted:
+            if pid not in boxes:
+                boxes[pid] = party_box(pid)
+        shown = tuple(boxes[pid] for pid in wanted)
+        if answers.children != shown:
+            answers.children = shown
+
+    agreed = textarea("The answer both (all) parties agree on", rows=4)
+    agreed.add_class("pimw-agreed-answer")
+    Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
+          write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
+          editable=lambda: session.is_facilitator, key=f"{qid}-agreed")
+    status = dropdown(STATUSES)
+    Bound(session, status, read=lambda r: _answer(r, qid).status,
+          write=lambda v: store.set(aid, f"answers/{qid}/status", v, actor=session.actor),
+          editable=lambda: session.is_facilitator)
+    mark = html("")
+
+    def draw_mark(record: Record) -> None:
+        ans = _answer(record, qid)
+        missing = [record.parties[p].organisation for p in signing_parties(record)
+                   if not ans.parties.get(p)]
+        if ans.status == "agreed":
+            mark.value = '<span class="pimw-badge pimw-agreed">Agreed</span>'
+        elif qid in divergences(record, session.content):
+            text = ("Waiting for: " + ", ".join(missing)) if missing else "Answers differ"
+            mark.value = f'<span class="pimw-badge pimw-diverge">{escape(text)}</span>'
+        else:
+            mark.value = '<span class="pimw-badge">Not started</span>'
+
+    if question.evidence == "disclosure_risk":
+        extras.append(_risk_evidence(session))
+    session.on_refresh(draw_parties)
+    session.on_refresh(draw_mark)
+    joint = w.VBox([labelled("Agreed answer (facilitator)", agreed),
+                    w.HBox([labelled("Status", status), mark],
+                           layout=w.Layout(align_items="flex-end"))])
+    joint.add_class("pimw-joint")
+    card = w.VBox([head, *extras, answers, joint], layout=w.Layout(width="100%"))
+    card.add_class("pimw-card")
+    return card
+
+
+def _risk_evidence(session: Session) -> w.HTML:
+    """The disclosure-risk checks recorded in the register, as evidence for the answer."""
+    from pim_workbook.outputs.register import evidence_lines, risk_status
+
+    box = html("", "pimw-joint")
+
+    def draw(record: Record) -> None:
+        items = []
+        for dsid, ds in record.datasets.items():
+            lines = evidence_lines(ds) or ["not checked yet (Disclosure risk pane)"]
+            items.append(f"<li><b>{escape(dsid)} · {escape(ds.title)}</b> — "
+                         f"{escape(risk_status(ds.risk_check))}<ul>"
+                         + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul></li>")
+        box.value = ("<h4>Evidence: disclosure-risk checks of the register's datasets</h4>"
+                     + (f"<ul>{''.join(items)}</ul>" if items else
+                        '<p class="pimw-hint">No dataset in the register yet.</p>'))
+
+    session.on_refresh(draw)
+    return box
+
+
+def _answer(record: Record, qid: str) -> QuestionAnswer:
+    return record.answers.get(qid) or QuestionAnswer()

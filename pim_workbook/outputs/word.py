@@ -1,0 +1,528 @@
+"""The Word report: the record as the document partners print, read and sign.
+
+Built only from :func:`pim_workbook.outputs.exports.report_context` (the same context as the HTML
+view) with python-docx, which is imported only when a document is written. All user text goes
+through :func:`_write`, which adds it as plain runs and turns mostly right-to-left text
+(Arabic, Hebrew) into right-to-left paragraphs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import re
+import unicodedata
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pim_workbook.outputs.exports import report_context
+from pim_workbook.record.hashing import record_hash
+from pim_workbook.record.labels import label
+from pim_workbook.record.progress import signing_parties
+from pim_workbook.store.protocol import WorkbookStore
+
+if TYPE_CHECKING:
+    from docx.document import Document
+    from docx.table import Table, _Cell
+    from docx.text.paragraph import Paragraph
+
+BODY_FONT = "Arial"
+RTL_FONT = "DejaVu Sans"  # has Arabic and Hebrew glyphs
+INK, ACCENT, FLAG, MUTED = "1F2933", "0B4F71", "B44D12", "616E7C"
+HEADER_FILL, DIFFER_FILL, AGREED_FILL = "E4EBF2", "FBE1CC", "F3F6F9"
+PAGE_WIDTH_CM = 17.0  # A4 minus 2 cm margins
+CELL_STYLE = "TableText"  # style id of the "Table Text" paragraph style, set by id (faster)
+_XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+_BIDI_SUCCESSORS = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                    "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                    "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                    "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
+            today: dt.date | None = None, revision: int | None = None) -> Path:
+    """Write the assessment (or its signed ``revision``) as a Word document; returns its path.
+
+    Raises :class:`~pim_workbook.errors.StoreError` for an unknown assessment or revision.
+    """
+    import docx
+
+    ctx = report_context(store, aid, today, revision, history=False)
+    doc = docx.Document()
+    _page_and_styles(doc, ctx)
+    _cover(doc, ctx, today or dt.date.today())
+    _trust(doc, ctx)
+    _principles(doc, ctx)
+    _ecosystem(doc, ctx)
+    for step in ctx["steps"]:
+        _step(doc, ctx, step)
+    _action_plan(doc, ctx)
+    _retired(doc, ctx)
+    _still_open(doc, ctx)
+    _signatures(doc, ctx)
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(str(target))
+    return target
+
+
+# -- text ----------------------------------------------------------------------------------
+def _mostly_rtl(text: str) -> bool:
+    """True when most letters are right-to-left (Arabic, Hebrew, ...)."""
+    rtl = ltr = 0
+    for char in text:
+        if char.isalpha():
+            kind = unicodedata.bidirectional(char)
+            rtl += kind in ("R", "AL")
+            ltr += kind == "L"
+    return rtl > ltr
+
+
+def _write(par: Paragraph, text: object, *, bold: bool = False, italic: bool = False,
+           colour: str | None = None) -> Paragraph:
+    """Add text to a paragraph as one plain run (escaped by python-docx), direction-aware."""
+    from docx.shared import RGBColor
+
+    clean = _XML_ILLEGAL.sub("", str(text))
+    run = par.add_run(clean)
+    run.bold, run.italic = bold or None, italic or None
+    if colour:
+        run.font.color.rgb = RGBColor.from_string(colour)
+    if _mostly_rtl(clean):
+        rpr = run._r.get_or_add_rPr()
+        _fonts(rpr, RTL_FONT)
+        rpr.get_or_add_rtl()
+        if bold:
+            rpr.get_or_add_bCs()
+        if italic:
+            rpr.get_or_add_iCs()
+    if _mostly_rtl(par.text):
+        ppr = par._p.get_or_add_pPr()
+        if ppr.find(_qn("w:bidi")) is None:
+            ppr.insert_element_before(_el("w:bidi"), *_BIDI_SUCCESSORS)
+    return par
+
+
+def _show(value: object) -> str:
+    """A value as text, with an em dash for nothing."""
+    return "—" if value is None or value == "" else str(value)
+
+
+def _qn(tag: str) -> str:
+    from docx.oxml.ns import qn
+
+    return qn(tag)
+
+
+def _el(tag: str, **attrs: str) -> Any:
+    """A new WordprocessingML element; ``attrs`` are w: attributes."""
+    from docx.oxml import OxmlElement
+
+    element = OxmlElement(tag)
+    for key, value in attrs.items():
+        element.set(_qn(f"w:{key}"), value)
+    return element
+
+
+def _fonts(rpr: Any, name: str) -> None:
+    """Use ``name`` for all scripts (Latin and complex), dropping theme fonts."""
+    fonts = rpr.get_or_add_rFonts()
+    for key in list(fonts.attrib):
+        if key.lower().endswith("theme"):
+            del fonts.attrib[key]
+    for attr in ("ascii", "hAnsi", "eastAsia", "cs"):
+        fonts.set(_qn(f"w:{attr}"), name)
+
+
+# -- page and styles -----------------------------------------------------------------------
+def _page_and_styles(doc: Document, ctx: dict[str, Any]) -> None:
+    """A4, 2 cm margins, one sans-serif font, calm headings, a footer with page numbers."""
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.shared import Cm, Pt, RGBColor
+
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Cm(2))
+    defaults = doc.styles.element.find(_qn("w:docDefaults")).find(_qn("w:rPrDefault"))
+    _fonts(defaults.find(_qn("w:rPr")), BODY_FONT)
+    sizes = {"Normal": 10, "Title": 20, "Subtitle": 12, "Heading 1": 15, "Heading 2": 12.5,
+             "Heading 3": 11, "Footer": 8}
+    for name, size in sizes.items():
+        style = doc.styles[name]
+        rpr = style.element.get_or_add_rPr()
+        _fonts(rpr, BODY_FONT)
+        style.font.size = Pt(size)
+        if rpr.find(_qn("w:szCs")) is None:
+            rpr.sz.addnext(_el("w:szCs"))
+        rpr.find(_qn("w:szCs")).set(_qn("w:val"), str(int(size * 2)))
+        colour = ACCENT if name.startswith(("Heading", "Title")) else INK
+        style.font.color.rgb = RGBColor.from_string(MUTED if name == "Footer" else colour)
+    doc.styles["Normal"].paragraph_format.space_after = Pt(4)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.1
+    doc.styles["Heading 1"].paragraph_format.space_before = Pt(16)
+    doc.styles["Heading 1"].paragraph_format.space_after = Pt(6)
+    doc.styles["Heading 2"].paragraph_format.space_before = Pt(12)
+    doc.styles["Heading 2"].paragraph_format.space_after = Pt(4)
+    cell_style = doc.styles.add_style("Table Text", WD_STYLE_TYPE.PARAGRAPH)
+    cell_style.base_style = doc.styles["Normal"]
+    cell_style.font.size = Pt(9)
+    cell_style.paragraph_format.space_after = Pt(2)
+    cell_style.paragraph_format.line_spacing = 1.0
+
+    record = ctx["record"]
+    doc.core_properties.title = _XML_ILLEGAL.sub("", record.title)
+    doc.core_properties.subject = f"PIM data-sharing assessment {record.id}"
+    footer = section.footer.paragraphs[0]
+    _write(footer, f"{record.title} · assessment {record.id} · {_status(ctx)} · page ")
+    field = _el("w:fldSimple", instr="PAGE")
+    field.append(_el("w:r"))
+    field[0].append(_el("w:t"))
+    field[0][0].text = "1"
+    footer._p.append(field)
+
+
+def _status(ctx: dict[str, Any]) -> str:
+    text = label(ctx["status"])
+    return f"{text} (signed revision {ctx['revision']})" if ctx["revision"] else text
+
+
+# -- building blocks -----------------------------------------------------------------------
+def _heading(doc: Document, text: str, level: int = 1) -> Paragraph:
+    return _write(doc.add_heading("", level), text)
+
+
+def _para(doc: Document, text: object = "", **fmt: Any) -> Paragraph:
+    return _write(doc.add_paragraph(), text, **fmt) if text != "" else doc.add_paragraph()
+
+
+def _shade(cell: _Cell, fill: str) -> None:
+    """Give a table cell a background colour (w:shd)."""
+    tcpr = cell._tc.get_or_add_tcPr()
+    for old in tcpr.findall(_qn("w:shd")):
+        tcpr.remove(old)
+    tcpr.append(_el("w:shd", val="clear", color="auto", fill=fill))
+
+
+def _table(doc: Document, rows: int, widths: Sequence[float]) -> Table:
+    """A bordered table with column ``widths`` in cm, its cells in the table text style."""
+    from docx.shared import Cm
+
+    table = doc.add_table(rows=rows, cols=len(widths))
+    table.style = doc.styles["Table Grid"]
+    table.autofit = False
+    for col, width in zip(table.columns, widths, strict=True):
+        col.width = Cm(width)
+        for cell in col.cells:
+            cell.width = Cm(width)
+            cell.paragraphs[0]._p.style = CELL_STYLE
+    return table
+
+
+def _fill(cell: _Cell, value: object, placeholder: str = "—") -> None:
+    """Put a value (text, or a list of texts as paragraphs) in an empty cell."""
+    items = value if isinstance(value, list) else [value]
+    items = [item for item in items if item not in (None, "")]
+    if not items:
+        _write(cell.paragraphs[0], placeholder, italic=True, colour=MUTED)
+        return
+    _write(cell.paragraphs[0], items[0])
+    for item in items[1:]:
+        par = cell.add_paragraph()
+        par._p.style = CELL_STYLE
+        _write(par, item)
+
+
+def _grid(doc: Document, header: Sequence[str], rows: Sequence[Sequence[object]],
+          widths: Sequence[float] | None = None, placeholder: str = "—") -> Table:
+    """A table with a shaded header row (repeated on each page) and one row per item."""
+    widths = widths or [PAGE_WIDTH_CM / len(header)] * len(header)
+    table = _table(doc, 1 + len(rows), widths)
+    table.rows[0]._tr.get_or_add_trPr().append(_el("w:tblHeader"))
+    for cell, text in zip(table.rows[0].cells, header, strict=True):
+        _write(cell.paragraphs[0], text, bold=True)
+        _shade(cell, HEADER_FILL)
+    for row, values in zip(table.rows[1:], rows, strict=True):
+        for cell, value in zip(row.cells, values, strict=True):
+            _fill(cell, value, placeholder)
+    return table
+
+
+def _pairs(doc: Document, pairs: Sequence[tuple[str, object]]) -> Table:
+    """A two-column key/value table."""
+    table = _table(doc, len(pairs), (4.6, PAGE_WIDTH_CM - 4.6))
+    for row, (key, value) in zip(table.rows, pairs, strict=True):
+        _write(row.cells[0].paragraphs[0], key, bold=True)
+        _shade(row.cells[0], HEADER_FILL)
+        _fill(row.cells[1], value)
+    return table
+
+
+def _answers(doc: Document, answers: Sequence[tuple[str, str]], agreed: str, status: str,
+             diverges: bool = False) -> None:
+    """The parties' answers side by side, then the agreed answer across the whole table."""
+    if not answers:
+        _para(doc, "No parties yet.", italic=True, colour=MUTED)
+        return
+    table = _grid(doc, [org for org, _ in answers], [[text for _, text in answers]],
+                  placeholder="no answer yet")
+    if diverges:
+        for cell in table.rows[0].cells:
+            _shade(cell, DIFFER_FILL)
+    for text, placeholder in ((f"Agreed answer · status: {label(status)}", ""),
+                              (agreed, "not agreed yet")):
+        row = table.add_row()
+        cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
+        cell.paragraphs[0]._p.style = CELL_STYLE
+        if placeholder:
+            _fill(cell, text, placeholder)
+        else:
+            _write(cell.paragraphs[0], text, bold=True)
+            _shade(cell, AGREED_FILL)
+    _para(doc)
+
+
+# -- sections ------------------------------------------------------------------------------
+def _cover(doc: Document, ctx: dict[str, Any], today: dt.date) -> None:
+    record = ctx["record"]
+    _write(doc.add_paragraph(style="Title"), record.title)
+    _write(doc.add_paragraph(style="Subtitle"), "Joint data-sharing assessment under the PIM "
+           "Framework for Data Sharing in Practice")
+    _pairs(doc, [("Assessment", record.id), ("Status", _status(ctx)),
+                 ("Framework content version", record.content_version),
+                 ("Created", record.created_at[:10]), ("Document generated", today)])
+    _heading(doc, "Parties", 2)
+    _grid(doc, ["Party", "Organisation", "Role", "Contacts"],
+          [[pid, p.organisation, label(p.role),
+            [", ".join(x for x in (c.name, c.position, c.email) if x) for c in p.contacts]]
+           for pid, p in record.parties.items()], widths=(1.4, 6.0, 2.2, 7.4))
+    _heading(doc, "Defined purpose", 2)
+    _pairs(doc, [("Purpose", record.purpose), ("Expected benefits", record.expected_benefits),
+                 ("Harms of not sharing", record.harms_of_not_sharing)])
+    _heading(doc, "Decision", 2)
+    _pairs(doc, [*_decision(record), ("Next review", _show(record.arrangement.next_review))])
+    doc.add_page_break()
+
+
+def _decision(record: Any) -> list[tuple[str, object]]:
+    d = record.decision
+    return [("Decision", label(d.outcome)), ("Rationale", d.rationale),
+            ("Conditions", d.conditions), ("Decided on", _show(d.decided_on))]
+
+
+def _trust(doc: Document, ctx: dict[str, Any]) -> None:
+    record = ctx["record"]
+    _heading(doc, "Trust statement")
+    for text in ctx["content"].trust_statement.statement:
+        _para(doc, text, italic=True)
+    rows = []
+    for pid, party in record.parties.items():
+        agreed = record.trust.get(pid)
+        rows.append([party.organisation, label(party.role),
+                     agreed.agreed_by if agreed else "not yet agreed",
+                     _show(agreed.agreed_on if agreed else None)])
+    _grid(doc, ["Party", "Role", "Agreed by", "On"], rows, widths=(7.0, 2.4, 5.2, 2.4))
+
+
+def _principles(doc: Document, ctx: dict[str, Any]) -> None:
+    _heading(doc, "PIM principles")
+    _grid(doc, ["Principle", "Status", "Note"],
+          [[p.title, label(check.status if check else "not_checked"), check.note if check else ""]
+           for p, check in ctx["principles"]], widths=(4.2, 2.4, 10.4))
+
+
+def _ecosystem(doc: Document, ctx: dict[str, Any]) -> None:
+    from docx.shared import Cm
+
+    record, names = ctx["record"], {sid: s.name for sid, s in ctx["record"].stakeholders.items()}
+    _heading(doc, "Data ecosystem")
+    _heading(doc, "Stakeholders", 2)
+    if record.stakeholders:
+        _grid(doc, ["Id", "Name", "Kind", "Information and data held"],
+              [[sid, s.name, s.kind, s.information] for sid, s in record.stakeholders.items()],
+              widths=(1.2, 4.6, 3.4, 7.8))
+    else:
+        _para(doc, "No stakeholders mapped yet.", italic=True, colour=MUTED)
+    _heading(doc, "Systems", 2)
+    if record.systems:
+        _grid(doc, ["Id", "System", "PIM Matrix category", "Operated by", "Where",
+                    "Data produced", "Used by"],
+              [[yid, y.name, ctx["categories"].get(y.category, y.category), y.operated_by,
+                y.where, y.data_types, y.used_by] for yid, y in record.systems.items()],
+              widths=(1.1, 2.8, 2.5, 2.6, 2.2, 3.2, 2.6))
+    else:
+        _para(doc, "No systems mapped yet.", italic=True, colour=MUTED)
+    if record.flows:
+        _heading(doc, "Data flows", 2)
+        _grid(doc, ["From", "To", "Data", "System"],
+              [[names.get(f.source, f.source), names.get(f.target, f.target), f.data,
+                record.systems[f.system].name if f.system in record.systems else ""]
+               for f in record.flows.values()], widths=(3.6, 3.6, 6.4, 3.4))
+    if record.stakeholders:
+        from pim_workbook.outputs import plots
+
+        picture = plots.png(plots.ecosystem_figure(record, ctx["content"]))
+        doc.add_paragraph().add_run().add_picture(io.BytesIO(picture), width=Cm(16))
+        _para(doc, "Who holds what, and who shares with whom.", italic=True, colour=MUTED)
+
+
+def _step(doc: Document, ctx: dict[str, Any], step: dict[str, Any]) -> None:
+    record = ctx["record"]
+    doc.add_page_break()
+    _heading(doc, f"Step {step['number']}: {step['title']}")
+    for q in step["questions"]:
+        par = _write(doc.add_paragraph(), q["id"] + "  ", bold=True)
+        _write(par, q["text"]).paragraph_format.keep_with_next = True
+        if q["diverges"]:
+            flag = _para(doc, "Answers differ or are missing", bold=True, colour=FLAG)
+            flag.paragraph_format.keep_with_next = True
+        _answers(doc, q["answers"], q["agreed"], q["status"], q["diverges"])
+    if step["id"] == "E2":
+        _heading(doc, "Data items to share", 2)
+        if record.data_items:
+            _grid(doc, ["Id", "Data item", "Importance", "Personal", "Sensitive",
+                        "Sensitivity (harm)", "Aggregation"],
+                  [[did, [d.name, d.description], label(d.importance), label(d.personal),
+                    label(d.sensitive), label(d.sensitivity), d.aggregation]
+                   for did, d in record.data_items.items()],
+                  widths=(1.1, 5.0, 2.0, 1.7, 1.8, 2.0, 3.4))
+        else:
+            _para(doc, "No data items listed yet.", italic=True, colour=MUTED)
+        _heading(doc, "Data-sharing register", 2)
+        if ctx["register"]:
+            _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
+                        "Delete by", "Disclosure risk"],
+                  [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
+                    e.sensitivity or "—", e.personal, e.retention_until or "—",
+                    e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
+                   for e, _ in ctx["register"]],
+                  widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
+            for e, lines in ctx["register"]:
+                if lines:
+                    _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
+                    for line in lines:
+                        _para(doc, line)
+        else:
+            _para(doc, "No dataset in the register yet.", italic=True, colour=MUTED)
+        arr = record.arrangement
+        _heading(doc, "Sharing arrangement", 2)
+        _pairs(doc, [("Form", arr.form), ("Frequency", arr.frequency), ("Channel", arr.channel),
+                     ("Aggregation level", arr.aggregation),
+                     ("Who has access, and why",
+                      [f"{x.who}: {x.purpose}" if x.purpose else x.who
+                       for x in arr.access.values()]),
+                     ("Actual practices", arr.practices), ("Red lines", arr.red_lines),
+                     ("Retention", arr.retention), ("Time frame of use", arr.time_frame),
+                     ("Next review", _show(arr.next_review))])
+        _heading(doc, "Consent", 2)
+        _pairs(doc, [("Basis", label(record.consent.basis)),
+                     ("Details", record.consent.details),
+                     ("Limitations", record.consent.limitations)])
+        _heading(doc, "Decision", 2)
+        _pairs(doc, _decision(record))
+    elif step["id"] == "E3":
+        _heading(doc, "Incident and harm log", 2)
+        if record.incidents:
+            _grid(doc, ["Id", "Date", "What happened", "Harm", "Severity",
+                        "Corrective action", "Status"],
+                  [[iid, str(i.occurred_on), i.description, i.harm, label(i.severity),
+                    i.corrective_action, label(i.status)] for iid, i in record.incidents.items()],
+                  widths=(1.0, 2.1, 3.9, 3.3, 1.7, 3.4, 1.6))
+        else:
+            _para(doc, "No incidents recorded.", italic=True, colour=MUTED)
+    elif step["id"] == "E4":
+        ev = record.evaluation
+        _heading(doc, "Evaluation", 2)
+        _pairs(doc, [("Information shared was", label(ev.sufficiency)),
+                     ("Intended benefits achieved", label(ev.benefits_achieved)),
+                     ("Shared as planned", label(ev.shared_as_planned)),
+                     ("Risks mitigated effectively", label(ev.risks_mitigated)),
+                     ("Unanticipated benefits or risks", ev.unanticipated),
+                     ("Resources", ev.resources),
+                     ("Feedback from affected populations", ev.community_feedback),
+                     ("Recommendations", ev.recommendations),
+                     ("Evaluated on", _show(ev.evaluated_on))])
+
+
+def _action_plan(doc: Document, ctx: dict[str, Any]) -> None:
+    from docx.shared import RGBColor
+
+    doc.add_page_break()
+    _heading(doc, "Action plan")
+    actions = ctx["actions"]
+    table = _grid(doc, ["Id", "Action", "Status", "Owner", "Due", "Note"],
+                  [[a["id"], a["action"], label(a["status"]), a["owner"],
+                    f"{a['due']} (overdue)" if a["overdue"] else a["due"], a["note"]]
+                   for a in actions], widths=(2.5, 5.6, 1.9, 2.3, 1.9, 2.8))
+    for row, action in zip(table.rows[1:], actions, strict=True):
+        if action["overdue"]:
+            for run in row.cells[4].paragraphs[0].runs:
+                run.bold, run.font.color.rgb = True, RGBColor.from_string(FLAG)
+
+
+def _retired(doc: Document, ctx: dict[str, Any]) -> None:
+    if not ctx["retired"]:
+        return
+    record = ctx["record"]
+    _heading(doc, "Answers to questions no longer in the framework content")
+    for qid in ctx["retired"]:
+        ans = record.answers[qid]
+        _para(doc, qid, bold=True).paragraph_format.keep_with_next = True
+        orgs = {pid: p.organisation for pid, p in record.parties.items()}
+        _answers(doc, [(orgs.get(pid, pid), text) for pid, text in ans.parties.items()],
+                 ans.agreed, ans.status)
+
+
+def _still_open(doc: Document, ctx: dict[str, Any]) -> None:
+    _heading(doc, "Still open")
+    questions = [q for step in ctx["steps"] for q in step["questions"] if q["diverges"]]
+    for q in questions:
+        par = _write(doc.add_paragraph(style="List Bullet"), q["id"] + ": ", bold=True)
+        _write(par, f"{q['text']} (answers differ or are missing)")
+    shown = {f"{q['id']}: answers differ or are missing" for q in questions}
+    others = [item for item in ctx["open_items"] if item not in shown]
+    for item in others:
+        _write(doc.add_paragraph(style="List Bullet"), item)
+    if not questions and not others:
+        _para(doc, "Nothing is open.")
+
+
+def _signatures(doc: Document, ctx: dict[str, Any]) -> None:
+    """One signing box per signing party; a current sign-off in the workbook is noted."""
+    from docx.shared import Cm
+
+    record = ctx["record"]
+    current = record_hash(record)
+    _heading(doc, "Signatures")
+    which = f"signed revision {ctx['revision']}" if ctx["revision"] else "this record"
+    _para(doc, f"By signing, each party confirms that this document ({which} of assessment "
+          f"{record.id}, fingerprint {current[:16]}) records the assessment as jointly agreed.")
+    donors = [p.organisation for p in record.parties.values() if p.role == "donor"]
+    if donors:
+        _para(doc, "Donors need not sign: " + "; ".join(donors) + ".", italic=True,
+              colour=MUTED)
+    signers = signing_parties(record)
+    if not signers:
+        _para(doc, "No signing parties yet.", italic=True, colour=MUTED)
+    for pid in signers:
+        party = record.parties[pid]
+        head = _write(doc.add_paragraph(), party.organisation, bold=True)
+        _write(head, f"  ({label(party.role)})", colour=MUTED)
+        head.paragraph_format.keep_with_next = True
+        head.paragraph_format.space_before = Cm(0.4)
+        table = _table(doc, 4, (3.0, 10.0))
+        for row, (key, height) in zip(table.rows, (("Name:", 0.9), ("Title:", 0.9),
+                                                   ("Signature:", 1.8), ("Date:", 0.9)),
+                                      strict=True):
+            row.height = Cm(height)
+            row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
+            _write(row.cells[0].paragraphs[0], key, bold=True)
+            if key != "Date:":
+                for cell in row.cells:
+                    cell.paragraphs[0].paragraph_format.keep_with_next = True
+        signoff = record.signoffs.get(pid)
+        if signoff is not None and signoff.record_hash == current:
+            _para(doc, f"Confirmed in the workbook by {signoff.signatory} on "
+                  f"{signoff.signed_at[:10]}", italic=True)

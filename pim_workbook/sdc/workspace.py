@@ -1,0 +1,217 @@
+"""A disclosure-risk check in progress: the file, the chosen columns, the treatments tried.
+
+:class:`Workspace` is what the Step 2 page drives (and what a script or test drives the same
+way): load a table, pick the quasi-identifiers, see the risk, try treatments and compare,
+then hand the evidence and the treated table to the register (register.py), which records
+them. The table itself stays in memory; only counts, column names and the steps taken reach
+the store. Nothing here writes the store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pim_workbook.record.model import RiskEvidence
+from pim_workbook.sdc.microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K, read_bytes, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pim_workbook.sdc.risk import RiskResult
+    from pim_workbook.sdc.small_cells import SmallCells
+    from pim_workbook.sdc.treatments import Treatment
+    from pim_workbook.store.protocol import WorkbookStore
+
+FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
+    ("Records", "n", "{:,}"),
+    ("Smallest group (k)", "k", "{}"),
+    ("Combinations", "classes", "{:,}"),
+    ("Sample uniques", "sample_uniques", "{:,}"),
+    ("Sample uniques (share)", "below_k_share.2", "{:.1%}"),
+    ("Records in groups < 3", "below_k.3", "{:,}"),
+    ("Records in groups < 3 (share)", "below_k_share.3", "{:.1%}"),
+    ("Records in groups < 5", "below_k.5", "{:,}"),
+    ("Records in groups < 5 (share)", "below_k_share.5", "{:.1%}"),
+    ("Expected re-identifications", "expected_reidentifications", "{:.1f}"),
+    ("Global risk", "global_risk", "{:.2%}"),
+)
+
+
+def figure(result: dict[str, Any], key: str) -> Any:
+    """A value of a result summary; ``below_k.3`` reaches into ``below_k``."""
+    head, _, tail = key.partition(".")
+    return result[head][tail] if tail else result[head]
+
+
+@dataclass
+class Workspace:
+    """One table under examination and the treatments tried on it."""
+
+    table: pd.DataFrame
+    file: str
+    quasi: list[str] = field(default_factory=list)
+    sensitive: list[str] = field(default_factory=list)
+    weight: str | None = None
+    steps: list[Treatment] = field(default_factory=list)
+    min_k: int = DEFAULT_MIN_K
+    max_risk: float = DEFAULT_MAX_RISK
+    _treated: tuple[str, Any] | None = field(default=None, repr=False, compare=False)
+
+    # -- loading -----------------------------------------------------------------------
+    @classmethod
+    def from_path(cls, path: str | Path, **options: Any) -> Workspace:
+        """A CSV or Excel file at any path: the host's own scripts, never a page."""
+        return cls(read_table(path), Path(path).name, **options)
+
+    @classmethod
+    def from_data_folder(cls, store: WorkbookStore, name: str, **options: Any) -> Workspace:
+        """A table of the host's data folder, for a page on ``store`` that may read it.
+
+        The check runs here, in the kernel, whatever the page sent: only the facilitator's
+        link reads the folder, and only files inside it.
+        """
+        from pim_workbook.access import data_folder
+        from pim_workbook.sdc.datafolder import resolve
+
+        return cls(read_table(resolve(data_folder(store), name), shown=name), name, **options)
+
+    @classmethod
+    def from_upload(cls, data: bytes, name: str, **options: Any) -> Workspace:
+        """A small file uploaded through the browser."""
+        return cls(read_bytes(data, name), Path(name).name, **options)
+
+    @classmethod
+    def from_sample(cls, **options: Any) -> Workspace:
+        """The invented protection-monitoring microdata shipped for practice."""
+        from pim_workbook.sdc.synthetic import MICRODATA_FILE, synthetic_microdata
+
+        return cls(synthetic_microdata(), MICRODATA_FILE, **options)
+
+    @property
+    def columns(self) -> list[str]:
+        return [str(c) for c in self.table.columns]
+
+    # -- measuring ---------------------------------------------------------------------
+    def _measure(self, table: pd.DataFrame, quasi: list[str], sensitive: list[str],
+                 weight: str | None) -> RiskResult:
+        from pim_workbook.sdc.risk import measure_risk
+
+        return measure_risk(table, quasi, sensitive=sensitive, weight=weight,
+                            min_k=self.min_k, max_risk=self.max_risk)
+
+    def before(self) -> RiskResult:
+        """The risk of the table as loaded."""
+        return self._measure(self.table, self.quasi, self.sensitive, self.weight)
+
+    def treated(self) -> tuple[pd.DataFrame, list[str]]:
+        """The table after the steps, and one sentence per step.
+
+        Kept until the steps change: the page asks for it several times per click, and a
+        large table takes a while to treat.
+        """
+        from pim_workbook.sdc.treatments import apply_all, steps_to_json
+
+        key = steps_to_json(self.steps)
+        if self._treated is None or self._treated[0] != key:
+            self._treated = (key, apply_all(self.table, self.steps))
+        return self._treated[1]
+
+    def chosen_in(self, table: pd.DataFrame) -> tuple[list[str], list[str], str | None]:
+        """The quasi-identifiers, sensitive columns and weight that ``table`` still has."""
+        kept = set(map(str, table.columns))
+        return ([c for c in self.quasi if c in kept], [c for c in self.sensitive if c in kept],
+                self.weight if self.weight in kept else None)
+
+    def after(self) -> RiskResult:
+        """The risk of the treated table, on the quasi-identifiers it still has."""
+        table, _ = self.treated()
+        quasi, sensitive, weight = self.chosen_in(table)
+        if not quasi:
+            raise ValueError("every quasi-identifier has been suppressed: nothing left to "
+                             "measure; undo a step")
+        return self._measure(table, quasi, sensitive, weight)
+
+    def by_combination(self) -> list[tuple[list[str], RiskResult]]:
+        """The risk of the treated table for every combination of its quasi-identifiers."""
+        from pim_workbook.sdc.risk import measure_by_subset
+
+        table, _ = self.treated()
+        quasi, sensitive, weight = self.chosen_in(table)
+        return measure_by_subset(table, quasi, sensitive=sensitive, weight=weight,
+                                 min_k=self.min_k, max_risk=self.max_risk)
+
+    def riskiest(self, limit: int = 12) -> pd.DataFrame:
+        """Combinations of the treated table shared by fewer than ``min_k`` records.
+
+        Only the quasi-identifier values and the count: never a sensitive column.
+        """
+        table, _ = self.treated()
+        quasi, _, _ = self.chosen_in(table)
+        counts = table.groupby(quasi, dropna=False, sort=False).size().rename("records")
+        small = counts[counts < self.min_k].sort_values(kind="stable")
+        return small.head(limit).reset_index()
+
+    def small_cells(self, by: list[str], flag_max: int = 4, review_max: int = 9) -> SmallCells:
+        """The small-cell check of the treated table counted by ``by``."""
+        from pim_workbook.sdc.small_cells import small_cells
+
+        table, _ = self.treated()
+        return small_cells(table, by, flag_max=flag_max, review_max=review_max)
+
+    # -- treatments --------------------------------------------------------------------
+    def add(self, step: Treatment) -> str:
+        """Add a step if it applies to the treated table; returns its sentence."""
+        column = getattr(step, "column", None)
+        if getattr(step, "kind", "") in ("generalise", "replace_with") and \
+                column not in self.quasi:
+            raise ValueError(f"{column} is not a quasi-identifier: only quasi-identifiers are "
+                             "generalised, as their categories are written in the register")
+        table, _ = self.treated()
+        sentence = step.describe(table)
+        step.apply(table)  # raises a clear ValueError when the step does not fit
+        self.steps.append(step)
+        return sentence
+
+    def undo(self) -> None:
+        if self.steps:
+            self.steps.pop()
+
+    # -- evidence ----------------------------------------------------------------------
+    def _evidence(self, result: RiskResult, table: pd.DataFrame, actor: str) -> RiskEvidence:
+        quasi, sensitive, weight = self.chosen_in(table)
+        return evidence(result.to_dict(), file=self.file, quasi=quasi, sensitive=sensitive,
+                        weight=weight, actor=actor)
+
+    def check(self, actor: str) -> RiskEvidence:
+        """The risk of the table as loaded, as evidence for the register (counts only)."""
+        return self._evidence(self.before(), self.table, actor)
+
+    def treatment(self, actor: str) -> Treated:
+        """The treated table with its steps and the evidence before and after them."""
+        if not self.steps:
+            raise ValueError("no treatment to record: add at least one step first")
+        table, sentences = self.treated()
+        return Treated(table, sentences, self.check(actor),
+                       self._evidence(self.after(), table, actor))
+
+
+@dataclass(frozen=True)
+class Treated:
+    """A treatment ready to record: the table to share and what was done to it."""
+
+    table: pd.DataFrame
+    steps: list[str]
+    before: RiskEvidence
+    after: RiskEvidence
+
+
+def evidence(result: dict[str, Any], *, file: str, quasi: list[str], sensitive: list[str],
+             weight: str | None, actor: str) -> RiskEvidence:
+    """Risk-check evidence from a :meth:`RiskResult.to_dict` summary (counts only)."""
+    return RiskEvidence(
+        checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+        checked_by=actor, file=Path(file).name, quasi=list(quasi),
+        sensitive=list(sensitive), weight=weight, **result)

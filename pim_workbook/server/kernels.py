@@ -1,0 +1,194 @@
+"""The kernels of a served workbook: refused pages, abandoned pages and a cap.
+
+Every page load starts a kernel of its own (about 67 MB). Voila's culler ends a kernel only
+after two idle hours, so requests with a bogus link and closed tabs would pile kernels up.
+:class:`WorkbookKernelManager` (Voila's default manager plus three rules) ends a kernel
+whose page was refused for its link once that page has rendered, ends a kernel that has had
+no page connected for ``orphan_timeout`` seconds, and refuses new pages past ``max_kernels``
+live kernels with a readable "server is busy" page (HTTP 503).
+
+Kernels waiting in Voila's preheat pool count toward the cap and are never orphans: no page
+has asked for them yet.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import re
+import time
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs
+
+from jupyter_client.kernelspec import KernelSpecManager
+from jupyter_server._tz import utcnow
+from jupyter_server.services.kernels.kernelmanager import AsyncMappingKernelManager
+from jupyter_server.utils import ApiPath
+from tornado import web
+from tornado.ioloop import PeriodicCallback
+from traitlets import Float, Integer, default
+from voila.utils import ENV_VARIABLE
+
+from pim_workbook.access import KEY_PARAM, check_key, links_required
+from pim_workbook.errors import AccessDenied
+from pim_workbook.store.connection import DB_ENV, default_db_path
+from pim_workbook.store.core import Store
+from pim_workbook.training.practice import remove_all
+
+BUSY = ("The server is busy: too many open pages. Close a workbook tab you no longer use, "
+        "or try again in a few minutes.")
+REFUSED_MAX_S = 60  # a refused page's kernel ends by then, however busy it is kept
+_SECRET_PARAMS = re.compile(r"(?<=[?&])(key|token)=[^&\s]*")
+
+
+class ScrubLinks(logging.Filter):
+    """Keeps link keys and Voila's token out of the server's log (Tornado logs the address
+    of every failed request, which would otherwise carry a partner's key)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET_PARAMS.sub(r"\1=[secret]", a) if isinstance(a, str)
+                                else a for a in record.args)
+        record.msg = _SECRET_PARAMS.sub(r"\1=[secret]", str(record.msg))
+        return True
+
+
+def link_refused(query_string: str) -> bool:
+    """True when a served page's link would be refused: no key, one that is not valid,
+    revoked or expired, or one for another assessment than the page's (the page's own
+    check, made once more by the server)."""
+    query = parse_qs(query_string)
+    key = query.get(KEY_PARAM, [""])[0].strip()
+    if not key:
+        return True
+    with Store() as store:  # the store of $PIM_WORKBOOK_DB, as in the kernels
+        try:
+            grant = check_key(store, key)
+        except AccessDenied:
+            return True
+    assessment = query.get("assessment", [""])[0].strip()
+    return bool(assessment) and not grant.may_open(assessment)
+
+
+class OwnKernelSpecManager(KernelSpecManager):
+    """Only this interpreter's kernel: ``python3`` is the ipykernel of the running
+    environment, even where another installation registered a ``python3`` of its own
+    (whose pages would run that installation's code)."""
+
+    @default("kernel_dirs")
+    def _no_kernel_dirs(self) -> list[str]:
+        return []
+
+
+class WorkbookKernelManager(AsyncMappingKernelManager):
+    """Voila's kernel manager, with kernels that end when no page needs them any more."""
+
+    refused_grace = Float(5.0, min=0.0, config=True, help="Seconds a kernel whose page "
+                          "was refused for its link stays once the page has rendered.")
+    orphan_timeout = Float(120.0, min=0.1, config=True, help="Seconds a kernel stays without "
+                           "any page connected (a closed tab, a page never opened in a "
+                           "browser).")
+    max_kernels = Integer(40, min=1, config=True, help="Live kernels at most (pooled ones "
+                          "included); past it a new page gets a 'server is busy' page.")
+    check_interval = Float(10.0, min=0.1, config=True, help="Seconds between looks for "
+                           "kernels without a page.")
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        for name in ("tornado.access", "tornado.general", "tornado.application"):
+            log = logging.getLogger(name)
+            if not any(isinstance(f, ScrubLinks) for f in log.filters):
+                log.addFilter(ScrubLinks())
+        self._seen: dict[str, float] = {}  # kernel → last time a page held it (or its start)
+        self._orphan_check: PeriodicCallback | None = None
+        self._endings: set[asyncio.Task[None]] = set()
+
+    # jupyter_client types its synchronous start_kernel; jupyter_server's own asynchronous
+    # managers override it with a coroutine the same way
+    async def start_kernel(self, *, kernel_id: str | None = None,  # type: ignore[override]
+                           path: ApiPath | None = None, **kwargs: Any) -> str:
+        """Start a page's kernel unless the cap is reached; watch it if its link is refused."""
+        if kernel_id is None or kernel_id not in self:
+            live = set(self._kernels) | set(self._pending_kernels)
+            if len(live) >= self.max_kernels:
+                self.log.warning("Refusing a new kernel: %d live (max_kernels)", len(live))
+                raise web.HTTPError(503, reason=BUSY)  # the page's words, kept out of logs
+        kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
+        self._seen.setdefault(kernel_id, time.monotonic())
+        if self._orphan_check is None:
+            self._orphan_check = PeriodicCallback(self.end_orphans, 1000 * self.check_interval)
+            self._orphan_check.start()
+        env = kwargs.get("env") or {}
+        # a pooled kernel learns its page's query only later: it has no link to check yet
+        if env.get(ENV_VARIABLE.VOILA_PREHEAT) != "True" and links_required() and \
+                await asyncio.to_thread(link_refused, env.get(ENV_VARIABLE.QUERY_STRING, "")):
+            ending = asyncio.create_task(self._end_refused(kernel_id, utcnow()))
+            self._endings.add(ending)
+            ending.add_done_callback(self._endings.discard)
+        return kernel_id
+
+    async def _end_refused(self, kernel_id: str, started: dt.datetime) -> None:
+        """End a refused page's kernel once the page has shown "Link not valid": when the
+        kernel has run its cells and been quiet for ``refused_grace`` seconds."""
+        deadline = time.monotonic() + REFUSED_MAX_S
+        while kernel_id in self:
+            kernel = self._kernels[kernel_id]
+            quiet = (utcnow() - kernel.last_activity).total_seconds()
+            rendered = kernel.last_activity > started and kernel.execution_state == "idle"
+            if (rendered and quiet >= self.refused_grace) or time.monotonic() > deadline:
+                await self._end(kernel_id, "its page was refused for its link")
+                return
+            await asyncio.sleep(min(1.0, max(self.refused_grace, 0.1)))
+
+    async def _end(self, kernel_id: str, why: str) -> None:
+        self.log.info("Ending kernel %s: %s", kernel_id, why)
+        try:
+            await self.shutdown_kernel(kernel_id)
+        except Exception:  # gone meanwhile, or it would not stop: the next check tries again
+            self.log.exception("Could not end kernel %s", kernel_id)
+
+    def notify_connect(self, kernel_id: str) -> None:
+        """A page connected: the orphan clock starts again from now."""
+        super().notify_connect(kernel_id)
+        self._seen[kernel_id] = time.monotonic()
+
+    def notify_disconnect(self, kernel_id: str) -> None:
+        """A page went away: without another one, the kernel is an orphan from now."""
+        super().notify_disconnect(kernel_id)
+        self._seen[kernel_id] = time.monotonic()
+
+    async def shutdown_all(self, now: bool = False) -> None:  # type: ignore[override]
+        """The server stops: end every kernel, then remove the trainees' practice copies,
+        which live only as long as the server that made them."""
+        await super().shutdown_all(now=now)
+        remove_all(Path(os.environ.get(DB_ENV) or default_db_path()))
+
+    def pooled(self) -> set[str]:
+        """Kernels waiting in Voila's preheat pool (``VoilaKernelManager._pools``: tasks
+        whose result names the kernel), which no page has taken yet."""
+        return {task.result()["kernel_id"] for pool in getattr(self, "_pools", {}).values()
+                for task in pool
+                if task.done() and not task.cancelled() and task.exception() is None}
+
+    async def end_orphans(self) -> None:
+        """End the kernels no page has held for ``orphan_timeout`` seconds."""
+        now = time.monotonic()
+        pooled = self.pooled()
+        for kernel_id in list(self._kernels):
+            kernel = self._kernels.get(kernel_id)  # one ended while another was ending
+            if kernel is None:
+                continue
+            if (kernel_id in pooled or self._kernel_connections.get(kernel_id, 0) > 0
+                    or getattr(kernel, "execution_state", "") in ("starting", "busy")):
+                self._seen[kernel_id] = now  # held, waiting for a page, or rendering one
+                continue
+            # a page the kernel rendered a moment ago may still be on its way to the browser
+            last = getattr(kernel, "last_activity", None)
+            quiet = (utcnow() - last).total_seconds() if last else self.orphan_timeout
+            if min(now - self._seen.setdefault(kernel_id, now), quiet) > self.orphan_timeout:
+                await self._end(kernel_id, f"no page connected for {self.orphan_timeout:g} s")
+        for gone in set(self._seen) - set(self._kernels) - set(self._pending_kernels):
+            del self._seen[gone]

@@ -1,0 +1,73 @@
+"""Sign-off, the revisions it freezes, and the history of every change.
+"""
+
+from __future__ import annotations
+
+import json
+
+from pim_workbook.errors import StoreError
+from pim_workbook.record.hashing import canonical_json, record_hash
+from pim_workbook.record.paths import validate_unit
+from pim_workbook.record.progress import signing_parties
+from pim_workbook.record.references import check_references
+from pim_workbook.store.connection import _loads, now
+from pim_workbook.store.rows import Change, Revision
+from pim_workbook.store.units import Units
+
+
+class History(Units):
+    """Signatures freeze revisions; every change is kept in the history."""
+
+    # -- sign-off and revisions --------------------------------------------------------
+    def sign(self, aid: str, party: str, signatory: str, *, actor: str,
+             via: str = "") -> int | None:
+        """A party's signatory confirms the record as it is now.
+
+        When the last signing party signs the same content, the record is frozen as
+        the next numbered revision, whose number is returned.
+        """
+        with self._write() as db:
+            record = self.get(aid)
+            revs = self.revisions(aid)
+            number = len(revs) + 1
+            current = record_hash(record)
+            if revs and revs[-1].record_hash == current:
+                raise StoreError(f"revision {revs[-1].number} is already signed; "
+                                 "nothing has changed since")
+            path = f"signoffs/{party}"
+            value = validate_unit(path, {"signatory": signatory, "signed_at": now(),
+                                         "revision": number, "record_hash": current})
+            check_references(path, value, lambda: record, self.content)
+            self._put(aid, path, value, actor=actor, party=party, via=via)
+            record = self.get(aid)
+            signers = signing_parties(record)
+            if len(signers) < 2:
+                return None
+            if all(pid in record.signoffs and record.signoffs[pid].record_hash == current
+                   for pid in signers):
+                snapshot = canonical_json(record.model_dump(mode="json"))
+                db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)",
+                           (aid, number, now(), current, snapshot))
+                return number
+        return None
+
+    def revisions(self, aid: str) -> list[Revision]:
+        rows = self._db.execute(
+            "SELECT number, created_at, record_hash, snapshot FROM revisions "
+            "WHERE assessment_id=? ORDER BY number", (aid,))
+        return [Revision(n, c, h, json.loads(s)) for n, c, h, s in rows]
+
+    def last_change(self, aid: str) -> int:
+        """A number that grows with every change to the assessment (cheap to poll)."""
+        row = self._db.execute("SELECT max(id) FROM history WHERE assessment_id=?",
+                               (aid,)).fetchone()
+        return row[0] or 0
+
+    def history(self, aid: str) -> list[Change]:
+        self._header(aid)
+        rows = self._db.execute(
+            "SELECT at, actor, party, path, old, new, via FROM history "
+            "WHERE assessment_id=? ORDER BY id", (aid,))
+        return [Change(at, actor, party, path, _loads(old), _loads(new), via)
+                for at, actor, party, path, old, new, via in rows]
+

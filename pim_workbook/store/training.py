@@ -1,0 +1,83 @@
+"""Training sessions as stored: sessions, pseudonymous trainees and their answers (the
+rules are in :mod:`pim_workbook.training.sessions`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from pim_workbook.errors import StoreError
+from pim_workbook.store.connection import now
+from pim_workbook.store.units import Units, check_text_lengths
+
+
+class Training(Units):
+    """The stored training sessions."""
+
+    def add_training(self, tid: str, title: str, *, actor: str) -> None:
+        check_text_lengths(title, "a title")
+        check_text_lengths(actor, "a name")
+        with self._write() as db:
+            db.execute("INSERT INTO trainings VALUES (?,?,?,?)", (tid, title, now(), actor))
+
+    def trainings(self) -> list[dict[str, Any]]:
+        """Training sessions, newest first, with how many trainees joined."""
+        rows = self._db.execute(
+            "SELECT t.id, t.title, t.created_at, t.created_by, count(p.id) FROM trainings t "
+            "LEFT JOIN trainees p ON p.training_id = t.id GROUP BY t.id "
+            "ORDER BY t.created_at DESC, t.id")
+        keys = ("id", "title", "created_at", "created_by", "trainees")
+        return [dict(zip(keys, row, strict=True)) for row in rows]
+
+    def training(self, tid: str) -> dict[str, Any] | None:
+        return next((t for t in self.trainings() if t["id"] == tid), None)
+
+    def trainee(self, trainee_id: str) -> dict[str, Any] | None:
+        row = self._db.execute("SELECT id, training_id, pseudonym, joined_at FROM trainees "
+                               "WHERE id=?", (trainee_id,)).fetchone()
+        keys = ("id", "training_id", "pseudonym", "joined_at")
+        return dict(zip(keys, row, strict=True)) if row else None
+
+    def add_trainee(self, training_id: str, trainee_id: str, pseudonym: str) -> None:
+        with self._write() as db:
+            if db.execute("SELECT 1 FROM trainings WHERE id=?", (training_id,)).fetchone() \
+                    is None:
+                raise StoreError(f"no training session with id {training_id!r}")
+            db.execute("INSERT INTO trainees VALUES (?,?,?,?)",
+                       (trainee_id, training_id, pseudonym, now()))
+
+    def trainees(self, training_id: str) -> list[dict[str, Any]]:
+        rows = self._db.execute("SELECT id, pseudonym, joined_at FROM trainees WHERE "
+                                "training_id=? ORDER BY joined_at, id", (training_id,))
+        return [dict(zip(("id", "pseudonym", "joined_at"), row, strict=True)) for row in rows]
+
+    def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],
+                            correct: bool, credit: float) -> bool:
+        """Keep a trainee's first answer to an exercise; False if one was already kept."""
+        with self._write() as db:
+            return db.execute(
+                "INSERT OR IGNORE INTO training_answers VALUES (?,?,?,?,?,?)",
+                (trainee_id, exercise_id, json.dumps(chosen), int(correct), credit,
+                 now())).rowcount == 1
+
+    def training_answers(self, training_id: str, trainee_id: str | None = None
+                         ) -> list[dict[str, Any]]:
+        """The kept answers of a session (or of one of its trainees), oldest first."""
+        rows = self._db.execute(
+            "SELECT a.trainee_id, a.exercise_id, a.chosen, a.correct, a.credit, a.at "
+            "FROM training_answers a JOIN trainees p ON p.id = a.trainee_id "
+            "WHERE p.training_id=? AND (? IS NULL OR a.trainee_id=?) ORDER BY a.at",
+            (training_id, trainee_id, trainee_id))
+        keys = ("trainee_id", "exercise_id", "chosen", "correct", "credit", "at")
+        return [{**dict(zip(keys, row, strict=True)), "chosen": json.loads(row[2]),
+                 "correct": bool(row[3])} for row in rows]
+
+    def purge_training(self, training_id: str) -> int:
+        """Delete the trainees (their pseudonyms) and answers of a session; returns how many
+        trainees were removed. The pages of the freed rows are overwritten (secure_delete).
+        :func:`pim_workbook.training.practice.purge` also removes the session's practice copies."""
+        with self._write() as db:
+            return db.execute("DELETE FROM trainees WHERE training_id=?",
+                              (training_id,)).rowcount
+
