@@ -16,7 +16,7 @@ from docx.table import Table
 from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.exports import action_rows
-from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, _mostly_rtl, to_docx
+from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES, build_sample
 from pim_workbook.store.core import Store
@@ -283,4 +283,4 @@ def test_answers_to_retired_questions_are_kept(db_path: Path, content: Content, 
     ("Hope Organisation منظمة", False), (FRENCH, False), ("2026-12-01", False), ("", False),
 ])
 def test_direction_follows_most_letters(text: str, rtl: bool):
-    assert _mostly_rtl(text) is rtl
+    assert mostly_rtl(text) is rtl

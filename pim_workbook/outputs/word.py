@@ -69,7 +69,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
 
 
 # -- text ----------------------------------------------------------------------------------
-def _mostly_rtl(text: str) -> bool:
+def mostly_rtl(text: str) -> bool:
     """True when most letters are right-to-left (Arabic, Hebrew, ...)."""
     rtl = ltr = 0
     for char in text:
@@ -90,7 +90,7 @@ def _write(par: Paragraph, text: object, *, bold: bool = False, italic: bool = F
     run.bold, run.italic = bold or None, italic or None
     if colour:
         run.font.color.rgb = RGBColor.from_string(colour)
-    if _mostly_rtl(clean):
+    if mostly_rtl(clean):
         rpr = run._r.get_or_add_rPr()
         _fonts(rpr, RTL_FONT)
         rpr.get_or_add_rtl()
@@ -98,7 +98,7 @@ def _write(par: Paragraph, text: object, *, bold: bool = False, italic: bool = F
             rpr.get_or_add_bCs()
         if italic:
             rpr.get_or_add_iCs()
-    if _mostly_rtl(par.text):
+    if mostly_rtl(par.text):
         ppr = par._p.get_or_add_pPr()
         if ppr.find(_qn("w:bidi")) is None:
             ppr.insert_element_before(_el("w:bidi"), *_BIDI_SUCCESSORS)

@@ -15,7 +15,7 @@ from pim_workbook.record.hashing import canonical_json
 from pim_workbook.record.ids import ASSESSMENT_ID
 from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import progress, status
-from pim_workbook.store.connection import _dumps, now
+from pim_workbook.store.connection import encode_value, now
 from pim_workbook.store.history import History
 from pim_workbook.store.rows import Change, Revision, Summary
 
@@ -158,13 +158,13 @@ class Assessments(History):
             db.execute("INSERT INTO assessments VALUES (?,?,?)",
                        (header["id"], header["content_version"], header["created_at"]))
             db.executemany("INSERT INTO units (assessment_id, path, value) VALUES (?,?,?)",
-                           [(header["id"], p, _dumps(v)) for p, v in units if v is not None])
+                           [(header["id"], p, encode_value(v)) for p, v in units if v is not None])
             db.executemany(
                 "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via) "
                 "VALUES (?,?,?,?,?,?,?,?)",
                 [(header["id"], c.at, c.actor, c.party, c.path,
-                  None if c.old is None else _dumps(c.old),
-                  None if c.new is None else _dumps(c.new), c.via) for c in history])
+                  None if c.old is None else encode_value(c.old),
+                  None if c.new is None else encode_value(c.new), c.via) for c in history])
             db.executemany("INSERT INTO revisions VALUES (?,?,?,?,?)",
                            [(header["id"], r.number, r.created_at, r.record_hash,
                              canonical_json(r.record)) for r in revisions])

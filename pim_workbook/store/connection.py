@@ -32,11 +32,13 @@ def default_db_path() -> Path:
     return user_data_path("pim-workbook") / "workbook.sqlite"
 
 
-def _loads(text: str | None) -> Any:
+def decode_value(text: str | None) -> Any:
+    """A stored JSON value (None stays None: a unit that was absent)."""
     return None if text is None else json.loads(text)
 
 
-def _dumps(value: Any) -> str:
+def encode_value(value: Any) -> str:
+    """The compact JSON the store keeps for a value."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 

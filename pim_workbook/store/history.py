@@ -10,7 +10,7 @@ from pim_workbook.record.hashing import canonical_json, record_hash
 from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.record.references import check_references
-from pim_workbook.store.connection import _loads, now
+from pim_workbook.store.connection import decode_value, now
 from pim_workbook.store.rows import Change, Revision
 from pim_workbook.store.units import Units
 
@@ -68,6 +68,6 @@ class History(Units):
         rows = self._db.execute(
             "SELECT at, actor, party, path, old, new, via FROM history "
             "WHERE assessment_id=? ORDER BY id", (aid,))
-        return [Change(at, actor, party, path, _loads(old), _loads(new), via)
+        return [Change(at, actor, party, path, decode_value(old), decode_value(new), via)
                 for at, actor, party, path, old, new, via in rows]
 

@@ -17,7 +17,7 @@ from pim_workbook.record.ids import ITEM_PREFIX
 from pim_workbook.record.model import Record
 from pim_workbook.record.paths import GUARDED_ROOTS, assemble, split_path, validate_unit
 from pim_workbook.record.references import check_references
-from pim_workbook.store.connection import Connection, _dumps, now
+from pim_workbook.store.connection import Connection, encode_value, now
 
 TEXT_LIMIT = 20_000  # characters: pages more than long enough, and reports that stay printable
 
@@ -164,13 +164,14 @@ class Units(Connection):
                 "INSERT INTO units (assessment_id, path, value) VALUES (?,?,?) "
                 "ON CONFLICT (assessment_id, path) DO UPDATE "
                 "SET value=excluded.value, version=version+1",
-                (aid, path, _dumps(value)),
+                (aid, path, encode_value(value)),
             )
         self._db.execute(
             "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via) "
             "VALUES (?,?,?,?,?,?,?,?)",
             (aid, now(), actor.strip(), party, path,
-             None if old is None else _dumps(old), None if value is None else _dumps(value),
+             None if old is None else encode_value(old),
+             None if value is None else encode_value(value),
              via),
         )
 

@@ -7,9 +7,10 @@ import ipywidgets as w
 import pytest
 
 from pim_workbook.access import GuardedStore, create_invite, revoke
+from pim_workbook.app.gate import open_session
 from pim_workbook.app.pages import workbook as pages
 from pim_workbook.app.pages.landing import landing_html
-from pim_workbook.app.pages.workbook import build_page, open_session
+from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import PageQuery
 from pim_workbook.app.widgets.question import question_card
 

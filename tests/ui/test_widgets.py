@@ -7,8 +7,10 @@ import datetime as dt
 import ipywidgets as w
 import pytest
 
+from pim_workbook.app.gate import open_session
 from pim_workbook.app.nav import PAGES
-from pim_workbook.app.pages.workbook import build_page, chooser, open_session
+from pim_workbook.app.pages.chooser import chooser
+from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import FACILITATOR, PageQuery, Session
 from pim_workbook.app.widgets.question import question_card
 from pim_workbook.sample.assessment import build_sample

@@ -6,9 +6,10 @@ from html import escape
 from urllib.parse import quote
 
 from pim_workbook.access import KEY_PARAM
+from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
-from pim_workbook.app.pages.workbook import CSS, guarded, not_valid
 from pim_workbook.app.session import PageQuery
+from pim_workbook.app.shell import CSS
 from pim_workbook.errors import AccessDenied
 from pim_workbook.record.labels import label
 from pim_workbook.store.core import Store

@@ -19,8 +19,9 @@ from urllib.parse import urlencode
 import ipywidgets as w
 
 from pim_workbook.access import KEY_PARAM, create_invite
-from pim_workbook.app.pages.workbook import guarded, not_valid, page_box
+from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.session import PageQuery
+from pim_workbook.app.shell import page_box
 from pim_workbook.app.widgets.controls import definitions_html, heading, html, labelled, text
 from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
 from pim_workbook.errors import AccessDenied

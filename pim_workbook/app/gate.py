@@ -1,0 +1,49 @@
+"""The access gate: a page gets the store as its link allows, or a refusal and nothing else.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import ipywidgets as w
+
+from pim_workbook.access import GuardedStore, links_required
+from pim_workbook.app.session import FACILITATOR, PageQuery, Session
+from pim_workbook.app.shell import CSS
+from pim_workbook.app.widgets.controls import (
+    html,
+)
+from pim_workbook.errors import AccessDenied
+from pim_workbook.store.core import Store
+from pim_workbook.store.protocol import WorkbookStore
+
+
+def open_session(store: WorkbookStore, aid: str,
+                 query: PageQuery | None = None) -> Session:
+    query = query or PageQuery()
+    return Session(store, aid, party=query.party or FACILITATOR, actor=query.name,
+                   key=query.key)
+
+
+def not_valid(reason: str) -> w.HTML:
+    """What a page shows, and all it shows, without a valid link."""
+    return html(f"<style>{CSS}</style><div class=\"pimw-page pimw-refused\">"
+                "<h1>Link not valid</h1>"
+                f"<p>{escape(reason)}</p><p class=\"pimw-hint\">Links to the workbook are "
+                "personal: each organisation receives its own from the facilitator.</p></div>")
+
+
+def guarded(store: Store, query: PageQuery) -> WorkbookStore:
+    """The store as the page's link allows; raises AccessDenied without a valid link.
+
+    Pages served by ``pim-workbook serve`` need a link; a notebook opened in JupyterLab or run
+    by papermill (by someone who has the store file anyway) does not.
+    """
+    if not query.key and not links_required():
+        return store
+    if not query.key:
+        raise AccessDenied("this page was opened without its link key: use the whole link "
+                           "you were given")
+    return GuardedStore(store, query.key)
+
+

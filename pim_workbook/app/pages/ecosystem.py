@@ -1,0 +1,69 @@
+"""The data ecosystem: stakeholders, systems and flows along the PIM Matrix.
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+import ipywidgets as w
+
+from pim_workbook.app.fields import FLOW_FIELDS, STAKEHOLDER_FIELDS, SYSTEM_FIELDS
+from pim_workbook.app.session import Session
+from pim_workbook.app.shell import tabs
+from pim_workbook.app.widgets.controls import (
+    collapsible,
+    html,
+)
+from pim_workbook.app.widgets.editors import (
+    collection_editor,
+)
+from pim_workbook.record.model import (
+    DataFlow,
+    InfoSystem,
+    Record,
+    Stakeholder,
+)
+
+
+def ecosystem_page(session: Session) -> w.Widget:
+    eco, matrix = session.content.ecosystem, session.content.pim_matrix
+    questions = "".join(f"<li>{escape(q.text)}</li>" for q in eco.questions)
+    cats = "".join(f"<tr><td>{escape(c.title)}</td><td>{escape(c.description)}</td></tr>"
+                   for c in matrix.categories)
+    intro = html(f"<h2>{escape(eco.title)}</h2><p>{escape(eco.introduction)}</p>"
+                 f"<ol>{questions}</ol><p>{escape(eco.recommendation)}</p>")
+    categories = collapsible("PIM Matrix categories", html(
+        f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'
+        f"<tr><th>Category</th><th>Description (workbook's wording)</th></tr>{cats}</table>"))
+    return w.VBox([intro, categories, tabs([
+        ("Stakeholders", lambda: collection_editor(
+            session, "stakeholders", Stakeholder, STAKEHOLDER_FIELDS, title_field="name",
+            noun="stakeholder")),
+        ("Systems", lambda: collection_editor(
+            session, "systems", InfoSystem, SYSTEM_FIELDS, title_field="name", noun="system",
+            defaults=lambda r: {"category": session.content.pim_matrix.categories[0].id})),
+        ("Data flows", lambda: collection_editor(
+            session, "flows", DataFlow, FLOW_FIELDS, title_field="data", noun="flow",
+            defaults=lambda r: dict.fromkeys(("source", "target"),
+                                             next(iter(r.stakeholders), "")))),
+        ("Picture", lambda: _ecosystem_picture(session)),
+    ])])
+
+
+def _ecosystem_picture(session: Session) -> w.Widget:
+    from pim_workbook.outputs.plots import ecosystem_figure, png
+
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="72rem"))
+    shown: list[Any] = [None]
+
+    def draw(record: Record) -> None:
+        key = (record.stakeholders, record.systems, record.flows)
+        if key != shown[0]:
+            shown[0] = key
+            image.value = png(ecosystem_figure(record, session.content))
+
+    session.on_refresh(draw)
+    return image
+
+

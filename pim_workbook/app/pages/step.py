@@ -1,0 +1,119 @@
+"""A step of the Joint Benefit and Risk Assessment: its questions, its actions and the
+sections the record declares for it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import partial
+
+import ipywidgets as w
+
+from pim_workbook.app.fields import (
+    ACCESS_FIELDS,
+    ARRANGEMENT_FIELDS,
+    CONSENT_FIELDS,
+    CUSTOM_ACTION_FIELDS,
+    DATA_ITEM_FIELDS,
+    DATASET_FIELDS,
+    DECISION_FIELDS,
+    EVALUATION_FIELDS,
+    INCIDENT_FIELDS,
+)
+from pim_workbook.app.session import Session
+from pim_workbook.app.shell import tabs
+from pim_workbook.app.widgets.controls import (
+    heading,
+    html,
+)
+from pim_workbook.app.widgets.editors import (
+    action_checklist,
+    collection_editor,
+    section_form,
+)
+from pim_workbook.app.widgets.question import question_card
+from pim_workbook.content.framework import Step
+from pim_workbook.record.model import (
+    AccessGrant,
+    Arrangement,
+    Consent,
+    CustomAction,
+    DataItem,
+    Dataset,
+    Decision,
+    Evaluation,
+    Incident,
+)
+
+
+def step_page(session: Session, step: Step) -> w.Widget:
+    panes: list[tuple[str, Callable[[], w.Widget]]] = [
+        (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
+    panes.append(("Actions", lambda: _actions_pane(session, step)))
+    if step.id == "E2":
+        panes += [
+            ("Data items", lambda: w.VBox([
+                heading("Data to share"),
+                html('<p class="pimw-hint">Critical data needed for decision-making first; '
+                     "nice-to-have data only if it is worth its risk.</p>"),
+                collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
+                                  title_field="name", noun="data item")])),
+            ("Register", lambda: _register(session)),
+            ("Disclosure risk", lambda: _risk(session)),
+            ("Arrangement", lambda: w.VBox([
+                heading("Data-sharing arrangement"),
+                section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
+                heading("Who has access, and why", 3),
+                collection_editor(session, "arrangement/access", AccessGrant, ACCESS_FIELDS,
+                                  title_field="who", noun="access")])),
+            ("Consent & decision", lambda: w.VBox([
+                heading("Consent"), section_form(session, "consent", Consent, CONSENT_FIELDS),
+                heading("Decision"),
+                section_form(session, "decision", Decision, DECISION_FIELDS)])),
+        ]
+    if step.id == "E3":
+        panes.append(("Incidents", lambda: w.VBox([
+            heading("Incident and harm log"),
+            collection_editor(session, "incidents", Incident, INCIDENT_FIELDS,
+                              title_field="description", noun="incident",
+                              defaults=lambda r: {"occurred_on": dt.date.today()})])))
+    if step.id == "E4":
+        panes.append(("Evaluation", lambda: w.VBox([
+            heading("Evaluation"),
+            section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])))
+    return w.VBox([heading(f"Step {step.number}: {step.title}"), tabs(panes)],
+                  layout=w.Layout(width="100%"))
+
+
+def _register(session: Session) -> w.Widget:
+    from pim_workbook.app.pages.risk import register_summary
+
+    return w.VBox([
+        heading("Data-sharing register"),
+        html('<p class="pimw-hint">Each dataset shared under the arrangement, with the data '
+             "items it carries. Exported as HXL-tagged CSV, JSON and one datapackage.json per "
+             "dataset.</p>"),
+        register_summary(session),
+        heading("Edit the register", 3),
+        collection_editor(session, "datasets", Dataset, DATASET_FIELDS, title_field="title",
+                          noun="dataset")])
+
+
+def _risk(session: Session) -> w.Widget:
+    from pim_workbook.app.pages.risk import risk_pane
+
+    return risk_pane(session)
+
+
+def _actions_pane(session: Session, step: Step) -> w.Widget:
+    return w.VBox([
+        heading(f"Actions of step {step.number}"),
+        action_checklist(session, step),
+        heading("Actions of your own", 3),
+        collection_editor(session, "custom_actions", CustomAction, CUSTOM_ACTION_FIELDS,
+                          title_field="text", noun="action",
+                          defaults=lambda r: {"step": step.id, "kind": "mitigate"}),
+    ], layout=w.Layout(width="100%"))
+
+
