@@ -156,7 +156,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> None:
-    from pim_workbook.outputs.exports import import_json
+    from pim_workbook.outputs.jsonfile import import_json
 
     path = Path(args.file)
     aid = import_json(_store(args), path.read_bytes(), actor=_actor(args),
@@ -165,7 +165,7 @@ def cmd_import(args: argparse.Namespace) -> None:
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
-    from pim_workbook.outputs.exports import SCHEMA_PATH
+    from pim_workbook.outputs.jsonfile import SCHEMA_PATH
 
     print(SCHEMA_PATH.read_text(encoding="utf-8"), end="")
 

@@ -11,25 +11,26 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pim_workbook.errors import StoreError
-from pim_workbook.outputs import exports
-from pim_workbook.outputs.exports import ImportRefused, export, import_json, to_json
+from pim_workbook.errors import ImportRefused, StoreError
+from pim_workbook.outputs import actions, jsonfile, render
+from pim_workbook.outputs.exports import export
 from pim_workbook.outputs.filenames import slug
+from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.store.core import Store
 
 NASTY = "<script>alert('x')</script> & \"quotes\" | pipes *stars* مرحبا été"
 
 
 def test_the_shipped_json_schema_is_the_models_schema():
-    shipped = json.loads(exports.SCHEMA_PATH.read_text(encoding="utf-8"))
-    assert shipped == exports.json_schema()
+    shipped = json.loads(jsonfile.SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert shipped == jsonfile.json_schema()
 
 
 def test_export_validates_against_the_published_schema(store, aid):
     import jsonschema
 
     store.answer(aid, "E1.Q1", "A", NASTY, actor="amal")
-    jsonschema.validate(json.loads(to_json(store, aid)), exports.json_schema())
+    jsonschema.validate(json.loads(to_json(store, aid)), jsonfile.json_schema())
 
 
 def _fill(store: Store, aid: str, ops: list[tuple[str, str, str]]) -> None:
@@ -111,7 +112,7 @@ def test_html_escapes_user_text_and_shows_answers_side_by_side(store, aid):
     store.set(aid, "purpose", NASTY, actor="amal")
     store.answer(aid, "E1.Q1", "A", "Response planning", actor="amal")
     store.answer(aid, "E1.Q1", "B", "<b>advocacy</b>", actor="ben")
-    html = exports.to_html(store, aid)
+    html = render.to_html(store, aid)
     assert "<script>alert" not in html
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert "&lt;b&gt;advocacy&lt;/b&gt;" in html
@@ -122,7 +123,7 @@ def test_html_escapes_user_text_and_shows_answers_side_by_side(store, aid):
 
 def test_markdown_escapes_user_text(store, aid):
     store.set(aid, "purpose", NASTY + "\nsecond line", actor="amal")
-    md = exports.to_markdown(store, aid)
+    md = render.to_markdown(store, aid)
     assert "<script>" not in md
     assert r"\<script\>" in md
     assert r"\| pipes \*stars\*" in md
@@ -135,7 +136,7 @@ def test_action_plan_csv_lists_every_action_and_marks_overdue(store, aid, conten
     store.set_action(aid, "E1.mitigate.3", status="done", due="2026-01-15", actor="amal")
     store.add(aid, "custom_actions", {"step": "E2", "kind": "mitigate",
                                       "text": "Encrypt the shared drive"}, actor="ben")
-    text = exports.actions_csv(store.get(aid), content, today=dt.date(2026, 2, 1))
+    text = actions.actions_csv(store.get(aid), content, today=dt.date(2026, 2, 1))
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == 42 + 1
     by_id = {r["id"]: r for r in rows}

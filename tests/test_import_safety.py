@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 
 from pim_workbook.cli import main
-from pim_workbook.errors import RecordError
-from pim_workbook.outputs import exports, register, reports
-from pim_workbook.outputs.exports import ImportRefused, import_json, to_json
+from pim_workbook.errors import ImportRefused, RecordError
+from pim_workbook.outputs import exports, jsonfile, register, reports
 from pim_workbook.outputs.filenames import output_path
+from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.record.model import Record
 from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
@@ -126,7 +126,7 @@ def test_the_schema_refuses_what_the_model_refuses(sample_doc):
     doc = copy.deepcopy(sample_doc)
     _rename_key(doc["record"]["parties"], "B", "A/../B")
     with pytest.raises(jsonschema.ValidationError, match=r"A/\.\./B"):
-        jsonschema.validate(doc, exports.json_schema())
+        jsonschema.validate(doc, jsonfile.json_schema())
 
 
 def test_the_store_gives_and_accepts_only_ids_of_the_same_form(store, aid):

@@ -13,7 +13,7 @@ from matplotlib.patches import FancyArrowPatch
 
 from pim_workbook.content.framework import Content
 from pim_workbook.outputs import plots
-from pim_workbook.outputs.exports import action_rows
+from pim_workbook.outputs.actions import action_rows
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import progress

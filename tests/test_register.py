@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from pim_workbook.errors import RecordError
-from pim_workbook.outputs.exports import import_json, to_json
+from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.outputs.register import (
     COLUMNS,
     datapackage,

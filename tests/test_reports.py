@@ -9,7 +9,7 @@ import nbformat
 import pytest
 
 from pim_workbook.cli import main
-from pim_workbook.outputs.exports import to_markdown
+from pim_workbook.outputs.render import to_markdown
 from pim_workbook.outputs.reports import run_batch, run_report, select, summary_table
 from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store

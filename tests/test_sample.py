@@ -9,7 +9,8 @@ from typing import Any
 import pytest
 
 from pim_workbook.errors import StoreError
-from pim_workbook.outputs.exports import action_rows, import_json
+from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import divergences, progress, signing_parties

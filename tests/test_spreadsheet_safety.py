@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 
 from pim_workbook.content.exercises import load_exercises
-from pim_workbook.outputs.exports import export, to_json
+from pim_workbook.outputs.exports import export
+from pim_workbook.outputs.jsonfile import to_json
 from pim_workbook.outputs.register import (
     record_treatment,
     validate_hxl,

@@ -15,7 +15,7 @@ from docx.table import Table
 
 from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
-from pim_workbook.outputs.exports import action_rows
+from pim_workbook.outputs.actions import action_rows
 from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES, build_sample

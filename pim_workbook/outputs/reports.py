@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path
 
 from pim_workbook.errors import ReportError, StoreError
-from pim_workbook.outputs.exports import record_at
+from pim_workbook.outputs.context import record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
@@ -52,7 +52,7 @@ def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
         display(HTML("<p>Give <code>assessment_id</code> to render a report.</p>"))
         return
     with Store(db_path or None) as store:
-        from pim_workbook.outputs.exports import report_fragment
+        from pim_workbook.outputs.render import report_fragment
 
         display(HTML(report_fragment(store, assessment_id, revision=revision or None,
                                      figures=True, history=include_history)))

@@ -1,6 +1,6 @@
 """The Word report: the record as the document partners print, read and sign.
 
-Built only from :func:`pim_workbook.outputs.exports.report_context` (the same context as the HTML
+Built only from :func:`pim_workbook.outputs.context.report_context` (the same context as the HTML
 view) with python-docx, which is imported only when a document is written. All user text goes
 through :func:`_write`, which adds it as plain runs and turns mostly right-to-left text
 (Arabic, Hebrew) into right-to-left paragraphs.
@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pim_workbook.outputs.exports import report_context
+from pim_workbook.outputs.context import report_context
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import label
 from pim_workbook.record.progress import signing_parties

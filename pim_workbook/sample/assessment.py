@@ -707,7 +707,7 @@ def build_sample(store: Store, *, aid: str = SAMPLE_ID) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     """Write the sample's JSON export: ``python -m pim_workbook.sample.assessment [OUT_DIR]``."""
-    from pim_workbook.outputs.exports import to_json
+    from pim_workbook.outputs.jsonfile import to_json
 
     args = sys.argv[1:] if argv is None else argv
     if len(args) > 1:

@@ -1,0 +1,114 @@
+"""What every human-readable view shows (HTML, Markdown, PDF, Word), computed once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pim_workbook.content.framework import Content
+from pim_workbook.errors import StoreError
+from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.register import entries as register_entries
+from pim_workbook.outputs.register import evidence_lines
+from pim_workbook.record.labels import label
+from pim_workbook.record.model import Record
+from pim_workbook.record.progress import divergences, progress, retired_answers, signing_parties
+from pim_workbook.store.protocol import WorkbookStore
+
+
+# -- HTML and Markdown ---------------------------------------------------------------------
+def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
+    """The current record, or the frozen snapshot of a signed revision."""
+    if revision is None:
+        return store.get(aid)
+    for rev in store.revisions(aid):
+        if rev.number == revision:
+            return Record.model_validate(rev.record)
+    known = ", ".join(str(r.number) for r in store.revisions(aid)) or "none yet"
+    raise StoreError(f"assessment {aid} has no signed revision {revision} (revisions: {known})")
+
+
+def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
+                   revision: int | None = None, *, figures: bool = False,
+                   history: bool = True) -> dict[str, Any]:
+    """Everything the human-readable views show, computed once.
+
+    With ``revision``, the views show that signed revision instead of the current record;
+    ``figures`` adds the report's charts (PNG data URIs); ``history`` the list of changes.
+    """
+    record = record_at(store, aid, revision)
+    content = store.content
+    open_questions = set(divergences(record, content))
+    answering = signing_parties(record)  # donors' columns only where they answered
+    steps = []
+    for step in content.assessment.steps:
+        questions = []
+        for q in step.questions:
+            ans = record.answers.get(q.id)
+            given = ans.parties if ans else {}
+            questions.append({
+                "id": q.id, "text": q.text,
+                "answers": [(p.organisation, given.get(pid, ""))
+                            for pid, p in record.parties.items()
+                            if pid in answering or pid in given],
+                "agreed": ans.agreed if ans else "",
+                "status": ans.status if ans else "not_started",
+                "diverges": q.id in open_questions,
+            })
+        steps.append({"id": step.id, "number": step.number, "title": step.title,
+                      "questions": questions})
+    actions = action_rows(record, content, today)
+    sections = progress(record, content)
+    return {
+        "record": record,
+        "content": content,
+        "status": store.status(aid, today) if revision is None else "signed",
+        "revision": revision,
+        "progress": sections,
+        "steps": steps,
+        "actions": actions,
+        "open_items": open_items(record, sections, sorted(open_questions), actions),
+        "figures": report_figures(record, content, actions) if figures else {},
+        "principles": [(p, record.principles.get(p.id)) for p in content.principles],
+        "categories": {c.id: c.title for c in content.pim_matrix.categories},
+        "register": [(e, evidence_lines(record.datasets[e.id]))
+                     for e in register_entries(record, content)],
+        "retired": retired_answers(record, content),
+        "open_questions": sorted(open_questions),
+        "history": store.history(aid) if history else [],
+        "revisions": store.revisions(aid),
+        "label": label,
+    }
+
+
+def open_items(record: Record, sections: dict[str, tuple[int, int]],
+               open_questions: list[str], actions: list[dict[str, str]]) -> list[str]:
+    """What still needs doing, in words: the report's closing list."""
+    items = [f"{name}: {done} of {total} done" for name, (done, total) in sections.items()
+             if done < total]
+    items += [f"{qid}: answers differ or are missing" for qid in open_questions]
+    items += [f"{a['id']}: overdue since {a['due']} ({a['owner'] or 'no owner'})"
+              for a in actions if a["overdue"]]
+    if record.decision.outcome is None:
+        items.append("No decision on the data sharing yet")
+    return items
+
+
+def report_figures(record: Record, content: Content,
+                   actions: list[dict[str, str]]) -> dict[str, str]:
+    """The report's charts as PNG data URIs (matplotlib is imported only here)."""
+    import base64
+
+    from pim_workbook.outputs import plots
+
+    figures = {
+        "progress": plots.progress_figure(record, content),
+        "ecosystem": plots.ecosystem_figure(record, content),
+        "sensitivity": plots.sensitivity_figure(record, content),
+        "actions": plots.actions_figure(actions),
+    }
+    return {name: "data:image/png;base64," + base64.b64encode(plots.png(fig)).decode()
+            for name, fig in figures.items()}
+
+
