@@ -11,12 +11,9 @@ from pathlib import Path
 import pytest
 
 from pim_workbook.cli import main
+from pim_workbook.evidence import record_workspace_check, record_workspace_treatment
 from pim_workbook.outputs.exports import FORMATS, export
-from pim_workbook.outputs.register import (
-    record_workspace_check,
-    record_workspace_treatment,
-    write_register,
-)
+from pim_workbook.outputs.register import write_register
 from pim_workbook.outputs.reports import run_report
 from pim_workbook.sample.assessment import build_sample
 from pim_workbook.sdc.synthetic import synthetic_microdata

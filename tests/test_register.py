@@ -10,14 +10,12 @@ import pandas as pd
 import pytest
 
 from pim_workbook.errors import RecordError
+from pim_workbook.evidence import pick_dataset, record_check, record_treatment
 from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.outputs.register import (
     COLUMNS,
     datapackage,
     entries,
-    pick_dataset,
-    record_check,
-    record_treatment,
     to_hxl_csv,
     validate_datapackage,
     validate_hxl,
@@ -25,9 +23,10 @@ from pim_workbook.outputs.register import (
 )
 from pim_workbook.record.model import RiskEvidence
 from pim_workbook.sample.assessment import build_sample
-from pim_workbook.sdc.microdata import read_bytes, set_thresholds, thresholds
+from pim_workbook.sdc.microdata import read_bytes
 from pim_workbook.sdc.workspace import evidence
 from pim_workbook.store.core import Store
+from pim_workbook.store.settings import set_thresholds, thresholds
 
 
 @pytest.fixture

@@ -12,13 +12,10 @@ import pandas as pd
 import pytest
 
 from pim_workbook.content.exercises import load_exercises
+from pim_workbook.evidence import record_treatment
 from pim_workbook.outputs.exports import export
 from pim_workbook.outputs.jsonfile import to_json
-from pim_workbook.outputs.register import (
-    record_treatment,
-    validate_hxl,
-    write_register,
-)
+from pim_workbook.outputs.register import validate_hxl, write_register
 from pim_workbook.outputs.spreadsheet import csv_text, safe_cell
 from pim_workbook.sdc.workspace import evidence
 from pim_workbook.training import sessions as training

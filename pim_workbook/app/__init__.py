@@ -1,4 +1,7 @@
-"""Views the notebooks call: each renders from the store, never keeps its own copy."""
+"""What a person sees: one page's session on the store, the page shell and navigation, the
+access gate, the widgets, and one module per page. The notebooks call
+:func:`show_page`, :func:`show_step`, :func:`show_landing` and :func:`show_training`.
+"""
 
 from pim_workbook.app.nav import PAGES
 from pim_workbook.app.pages.landing import landing_html, show_landing

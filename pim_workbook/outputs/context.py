@@ -1,23 +1,26 @@
-"""What every human-readable view shows (HTML, Markdown, PDF, Word), computed once.
+"""What every human-readable view shows (HTML, Markdown, PDF, Word), computed once, as one
+typed context: the templates and the Word writer read the same values.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, fields
 from typing import Any
 
-from pim_workbook.content.framework import Content
+from pim_workbook.content.framework import Content, Principle
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.register import Entry, evidence_lines
 from pim_workbook.outputs.register import entries as register_entries
-from pim_workbook.outputs.register import evidence_lines
 from pim_workbook.record.labels import label
-from pim_workbook.record.model import Record
+from pim_workbook.record.model import PrincipleCheck, Record
 from pim_workbook.record.progress import divergences, progress, retired_answers, signing_parties
+from pim_workbook.record.sections import StepSection, sections_of
 from pim_workbook.store.protocol import WorkbookStore
+from pim_workbook.store.rows import Change, Revision
 
 
-# -- HTML and Markdown ---------------------------------------------------------------------
 def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
     """The current record, or the frozen snapshot of a signed revision."""
     if revision is None:
@@ -29,9 +32,58 @@ def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Re
     raise StoreError(f"assessment {aid} has no signed revision {revision} (revisions: {known})")
 
 
+@dataclass(frozen=True)
+class QuestionView:
+    """A question as reports show it: each answering party's answer and the agreed one."""
+
+    id: str
+    text: str
+    answers: list[tuple[str, str]]  # (organisation, answer), signing parties and any other
+    agreed: str
+    status: str
+    diverges: bool
+
+
+@dataclass(frozen=True)
+class StepView:
+    """A step as reports show it: its questions, then the sections it declares."""
+
+    id: str
+    number: int
+    title: str
+    questions: list[QuestionView]
+    sections: tuple[StepSection, ...]
+
+
+@dataclass(frozen=True)
+class ReportContext:
+    """Everything the human-readable views show (HTML, Markdown, PDF, Word), computed once."""
+
+    record: Record
+    content: Content
+    status: str
+    revision: int | None
+    progress: dict[str, tuple[int, int]]
+    steps: list[StepView]
+    actions: list[dict[str, str]]  # the action plan's rows, as in its CSV
+    open_items: list[str]
+    figures: dict[str, str]  # name -> PNG data URI
+    principles: list[tuple[Principle, PrincipleCheck | None]]
+    categories: dict[str, str]  # PIM Matrix category id -> title
+    register: list[tuple[Entry, list[str]]]  # each dataset with its evidence lines
+    retired: list[str]
+    open_questions: list[str]
+    history: list[Change]
+    revisions: list[Revision]
+
+    def variables(self) -> dict[str, Any]:
+        """The context as template variables (one level deep: the values stay typed)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {"label": label}
+
+
 def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                    revision: int | None = None, *, figures: bool = False,
-                   history: bool = True) -> dict[str, Any]:
+                   history: bool = True) -> ReportContext:
     """Everything the human-readable views show, computed once.
 
     With ``revision``, the views show that signed revision instead of the current record;
@@ -47,39 +99,37 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         for q in step.questions:
             ans = record.answers.get(q.id)
             given = ans.parties if ans else {}
-            questions.append({
-                "id": q.id, "text": q.text,
-                "answers": [(p.organisation, given.get(pid, ""))
-                            for pid, p in record.parties.items()
-                            if pid in answering or pid in given],
-                "agreed": ans.agreed if ans else "",
-                "status": ans.status if ans else "not_started",
-                "diverges": q.id in open_questions,
-            })
-        steps.append({"id": step.id, "number": step.number, "title": step.title,
-                      "questions": questions})
+            questions.append(QuestionView(
+                id=q.id, text=q.text,
+                answers=[(p.organisation, given.get(pid, ""))
+                         for pid, p in record.parties.items()
+                         if pid in answering or pid in given],
+                agreed=ans.agreed if ans else "",
+                status=ans.status if ans else "not_started",
+                diverges=q.id in open_questions))
+        steps.append(StepView(step.id, step.number, step.title, questions,
+                              sections_of(step.id, reports=True)))
     actions = action_rows(record, content, today)
     sections = progress(record, content)
-    return {
-        "record": record,
-        "content": content,
-        "status": store.status(aid, today) if revision is None else "signed",
-        "revision": revision,
-        "progress": sections,
-        "steps": steps,
-        "actions": actions,
-        "open_items": open_items(record, sections, sorted(open_questions), actions),
-        "figures": report_figures(record, content, actions) if figures else {},
-        "principles": [(p, record.principles.get(p.id)) for p in content.principles],
-        "categories": {c.id: c.title for c in content.pim_matrix.categories},
-        "register": [(e, evidence_lines(record.datasets[e.id]))
-                     for e in register_entries(record, content)],
-        "retired": retired_answers(record, content),
-        "open_questions": sorted(open_questions),
-        "history": store.history(aid) if history else [],
-        "revisions": store.revisions(aid),
-        "label": label,
-    }
+    return ReportContext(
+        record=record,
+        content=content,
+        status=store.status(aid, today) if revision is None else "signed",
+        revision=revision,
+        progress=sections,
+        steps=steps,
+        actions=actions,
+        open_items=open_items(record, sections, sorted(open_questions), actions),
+        figures=report_figures(record, content, actions) if figures else {},
+        principles=[(p, record.principles.get(p.id)) for p in content.principles],
+        categories={c.id: c.title for c in content.pim_matrix.categories},
+        register=[(e, evidence_lines(record.datasets[e.id]))
+                  for e in register_entries(record, content)],
+        retired=retired_answers(record, content),
+        open_questions=sorted(open_questions),
+        history=store.history(aid) if history else [],
+        revisions=store.revisions(aid),
+    )
 
 
 def open_items(record: Record, sections: dict[str, tuple[int, int]],

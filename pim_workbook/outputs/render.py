@@ -32,14 +32,14 @@ def to_html(store: WorkbookStore, aid: str, today: dt.date | None = None, **opti
     ``options`` go to :func:`report_context` (``revision``, ``figures``, ``history``).
     """
     return _environment(True).get_template("record.html.j2").render(
-        **report_context(store, aid, today, **options))
+        **report_context(store, aid, today, **options).variables())
 
 
 def report_fragment(store: WorkbookStore, aid: str, today: dt.date | None = None,
                     **options: Any) -> str:
     """The record's HTML without the page around it (its style included), for notebooks."""
     env = _environment(True)
-    context = report_context(store, aid, today, **options)
+    context = report_context(store, aid, today, **options).variables()
     return (env.get_template("record_style.html.j2").render(**context)
             + env.get_template("record_body.html.j2").render(**context))
 
@@ -55,6 +55,6 @@ def markdown_escape(text: object) -> str:
 
 def to_markdown(store: WorkbookStore, aid: str, today: dt.date | None = None) -> str:
     return _environment(False).get_template("record.md.j2").render(
-        **report_context(store, aid, today))
+        **report_context(store, aid, today).variables())
 
 

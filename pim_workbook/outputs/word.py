@@ -13,11 +13,11 @@ import io
 import os
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pim_workbook.outputs.context import report_context
+from pim_workbook.outputs.context import ReportContext, StepView, report_context
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import label
 from pim_workbook.record.progress import signing_parties
@@ -56,7 +56,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
     _trust(doc, ctx)
     _principles(doc, ctx)
     _ecosystem(doc, ctx)
-    for step in ctx["steps"]:
+    for step in ctx.steps:
         _step(doc, ctx, step)
     _action_plan(doc, ctx)
     _retired(doc, ctx)
@@ -137,7 +137,7 @@ def _fonts(rpr: Any, name: str) -> None:
 
 
 # -- page and styles -----------------------------------------------------------------------
-def _page_and_styles(doc: Document, ctx: dict[str, Any]) -> None:
+def _page_and_styles(doc: Document, ctx: ReportContext) -> None:
     """A4, 2 cm margins, one sans-serif font, calm headings, a footer with page numbers."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Cm, Pt, RGBColor
@@ -172,7 +172,7 @@ def _page_and_styles(doc: Document, ctx: dict[str, Any]) -> None:
     cell_style.paragraph_format.space_after = Pt(2)
     cell_style.paragraph_format.line_spacing = 1.0
 
-    record = ctx["record"]
+    record = ctx.record
     doc.core_properties.title = _XML_ILLEGAL.sub("", record.title)
     doc.core_properties.subject = f"PIM data-sharing assessment {record.id}"
     footer = section.footer.paragraphs[0]
@@ -184,9 +184,9 @@ def _page_and_styles(doc: Document, ctx: dict[str, Any]) -> None:
     footer._p.append(field)
 
 
-def _status(ctx: dict[str, Any]) -> str:
-    text = label(ctx["status"])
-    return f"{text} (signed revision {ctx['revision']})" if ctx["revision"] else text
+def _status(ctx: ReportContext) -> str:
+    text = label(ctx.status)
+    return f"{text} (signed revision {ctx.revision})" if ctx.revision else text
 
 
 # -- building blocks -----------------------------------------------------------------------
@@ -285,8 +285,8 @@ def _answers(doc: Document, answers: Sequence[tuple[str, str]], agreed: str, sta
 
 
 # -- sections ------------------------------------------------------------------------------
-def _cover(doc: Document, ctx: dict[str, Any], today: dt.date) -> None:
-    record = ctx["record"]
+def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
+    record = ctx.record
     _write(doc.add_paragraph(style="Title"), record.title)
     _write(doc.add_paragraph(style="Subtitle"), "Joint data-sharing assessment under the PIM "
            "Framework for Data Sharing in Practice")
@@ -312,10 +312,10 @@ def _decision(record: Any) -> list[tuple[str, object]]:
             ("Conditions", d.conditions), ("Decided on", _show(d.decided_on))]
 
 
-def _trust(doc: Document, ctx: dict[str, Any]) -> None:
-    record = ctx["record"]
+def _trust(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
     _heading(doc, "Trust statement")
-    for text in ctx["content"].trust_statement.statement:
+    for text in ctx.content.trust_statement.statement:
         _para(doc, text, italic=True)
     rows = []
     for pid, party in record.parties.items():
@@ -326,17 +326,17 @@ def _trust(doc: Document, ctx: dict[str, Any]) -> None:
     _grid(doc, ["Party", "Role", "Agreed by", "On"], rows, widths=(7.0, 2.4, 5.2, 2.4))
 
 
-def _principles(doc: Document, ctx: dict[str, Any]) -> None:
+def _principles(doc: Document, ctx: ReportContext) -> None:
     _heading(doc, "PIM principles")
     _grid(doc, ["Principle", "Status", "Note"],
           [[p.title, label(check.status if check else "not_checked"), check.note if check else ""]
-           for p, check in ctx["principles"]], widths=(4.2, 2.4, 10.4))
+           for p, check in ctx.principles], widths=(4.2, 2.4, 10.4))
 
 
-def _ecosystem(doc: Document, ctx: dict[str, Any]) -> None:
+def _ecosystem(doc: Document, ctx: ReportContext) -> None:
     from docx.shared import Cm
 
-    record, names = ctx["record"], {sid: s.name for sid, s in ctx["record"].stakeholders.items()}
+    record, names = ctx.record, {sid: s.name for sid, s in ctx.record.stakeholders.items()}
     _heading(doc, "Data ecosystem")
     _heading(doc, "Stakeholders", 2)
     if record.stakeholders:
@@ -349,7 +349,7 @@ def _ecosystem(doc: Document, ctx: dict[str, Any]) -> None:
     if record.systems:
         _grid(doc, ["Id", "System", "PIM Matrix category", "Operated by", "Where",
                     "Data produced", "Used by"],
-              [[yid, y.name, ctx["categories"].get(y.category, y.category), y.operated_by,
+              [[yid, y.name, ctx.categories.get(y.category, y.category), y.operated_by,
                 y.where, y.data_types, y.used_by] for yid, y in record.systems.items()],
               widths=(1.1, 2.8, 2.5, 2.6, 2.2, 3.2, 2.6))
     else:
@@ -363,95 +363,124 @@ def _ecosystem(doc: Document, ctx: dict[str, Any]) -> None:
     if record.stakeholders:
         from pim_workbook.outputs import plots
 
-        picture = plots.png(plots.ecosystem_figure(record, ctx["content"]))
+        picture = plots.png(plots.ecosystem_figure(record, ctx.content))
         doc.add_paragraph().add_run().add_picture(io.BytesIO(picture), width=Cm(16))
         _para(doc, "Who holds what, and who shares with whom.", italic=True, colour=MUTED)
 
 
-def _step(doc: Document, ctx: dict[str, Any], step: dict[str, Any]) -> None:
-    record = ctx["record"]
+def _step(doc: Document, ctx: ReportContext, step: StepView) -> None:
     doc.add_page_break()
-    _heading(doc, f"Step {step['number']}: {step['title']}")
-    for q in step["questions"]:
-        par = _write(doc.add_paragraph(), q["id"] + "  ", bold=True)
-        _write(par, q["text"]).paragraph_format.keep_with_next = True
-        if q["diverges"]:
+    _heading(doc, f"Step {step.number}: {step.title}")
+    for q in step.questions:
+        par = _write(doc.add_paragraph(), q.id + "  ", bold=True)
+        _write(par, q.text).paragraph_format.keep_with_next = True
+        if q.diverges:
             flag = _para(doc, "Answers differ or are missing", bold=True, colour=FLAG)
             flag.paragraph_format.keep_with_next = True
-        _answers(doc, q["answers"], q["agreed"], q["status"], q["diverges"])
-    if step["id"] == "E2":
-        _heading(doc, "Data items to share", 2)
-        if record.data_items:
-            _grid(doc, ["Id", "Data item", "Importance", "Personal", "Sensitive",
-                        "Sensitivity (harm)", "Aggregation"],
-                  [[did, [d.name, d.description], label(d.importance), label(d.personal),
-                    label(d.sensitive), label(d.sensitivity), d.aggregation]
-                   for did, d in record.data_items.items()],
-                  widths=(1.1, 5.0, 2.0, 1.7, 1.8, 2.0, 3.4))
-        else:
-            _para(doc, "No data items listed yet.", italic=True, colour=MUTED)
-        _heading(doc, "Data-sharing register", 2)
-        if ctx["register"]:
-            _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
-                        "Delete by", "Disclosure risk"],
-                  [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
-                    e.sensitivity or "—", e.personal, e.retention_until or "—",
-                    e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
-                   for e, _ in ctx["register"]],
-                  widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
-            for e, lines in ctx["register"]:
-                if lines:
-                    _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
-                    for line in lines:
-                        _para(doc, line)
-        else:
-            _para(doc, "No dataset in the register yet.", italic=True, colour=MUTED)
-        arr = record.arrangement
-        _heading(doc, "Sharing arrangement", 2)
-        _pairs(doc, [("Form", arr.form), ("Frequency", arr.frequency), ("Channel", arr.channel),
-                     ("Aggregation level", arr.aggregation),
-                     ("Who has access, and why",
-                      [f"{x.who}: {x.purpose}" if x.purpose else x.who
-                       for x in arr.access.values()]),
-                     ("Actual practices", arr.practices), ("Red lines", arr.red_lines),
-                     ("Retention", arr.retention), ("Time frame of use", arr.time_frame),
-                     ("Next review", _show(arr.next_review))])
-        _heading(doc, "Consent", 2)
-        _pairs(doc, [("Basis", label(record.consent.basis)),
-                     ("Details", record.consent.details),
-                     ("Limitations", record.consent.limitations)])
-        _heading(doc, "Decision", 2)
-        _pairs(doc, _decision(record))
-    elif step["id"] == "E3":
-        _heading(doc, "Incident and harm log", 2)
-        if record.incidents:
-            _grid(doc, ["Id", "Date", "What happened", "Harm", "Severity",
-                        "Corrective action", "Status"],
-                  [[iid, str(i.occurred_on), i.description, i.harm, label(i.severity),
-                    i.corrective_action, label(i.status)] for iid, i in record.incidents.items()],
-                  widths=(1.0, 2.1, 3.9, 3.3, 1.7, 3.4, 1.6))
-        else:
-            _para(doc, "No incidents recorded.", italic=True, colour=MUTED)
-    elif step["id"] == "E4":
-        ev = record.evaluation
-        _heading(doc, "Evaluation", 2)
-        _pairs(doc, [("Information shared was", label(ev.sufficiency)),
-                     ("Intended benefits achieved", label(ev.benefits_achieved)),
-                     ("Shared as planned", label(ev.shared_as_planned)),
-                     ("Risks mitigated effectively", label(ev.risks_mitigated)),
-                     ("Unanticipated benefits or risks", ev.unanticipated),
-                     ("Resources", ev.resources),
-                     ("Feedback from affected populations", ev.community_feedback),
-                     ("Recommendations", ev.recommendations),
-                     ("Evaluated on", _show(ev.evaluated_on))])
+        _answers(doc, q.answers, q.agreed, q.status, q.diverges)
+    for section in step.sections:
+        SECTION_WRITERS[section.key](doc, ctx)
 
 
-def _action_plan(doc: Document, ctx: dict[str, Any]) -> None:
+def _data_items(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
+    _heading(doc, "Data items to share", 2)
+    if record.data_items:
+        _grid(doc, ["Id", "Data item", "Importance", "Personal", "Sensitive",
+                    "Sensitivity (harm)", "Aggregation"],
+              [[did, [d.name, d.description], label(d.importance), label(d.personal),
+                label(d.sensitive), label(d.sensitivity), d.aggregation]
+               for did, d in record.data_items.items()],
+              widths=(1.1, 5.0, 2.0, 1.7, 1.8, 2.0, 3.4))
+    else:
+        _para(doc, "No data items listed yet.", italic=True, colour=MUTED)
+
+
+def _register(doc: Document, ctx: ReportContext) -> None:
+    _heading(doc, "Data-sharing register", 2)
+    if ctx.register:
+        _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
+                    "Delete by", "Disclosure risk"],
+              [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
+                e.sensitivity or "—", e.personal, e.retention_until or "—",
+                e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
+               for e, _ in ctx.register],
+              widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
+        for e, lines in ctx.register:
+            if lines:
+                _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
+                for line in lines:
+                    _para(doc, line)
+    else:
+        _para(doc, "No dataset in the register yet.", italic=True, colour=MUTED)
+
+
+def _arrangement(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
+    arr = record.arrangement
+    _heading(doc, "Sharing arrangement", 2)
+    _pairs(doc, [("Form", arr.form), ("Frequency", arr.frequency), ("Channel", arr.channel),
+                 ("Aggregation level", arr.aggregation),
+                 ("Who has access, and why",
+                  [f"{x.who}: {x.purpose}" if x.purpose else x.who
+                   for x in arr.access.values()]),
+                 ("Actual practices", arr.practices), ("Red lines", arr.red_lines),
+                 ("Retention", arr.retention), ("Time frame of use", arr.time_frame),
+                 ("Next review", _show(arr.next_review))])
+
+
+def _consent_decision(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
+    _heading(doc, "Consent", 2)
+    _pairs(doc, [("Basis", label(record.consent.basis)),
+                 ("Details", record.consent.details),
+                 ("Limitations", record.consent.limitations)])
+    _heading(doc, "Decision", 2)
+    _pairs(doc, _decision(record))
+
+
+def _incidents(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
+    _heading(doc, "Incident and harm log", 2)
+    if record.incidents:
+        _grid(doc, ["Id", "Date", "What happened", "Harm", "Severity",
+                    "Corrective action", "Status"],
+              [[iid, str(i.occurred_on), i.description, i.harm, label(i.severity),
+                i.corrective_action, label(i.status)] for iid, i in record.incidents.items()],
+              widths=(1.0, 2.1, 3.9, 3.3, 1.7, 3.4, 1.6))
+    else:
+        _para(doc, "No incidents recorded.", italic=True, colour=MUTED)
+
+
+def _evaluation(doc: Document, ctx: ReportContext) -> None:
+    record = ctx.record
+    ev = record.evaluation
+    _heading(doc, "Evaluation", 2)
+    _pairs(doc, [("Information shared was", label(ev.sufficiency)),
+                 ("Intended benefits achieved", label(ev.benefits_achieved)),
+                 ("Shared as planned", label(ev.shared_as_planned)),
+                 ("Risks mitigated effectively", label(ev.risks_mitigated)),
+                 ("Unanticipated benefits or risks", ev.unanticipated),
+                 ("Resources", ev.resources),
+                 ("Feedback from affected populations", ev.community_feedback),
+                 ("Recommendations", ev.recommendations),
+                 ("Evaluated on", _show(ev.evaluated_on))])
+
+
+# The writer of each section of :mod:`pim_workbook.record.sections` a report shows, by key.
+SECTION_WRITERS: dict[str, Callable[[Document, ReportContext], None]] = {
+    "data_items": _data_items, "register": _register, "arrangement": _arrangement,
+    "consent_decision": _consent_decision, "incidents": _incidents,
+    "evaluation": _evaluation,
+}
+
+
+def _action_plan(doc: Document, ctx: ReportContext) -> None:
     from docx.shared import RGBColor
 
     doc.add_page_break()
     _heading(doc, "Action plan")
-    actions = ctx["actions"]
+    actions = ctx.actions
     table = _grid(doc, ["Id", "Action", "Status", "Owner", "Due", "Note"],
                   [[a["id"], a["action"], label(a["status"]), a["owner"],
                     f"{a['due']} (overdue)" if a["overdue"] else a["due"], a["note"]]
@@ -462,12 +491,12 @@ def _action_plan(doc: Document, ctx: dict[str, Any]) -> None:
                 run.bold, run.font.color.rgb = True, RGBColor.from_string(FLAG)
 
 
-def _retired(doc: Document, ctx: dict[str, Any]) -> None:
-    if not ctx["retired"]:
+def _retired(doc: Document, ctx: ReportContext) -> None:
+    if not ctx.retired:
         return
-    record = ctx["record"]
+    record = ctx.record
     _heading(doc, "Answers to questions no longer in the framework content")
-    for qid in ctx["retired"]:
+    for qid in ctx.retired:
         ans = record.answers[qid]
         _para(doc, qid, bold=True).paragraph_format.keep_with_next = True
         orgs = {pid: p.organisation for pid, p in record.parties.items()}
@@ -475,28 +504,28 @@ def _retired(doc: Document, ctx: dict[str, Any]) -> None:
                  ans.agreed, ans.status)
 
 
-def _still_open(doc: Document, ctx: dict[str, Any]) -> None:
+def _still_open(doc: Document, ctx: ReportContext) -> None:
     _heading(doc, "Still open")
-    questions = [q for step in ctx["steps"] for q in step["questions"] if q["diverges"]]
+    questions = [q for step in ctx.steps for q in step.questions if q.diverges]
     for q in questions:
-        par = _write(doc.add_paragraph(style="List Bullet"), q["id"] + ": ", bold=True)
-        _write(par, f"{q['text']} (answers differ or are missing)")
-    shown = {f"{q['id']}: answers differ or are missing" for q in questions}
-    others = [item for item in ctx["open_items"] if item not in shown]
+        par = _write(doc.add_paragraph(style="List Bullet"), q.id + ": ", bold=True)
+        _write(par, f"{q.text} (answers differ or are missing)")
+    shown = {f"{q.id}: answers differ or are missing" for q in questions}
+    others = [item for item in ctx.open_items if item not in shown]
     for item in others:
         _write(doc.add_paragraph(style="List Bullet"), item)
     if not questions and not others:
         _para(doc, "Nothing is open.")
 
 
-def _signatures(doc: Document, ctx: dict[str, Any]) -> None:
+def _signatures(doc: Document, ctx: ReportContext) -> None:
     """One signing box per signing party; a current sign-off in the workbook is noted."""
     from docx.shared import Cm
 
-    record = ctx["record"]
+    record = ctx.record
     current = record_hash(record)
     _heading(doc, "Signatures")
-    which = f"signed revision {ctx['revision']}" if ctx["revision"] else "this record"
+    which = f"signed revision {ctx.revision}" if ctx.revision else "this record"
     _para(doc, f"By signing, each party confirms that this document ({which} of assessment "
           f"{record.id}, fingerprint {current[:16]}) records the assessment as jointly agreed.")
     donors = [p.organisation for p in record.parties.values() if p.role == "donor"]

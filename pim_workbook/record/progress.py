@@ -10,6 +10,7 @@ import datetime as dt
 from pim_workbook.content.framework import Content
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.model import Record
+from pim_workbook.record.sections import sections_of
 
 
 # -- derived views -------------------------------------------------------------------------
@@ -38,17 +39,8 @@ def progress(record: Record, content: Content) -> dict[str, tuple[int, int]]:
         ]
         items += [a.id in record.actions for a in (*step.maximise.actions,
                                                    *step.mitigate.actions)]
-        if step.id == "E2":
-            arr = record.arrangement
-            items += [bool(record.data_items),
-                      bool(record.data_items)
-                      and all(d.sensitivity for d in record.data_items.values()),
-                      all([arr.form, arr.frequency, arr.channel, arr.aggregation]),
-                      bool(arr.access), bool(arr.red_lines), bool(arr.retention),
-                      bool(arr.time_frame), arr.next_review is not None,
-                      record.consent.basis is not None, record.decision.outcome is not None]
-        if step.id == "E4":
-            items += [record.evaluation.evaluated_on is not None]
+        for section in sections_of(step.id):
+            items += section.done(record)
         out[f"Step {step.number}"] = (sum(items), len(items))
     signers = signing_parties(record)
     current = record_hash(record)

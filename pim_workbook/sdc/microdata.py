@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DEFAULT_MIN_K = 3
 DEFAULT_MAX_RISK = 0.03  # HDX treats a global risk above 3 % as needing action
-MIN_K_SETTING = "risk_min_k"
-MAX_RISK_SETTING = "risk_max_risk"
 UPLOAD_LIMIT = 8 * 1024 * 1024  # bytes; larger files go to the host's data folder
 
 
@@ -64,24 +62,3 @@ def read_bytes(data: bytes, name: str, shown: str | None = None) -> pd.DataFrame
     if table.empty:
         raise ValueError(f"{shown} has no records")
     return table
-
-
-def thresholds(store: Any | None) -> tuple[int, float]:
-    """The target k and the global-risk threshold: the store's settings, else the defaults."""
-    if store is None:
-        return DEFAULT_MIN_K, DEFAULT_MAX_RISK
-    return (int(store.setting(MIN_K_SETTING, str(DEFAULT_MIN_K))),
-            float(store.setting(MAX_RISK_SETTING, str(DEFAULT_MAX_RISK))))
-
-
-def set_thresholds(store: Any, min_k: int | None = None, max_risk: float | None = None) -> None:
-    """Change the target k and/or the global-risk threshold (a fraction in [0, 1])."""
-    if min_k is not None:
-        if isinstance(min_k, bool) or int(min_k) != min_k or min_k < 1:
-            raise ValueError(f"the target k must be a whole number >= 1, got {min_k!r}")
-        store.set_setting(MIN_K_SETTING, str(int(min_k)))
-    if max_risk is not None:
-        if not 0 <= float(max_risk) <= 1:
-            raise ValueError("the global-risk threshold is a fraction between 0 and 1 "
-                             f"(0.03 means 3 %), got {max_risk!r}")
-        store.set_setting(MAX_RISK_SETTING, repr(float(max_risk)))

@@ -1,1 +1,7 @@
-"""TODO"""
+"""The durable store: one SQLite file; every change one transaction and a history row.
+
+:class:`~pim_workbook.store.core.Store` is composed of one part per concern (units,
+history and revisions, assessments, links, training, settings); pages and services are
+typed against :class:`~pim_workbook.store.protocol.WorkbookStore`, which the guarded store
+of :mod:`pim_workbook.access` satisfies too.
+"""

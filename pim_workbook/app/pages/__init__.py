@@ -1,1 +1,2 @@
-"""TODO"""
+"""One module per page of the workbook (and the landing, chooser and training pages).
+"""

@@ -19,7 +19,8 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import heading, html, labelled, text
 from pim_workbook.errors import WorkbookError
 from pim_workbook.record.model import Record
-from pim_workbook.sdc.microdata import UPLOAD_LIMIT, set_thresholds, thresholds
+from pim_workbook.sdc.microdata import UPLOAD_LIMIT
+from pim_workbook.store.settings import set_thresholds, thresholds
 
 if TYPE_CHECKING:
     from pim_workbook.sdc.workspace import Workspace
@@ -453,7 +454,7 @@ class RiskPane:
     def record_check(self) -> None:
         work = self._require()
         dsid = self.dataset.value
-        from pim_workbook.outputs.register import record_workspace_check
+        from pim_workbook.evidence import record_workspace_check
 
         if self.session.write(lambda: record_workspace_check(
                 self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
@@ -462,8 +463,8 @@ class RiskPane:
                                    f"recorded in the register as evidence for {dsid}.</p>")
 
     def record_treatment(self) -> None:
+        from pim_workbook.evidence import record_workspace_treatment
         from pim_workbook.outputs.filenames import default_exports_dir
-        from pim_workbook.outputs.register import record_workspace_treatment
 
         work = self._require()
         dsid = self.dataset.value

@@ -45,45 +45,55 @@ from pim_workbook.record.model import (
     Evaluation,
     Incident,
 )
+from pim_workbook.record.sections import sections_of
 
 
 def step_page(session: Session, step: Step) -> w.Widget:
+    """The step's questions, its actions, then one tab per section the record declares."""
     panes: list[tuple[str, Callable[[], w.Widget]]] = [
         (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
     panes.append(("Actions", lambda: _actions_pane(session, step)))
-    if step.id == "E2":
-        panes += [
-            ("Data items", lambda: w.VBox([
-                heading("Data to share"),
-                html('<p class="pimw-hint">Critical data needed for decision-making first; '
-                     "nice-to-have data only if it is worth its risk.</p>"),
-                collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
-                                  title_field="name", noun="data item")])),
-            ("Register", lambda: _register(session)),
-            ("Disclosure risk", lambda: _risk(session)),
-            ("Arrangement", lambda: w.VBox([
-                heading("Data-sharing arrangement"),
-                section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
-                heading("Who has access, and why", 3),
-                collection_editor(session, "arrangement/access", AccessGrant, ACCESS_FIELDS,
-                                  title_field="who", noun="access")])),
-            ("Consent & decision", lambda: w.VBox([
-                heading("Consent"), section_form(session, "consent", Consent, CONSENT_FIELDS),
-                heading("Decision"),
-                section_form(session, "decision", Decision, DECISION_FIELDS)])),
-        ]
-    if step.id == "E3":
-        panes.append(("Incidents", lambda: w.VBox([
-            heading("Incident and harm log"),
-            collection_editor(session, "incidents", Incident, INCIDENT_FIELDS,
-                              title_field="description", noun="incident",
-                              defaults=lambda r: {"occurred_on": dt.date.today()})])))
-    if step.id == "E4":
-        panes.append(("Evaluation", lambda: w.VBox([
-            heading("Evaluation"),
-            section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])))
+    panes += [(section.title, partial(SECTION_PANES[section.key], session))
+              for section in sections_of(step.id)]
     return w.VBox([heading(f"Step {step.number}: {step.title}"), tabs(panes)],
                   layout=w.Layout(width="100%"))
+
+
+def _data_items(session: Session) -> w.Widget:
+    return w.VBox([
+        heading("Data to share"),
+        html('<p class="pimw-hint">Critical data needed for decision-making first; '
+             "nice-to-have data only if it is worth its risk.</p>"),
+        collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
+                          title_field="name", noun="data item")])
+
+
+def _arrangement(session: Session) -> w.Widget:
+    return w.VBox([
+        heading("Data-sharing arrangement"),
+        section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
+        heading("Who has access, and why", 3),
+        collection_editor(session, "arrangement/access", AccessGrant, ACCESS_FIELDS,
+                          title_field="who", noun="access")])
+
+
+def _consent_decision(session: Session) -> w.Widget:
+    return w.VBox([
+        heading("Consent"), section_form(session, "consent", Consent, CONSENT_FIELDS),
+        heading("Decision"), section_form(session, "decision", Decision, DECISION_FIELDS)])
+
+
+def _incidents(session: Session) -> w.Widget:
+    return w.VBox([
+        heading("Incident and harm log"),
+        collection_editor(session, "incidents", Incident, INCIDENT_FIELDS,
+                          title_field="description", noun="incident",
+                          defaults=lambda r: {"occurred_on": dt.date.today()})])
+
+
+def _evaluation(session: Session) -> w.Widget:
+    return w.VBox([heading("Evaluation"),
+                   section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])
 
 
 def _register(session: Session) -> w.Widget:
@@ -117,3 +127,9 @@ def _actions_pane(session: Session, step: Step) -> w.Widget:
     ], layout=w.Layout(width="100%"))
 
 
+# The pane of each section of :mod:`pim_workbook.record.sections`, by its key.
+SECTION_PANES: dict[str, Callable[[Session], w.Widget]] = {
+    "data_items": _data_items, "register": _register, "risk": _risk,
+    "arrangement": _arrangement, "consent_decision": _consent_decision,
+    "incidents": _incidents, "evaluation": _evaluation,
+}
