@@ -1,19 +1,22 @@
-"""The access gate: a page gets the store as its link allows, or a refusal and nothing else.
+"""The access gate: a page gets the store as its link allows, or a refusal and nothing else;
+and a file of the host's data folder only for a link that may read it.
 """
 
 from __future__ import annotations
 
 from html import escape
+from pathlib import Path
 
 import ipywidgets as w
 
-from pim_workbook.access import GuardedStore, links_required
+from pim_workbook.access import GuardedStore, data_folder, links_required
 from pim_workbook.app.session import FACILITATOR, PageQuery, Session
 from pim_workbook.app.shell import CSS
 from pim_workbook.app.widgets.controls import (
     html,
 )
 from pim_workbook.errors import AccessDenied
+from pim_workbook.sdc.datafolder import resolve
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -47,3 +50,10 @@ def guarded(store: Store, query: PageQuery) -> WorkbookStore:
     return GuardedStore(store, query.key)
 
 
+def data_file(store: WorkbookStore, name: str) -> Path:
+    """A file of the host's data folder, for a page on ``store`` that may read it.
+
+    The check runs here, in the kernel, whatever the page sent: only the facilitator's link
+    reads the folder, and only files inside it.
+    """
+    return resolve(data_folder(store), name)

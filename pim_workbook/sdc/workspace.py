@@ -2,8 +2,8 @@
 
 :class:`Workspace` is what the Step 2 page drives (and what a script or test drives the same
 way): load a table, pick the quasi-identifiers, see the risk, try treatments and compare,
-then hand the evidence and the treated table to the register (register.py), which records
-them. The table itself stays in memory; only counts, column names and the steps taken reach
+then hand the evidence and the treated table to :mod:`pim_workbook.evidence`, which
+records them. The table itself stays in memory; only counts, column names and the steps taken reach
 the store. Nothing here writes the store.
 """
 
@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from pim_workbook.sdc.risk import RiskResult
     from pim_workbook.sdc.small_cells import SmallCells
     from pim_workbook.sdc.treatments import Treatment
-    from pim_workbook.store.protocol import WorkbookStore
 
 FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
     ("Records", "n", "{:,}"),
@@ -67,16 +66,13 @@ class Workspace:
         return cls(read_table(path), Path(path).name, **options)
 
     @classmethod
-    def from_data_folder(cls, store: WorkbookStore, name: str, **options: Any) -> Workspace:
-        """A table of the host's data folder, for a page on ``store`` that may read it.
+    def from_data_folder(cls, path: Path, name: str, **options: Any) -> Workspace:
+        """A table of the host's data folder, shown by its ``name`` (never the server's path).
 
-        The check runs here, in the kernel, whatever the page sent: only the facilitator's
-        link reads the folder, and only files inside it.
+        ``path`` comes from :func:`pim_workbook.app.gate.data_file`, which checks in the
+        kernel that the page's link may read the folder, and that the name stays inside it.
         """
-        from pim_workbook.access import data_folder
-        from pim_workbook.sdc.datafolder import resolve
-
-        return cls(read_table(resolve(data_folder(store), name), shown=name), name, **options)
+        return cls(read_table(path, shown=name), name, **options)
 
     @classmethod
     def from_upload(cls, data: bytes, name: str, **options: Any) -> Workspace:

@@ -9,6 +9,7 @@ import ipywidgets as w
 import pytest
 
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite, revoke
+from pim_workbook.app.gate import data_file
 from pim_workbook.app.pages.risk import RiskPane
 from pim_workbook.app.session import Session
 from pim_workbook.sample.assessment import build_sample
@@ -61,7 +62,7 @@ def test_the_facilitator_lists_and_reads_only_tables_inside_the_folder(store, sa
     for forged in ("../elsewhere/secret.csv", str(outside / "secret.csv"), "link-out.csv",
                    "notes.txt", "..", "", "sub/../survey.csv"):
         with pytest.raises(DataFolderError):
-            Workspace.from_data_folder(pane.session.store, forged)
+            Workspace.from_data_folder(data_file(pane.session.store, forged), forged)
     pane.server_file.options = ["link-out.csv"]  # even if the list itself were forged
     pane.read_button.click()
     assert "not a file inside the data folder" in pane.message.value
@@ -75,7 +76,7 @@ def test_partner_links_never_read_a_server_file(store, sample, folders, role, pa
     assert "give a larger file to the facilitator" in str(
         [x.value for x in find(pane.widget(), w.HTML)])
     with pytest.raises(AccessDenied, match="only the facilitator"):  # ... nor accepted
-        Workspace.from_data_folder(pane.session.store, "survey.csv")
+        Workspace.from_data_folder(data_file(pane.session.store, "survey.csv"), "survey.csv")
     pane.server_file.options = ["survey.csv"]  # a forged list and click
     pane.server_file.value = "survey.csv"
     pane.read_button.click()
@@ -88,10 +89,10 @@ def test_a_revoked_facilitator_page_and_a_practice_copy_read_nothing(store, samp
     pane = _pane(store, sample, "facilitator")
     revoke(store, pane.session.grant.invite_id)
     with pytest.raises(AccessDenied):
-        Workspace.from_data_folder(pane.session.store, "survey.csv")
+        Workspace.from_data_folder(data_file(pane.session.store, "survey.csv"), "survey.csv")
     practice = Store(tmp_path / "practice.sqlite")  # a served page with a store of its own
     with pytest.raises(AccessDenied, match="only the facilitator"):
-        Workspace.from_data_folder(practice, "survey.csv")
+        Workspace.from_data_folder(data_file(practice, "survey.csv"), "survey.csv")
     assert RiskPane(Session(practice, build_sample(practice), party="A")).server_row \
         .children == ()
 
@@ -103,7 +104,7 @@ def test_without_a_data_folder_the_facilitator_is_told_to_upload(store, sample, 
     assert pane.server_row.children == (pane.server_hint,)
     assert "--data-dir" in pane.server_hint.value
     with pytest.raises(DataFolderError, match="no data folder"):
-        Workspace.from_data_folder(pane.session.store, "survey.csv")
+        Workspace.from_data_folder(data_file(pane.session.store, "survey.csv"), "survey.csv")
 
 
 def test_resolve_refuses_every_way_out(folders):

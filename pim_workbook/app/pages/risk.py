@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from pim_workbook.app.gate import data_file
 from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import heading, html, labelled, text
 from pim_workbook.errors import WorkbookError
@@ -277,7 +278,8 @@ class RiskPane:
 
         if not self.server_file.value:
             raise ValueError("choose a file of the data folder first")
-        self._loaded(Workspace.from_data_folder(self.session.store, self.server_file.value))
+        name = self.server_file.value
+        self._loaded(Workspace.from_data_folder(data_file(self.session.store, name), name))
 
     def read_upload(self) -> None:
         from pim_workbook.sdc.workspace import Workspace
