@@ -31,7 +31,7 @@ import os
 import secrets
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from urllib.parse import urlencode
 
 from pim_workbook.errors import AccessDenied, DataFolderError
@@ -39,39 +39,16 @@ from pim_workbook.record.model import Record
 from pim_workbook.sdc.datafolder import data_dir
 from pim_workbook.store.connection import now
 from pim_workbook.store.core import Store
+from pim_workbook.store.links import Invite, Role
 from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.store.rows import Change, Revision, Summary
+from pim_workbook.store.training import TraineeRow, TrainingAnswerRow, TrainingRow
 
-Role = Literal["facilitator", "party", "observer", "trainee"]
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
 KEY_PARAM = "key"
 REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
 BASE_URL_SETTING = "serve_base_url"
 SHARED_SETTINGS = frozenset({"risk_min_k", "risk_max_risk"})  # what a party page may read
-
-
-@dataclass(frozen=True)
-class Invite:
-    """A link as listed: what it grants and its life, never its secret."""
-
-    id: str
-    assessment_id: str | None
-    role: Role
-    party: str | None
-    created_at: str
-    created_by: str
-    expires_on: str | None
-    last_used_at: str | None
-    revoked_at: str | None
-    training_id: str | None = None
-
-    def state(self, today: dt.date | None = None) -> str:
-        """"active", "expired" or "revoked"."""
-        if self.revoked_at:
-            return "revoked"
-        if self.expires_on and dt.date.fromisoformat(self.expires_on) < (today or _today()):
-            return "expired"
-        return "active"
 
 
 @dataclass(frozen=True)
@@ -109,10 +86,6 @@ def _hash(salt: str, secret: str) -> str:
     return hashlib.sha256(bytes.fromhex(salt) + secret.encode()).hexdigest()
 
 
-def _invite(row: dict[str, Any]) -> Invite:
-    return Invite(**{k: row[k] for k in Invite.__dataclass_fields__})
-
-
 # -- issuing -------------------------------------------------------------------------------
 def create_invite(store: WorkbookStore, *, role: Role, actor: str, assessment_id: str | None = None,
                   party: str | None = None, expires: dt.date | None = None,
@@ -141,12 +114,12 @@ def create_invite(store: WorkbookStore, *, role: Role, actor: str, assessment_id
     iid = "l" + secrets.token_hex(5)
     secret = secrets.token_urlsafe(24)
     salt = os.urandom(16).hex()
-    row = {"id": iid, "assessment_id": assessment_id, "role": role, "party": party,
-           "salt": salt, "secret_hash": _hash(salt, secret), "created_at": now(),
-           "created_by": actor, "expires_on": expires.isoformat() if expires else None,
-           "last_used_at": None, "revoked_at": None, "training_id": training_id}
-    store.add_invite(row)
-    return _invite(row), f"{iid}.{secret}"
+    invite = Invite(id=iid, assessment_id=assessment_id, role=role, party=party, salt=salt,
+                    secret_hash=_hash(salt, secret), created_at=now(), created_by=actor,
+                    expires_on=expires.isoformat() if expires else None, last_used_at=None,
+                    revoked_at=None, training_id=training_id)
+    store.add_invite(invite)
+    return invite, f"{iid}.{secret}"
 
 
 def resolve_party(record: Record, party: str | None) -> str:
@@ -170,7 +143,7 @@ def invites(store: WorkbookStore, aid: str | None = None) -> list[Invite]:
     """The links of one assessment (``None``: every link, facilitator links included)."""
     if aid:
         store.get(aid)
-    return [_invite(row) for row in store.invites(aid)]
+    return store.invites(aid)
 
 
 def revoke(store: WorkbookStore, invite_id: str) -> None:
@@ -190,16 +163,17 @@ def link(base_url: str, key: str, *, token: str | None = None, page: str = "inde
 def check_key(store: Store, key: str, *, touch: bool = False) -> Grant:
     """The grant of a valid, unexpired, unrevoked key; :class:`AccessDenied` otherwise."""
     iid, _, secret = (key or "").partition(".")
-    row = store.invite(iid) if iid and secret else None
-    if row is None or not hmac.compare_digest(row["secret_hash"], _hash(row["salt"], secret)):
+    invite = store.invite(iid) if iid and secret else None
+    if invite is None or not hmac.compare_digest(invite.secret_hash,
+                                                 _hash(invite.salt, secret)):
         raise AccessDenied("this link is not valid: ask the facilitator for a new one")
-    state = _invite(row).state()
+    state = invite.state(_today())
     if state != "active":
         raise AccessDenied(f"this link has {'been revoked' if state == 'revoked' else 'expired'}"
                            ": ask the facilitator for a new one")
     if touch:
         store.touch_invite(iid)
-    return Grant(iid, row["role"], row["assessment_id"], row["party"], row["training_id"])
+    return Grant(iid, invite.role, invite.assessment_id, invite.party, invite.training_id)
 
 
 def links_required() -> bool:
@@ -307,15 +281,15 @@ class GuardedStore:
         return self._store.history(aid)
 
     # -- what only the facilitator reads
-    def trainings(self) -> list[dict[str, Any]]:
+    def trainings(self) -> list[TrainingRow]:
         self._need_facilitator()
         return self._store.trainings()
 
-    def trainees(self, training_id: str) -> list[dict[str, Any]]:
+    def trainees(self, training_id: str) -> list[TraineeRow]:
         self._need_facilitator()
         return self._store.trainees(training_id)
 
-    def invites(self, aid: str | None = None) -> list[dict[str, Any]]:
+    def invites(self, aid: str | None = None) -> list[Invite]:
         self._need_facilitator()
         return self._store.invites(aid)
 
@@ -361,8 +335,8 @@ class GuardedStore:
     def backup(self, dest: str | os.PathLike[str]) -> Path:
         return self._write("backup", self._store.backup, (dest,), {})
 
-    def add_invite(self, row: dict[str, Any]) -> None:
-        return self._write("add_invite", self._store.add_invite, (row,), {})
+    def add_invite(self, invite: Invite) -> None:
+        return self._write("add_invite", self._store.add_invite, (invite,), {})
 
     def revoke_invite(self, iid: str) -> None:
         return self._write("revoke_invite", self._store.revoke_invite, (iid,), {})
@@ -389,14 +363,14 @@ class GuardedStore:
             raise AccessDenied("this link does not open that training session")
         return grant
 
-    def training(self, training_id: str) -> dict[str, Any] | None:
+    def training(self, training_id: str) -> TrainingRow | None:
         self._need_training(training_id)
         return self._store.training(training_id)
 
-    def trainee(self, trainee_id: str) -> dict[str, Any] | None:
+    def trainee(self, trainee_id: str) -> TraineeRow | None:
         row = self._store.trainee(trainee_id)
         if row is not None:
-            self._need_training(row["training_id"])
+            self._need_training(row.training_id)
         return row
 
     def add_trainee(self, training_id: str, trainee_id: str, pseudonym: str) -> None:
@@ -404,12 +378,13 @@ class GuardedStore:
         self._store.add_trainee(training_id, trainee_id, pseudonym)
 
     def training_answers(self, training_id: str, trainee_id: str | None = None
-                         ) -> list[dict[str, Any]]:
+                         ) -> list[TrainingAnswerRow]:
         """A trainee sees only their own answers; the facilitator sees everyone's."""
         grant = self._need_training(training_id)
-        if not grant.is_facilitator and (trainee_id is None or (
-                self._store.trainee(trainee_id) or {}).get("training_id") != training_id):
-            raise AccessDenied("a trainee sees only their own answers")
+        if not grant.is_facilitator:
+            trainee = self._store.trainee(trainee_id) if trainee_id is not None else None
+            if trainee is None or trainee.training_id != training_id:
+                raise AccessDenied("a trainee sees only their own answers")
         return self._store.training_answers(training_id, trainee_id)
 
     def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],

@@ -259,8 +259,9 @@ def cmd_batch(args: argparse.Namespace) -> None:
 def cmd_risk(args: argparse.Namespace) -> None:
     import json
 
-    from pim_workbook.sdc.microdata import read_table, thresholds
+    from pim_workbook.sdc.microdata import read_table
     from pim_workbook.sdc.risk import measure_risk
+    from pim_workbook.store.settings import thresholds
 
     store = _store(args) if args.assessment else None
     if store is not None:
@@ -283,7 +284,7 @@ def cmd_risk(args: argparse.Namespace) -> None:
         subsets = measure_by_subset(read_table(args.file), quasi, sensitive=sensitive,
                                     weight=args.weight, min_k=min_k, max_risk=max_risk)
     if store is not None:
-        from pim_workbook.outputs.register import pick_dataset, record_check
+        from pim_workbook.evidence import pick_dataset, record_check
         from pim_workbook.sdc.workspace import evidence
 
         actor = _actor(args)
@@ -323,7 +324,7 @@ def cmd_risk(args: argparse.Namespace) -> None:
 
 
 def cmd_settings(args: argparse.Namespace) -> None:
-    from pim_workbook.sdc.microdata import set_thresholds, thresholds
+    from pim_workbook.store.settings import set_thresholds, thresholds
 
     store = _store(args)
     set_thresholds(store, args.risk_min_k, args.risk_max_risk)
@@ -415,8 +416,7 @@ def cmd_training(args: argparse.Namespace) -> None:
         return
     if args.action == "list":
         for t in store.trainings():
-            print(f"{t['id']:<11} {t['created_at'][:10]}  {t['trainees']:>3} trainees  "
-                  f"{t['title']}")
+            print(f"{t.id:<11} {t.created_at[:10]}  {t.trainees:>3} trainees  {t.title}")
         return
     if not args.arg or store.training(args.arg) is None:
         raise ValueError(f"no training session {args.arg!r} (pim-workbook training list)")

@@ -21,7 +21,7 @@ def env(tmp_path, monkeypatch):
     with Store(tmp_path / "w.sqlite") as store:
         store.create("Monitoring data", actor="F", aid="mon1")
         training.new_training(store, "Basics", actor="Trainer")
-        tid = store.trainings()[0]["id"]
+        tid = store.trainings()[0].id
     (tmp_path / "folder").mkdir()
     (tmp_path / "latin1.csv").write_bytes("district,age\nSégou,30\n".encode("latin-1"))
     (tmp_path / "table.csv").write_text("district,age\nA,30\nB,40\n", encoding="utf-8")

@@ -36,8 +36,8 @@ def test_the_first_answer_is_kept_and_scored(store, session, exercises):
     result, kept = training.answer(store, owl, exercises, first.id, _wrong(first))
     assert not result.correct and not kept  # the explanation was shown: no second try
     stored = training.answered(store, session, owl)
-    assert stored[first.id]["correct"] and stored[first.id]["chosen"] == sorted(first.answer)
-    assert store.trainees(session)[0]["pseudonym"] == "Night Owl"
+    assert stored[first.id].correct and stored[first.id].chosen == tuple(sorted(first.answer))
+    assert store.trainees(session)[0].pseudonym == "Night Owl"
     with pytest.raises(ValueError, match="at most 40 characters"):
         training.join(store, session, "x" * 41)
     with pytest.raises(StoreError, match="no training session"):

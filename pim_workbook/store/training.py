@@ -5,11 +5,45 @@ rules are in :mod:`pim_workbook.training.sessions`).
 from __future__ import annotations
 
 import json
-from typing import Any
+from dataclasses import dataclass
 
 from pim_workbook.errors import StoreError
 from pim_workbook.store.connection import now
 from pim_workbook.store.units import Units, check_text_lengths
+
+
+@dataclass(frozen=True)
+class TrainingRow:
+    """A training session as listed, with how many trainees joined it."""
+
+    id: str
+    title: str
+    created_at: str
+    created_by: str
+    trainees: int
+
+
+@dataclass(frozen=True)
+class TraineeRow:
+    """A trainee: a random id (the key of their continuation link) and an optional
+    pseudonym, never a name."""
+
+    id: str
+    training_id: str
+    pseudonym: str
+    joined_at: str
+
+
+@dataclass(frozen=True)
+class TrainingAnswerRow:
+    """A trainee's kept (first) answer to an exercise, as scored when given."""
+
+    trainee_id: str
+    exercise_id: str
+    chosen: tuple[str, ...]
+    correct: bool
+    credit: float
+    at: str
 
 
 class Training(Units):
@@ -21,23 +55,21 @@ class Training(Units):
         with self._write() as db:
             db.execute("INSERT INTO trainings VALUES (?,?,?,?)", (tid, title, now(), actor))
 
-    def trainings(self) -> list[dict[str, Any]]:
+    def trainings(self) -> list[TrainingRow]:
         """Training sessions, newest first, with how many trainees joined."""
         rows = self._db.execute(
             "SELECT t.id, t.title, t.created_at, t.created_by, count(p.id) FROM trainings t "
             "LEFT JOIN trainees p ON p.training_id = t.id GROUP BY t.id "
             "ORDER BY t.created_at DESC, t.id")
-        keys = ("id", "title", "created_at", "created_by", "trainees")
-        return [dict(zip(keys, row, strict=True)) for row in rows]
+        return [TrainingRow(*row) for row in rows]
 
-    def training(self, tid: str) -> dict[str, Any] | None:
-        return next((t for t in self.trainings() if t["id"] == tid), None)
+    def training(self, tid: str) -> TrainingRow | None:
+        return next((t for t in self.trainings() if t.id == tid), None)
 
-    def trainee(self, trainee_id: str) -> dict[str, Any] | None:
+    def trainee(self, trainee_id: str) -> TraineeRow | None:
         row = self._db.execute("SELECT id, training_id, pseudonym, joined_at FROM trainees "
                                "WHERE id=?", (trainee_id,)).fetchone()
-        keys = ("id", "training_id", "pseudonym", "joined_at")
-        return dict(zip(keys, row, strict=True)) if row else None
+        return TraineeRow(*row) if row else None
 
     def add_trainee(self, training_id: str, trainee_id: str, pseudonym: str) -> None:
         with self._write() as db:
@@ -47,10 +79,10 @@ class Training(Units):
             db.execute("INSERT INTO trainees VALUES (?,?,?,?)",
                        (trainee_id, training_id, pseudonym, now()))
 
-    def trainees(self, training_id: str) -> list[dict[str, Any]]:
-        rows = self._db.execute("SELECT id, pseudonym, joined_at FROM trainees WHERE "
-                                "training_id=? ORDER BY joined_at, id", (training_id,))
-        return [dict(zip(("id", "pseudonym", "joined_at"), row, strict=True)) for row in rows]
+    def trainees(self, training_id: str) -> list[TraineeRow]:
+        rows = self._db.execute("SELECT id, training_id, pseudonym, joined_at FROM trainees "
+                                "WHERE training_id=? ORDER BY joined_at, id", (training_id,))
+        return [TraineeRow(*row) for row in rows]
 
     def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],
                             correct: bool, credit: float) -> bool:
@@ -62,16 +94,16 @@ class Training(Units):
                  now())).rowcount == 1
 
     def training_answers(self, training_id: str, trainee_id: str | None = None
-                         ) -> list[dict[str, Any]]:
+                         ) -> list[TrainingAnswerRow]:
         """The kept answers of a session (or of one of its trainees), oldest first."""
         rows = self._db.execute(
             "SELECT a.trainee_id, a.exercise_id, a.chosen, a.correct, a.credit, a.at "
             "FROM training_answers a JOIN trainees p ON p.id = a.trainee_id "
             "WHERE p.training_id=? AND (? IS NULL OR a.trainee_id=?) ORDER BY a.at",
             (training_id, trainee_id, trainee_id))
-        keys = ("trainee_id", "exercise_id", "chosen", "correct", "credit", "at")
-        return [{**dict(zip(keys, row, strict=True)), "chosen": json.loads(row[2]),
-                 "correct": bool(row[3])} for row in rows]
+        return [TrainingAnswerRow(trainee, exercise, tuple(json.loads(chosen)), bool(correct),
+                                  credit, at)
+                for trainee, exercise, chosen, correct, credit, at in rows]
 
     def purge_training(self, training_id: str) -> int:
         """Delete the trainees (their pseudonyms) and answers of a session; returns how many

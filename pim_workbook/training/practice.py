@@ -40,7 +40,7 @@ def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> tuple[
     from pim_workbook.sample.assessment import build_sample
 
     trainee = store.trainee(trainee_id) if _SAFE_ID.fullmatch(trainee_id) else None
-    if trainee is None or trainee["training_id"] != training_id:
+    if trainee is None or trainee.training_id != training_id:
         raise StoreError(f"no trainee {trainee_id!r} in training session {training_id!r}")
     practice = Store(copy_path(store.path, training_id), content=store.content)
     if not practice.exists(trainee_id):

@@ -17,6 +17,7 @@ from pim_workbook.outputs.spreadsheet import csv_text
 
 if TYPE_CHECKING:
     from pim_workbook.store.protocol import WorkbookStore
+    from pim_workbook.store.training import TraineeRow, TrainingAnswerRow
 
 PSEUDONYM_MAX = 40
 
@@ -85,8 +86,8 @@ def join(store: WorkbookStore, training_id: str, pseudonym: str = "") -> str:
     return trainee_id
 
 
-def display_name(trainee: dict[str, Any]) -> str:
-    return trainee["pseudonym"] or f"anonymous {trainee['id'][1:5]}"
+def display_name(trainee: TraineeRow) -> str:
+    return trainee.pseudonym or f"anonymous {trainee.id[1:5]}"
 
 
 def answer(store: WorkbookStore, trainee_id: str, exercises: Exercises, exercise_id: str,
@@ -100,25 +101,26 @@ def answer(store: WorkbookStore, trainee_id: str, exercises: Exercises, exercise
     return result, kept
 
 
-def answered(store: WorkbookStore, training_id: str, trainee_id: str) -> dict[str, dict[str, Any]]:
+def answered(store: WorkbookStore, training_id: str, trainee_id: str
+             ) -> dict[str, TrainingAnswerRow]:
     """One trainee's kept answers, by exercise id."""
-    return {a["exercise_id"]: a for a in store.training_answers(training_id, trainee_id)}
+    return {a.exercise_id: a for a in store.training_answers(training_id, trainee_id)}
 
 
 def results(store: WorkbookStore, training_id: str, exercises: Exercises) -> Results:
     """The session's results from the stored answers."""
     rows = store.training_answers(training_id)
-    by_exercise: dict[str, list[dict[str, Any]]] = {}
-    by_trainee: dict[str, list[dict[str, Any]]] = {}
+    by_exercise: dict[str, list[TrainingAnswerRow]] = {}
+    by_trainee: dict[str, list[TrainingAnswerRow]] = {}
     for row in rows:
-        by_exercise.setdefault(row["exercise_id"], []).append(row)
-        by_trainee.setdefault(row["trainee_id"], []).append(row)
+        by_exercise.setdefault(row.exercise_id, []).append(row)
+        by_trainee.setdefault(row.trainee_id, []).append(row)
 
-    def mean(items: list[dict[str, Any]]) -> float:
-        return sum(r["credit"] for r in items) / len(items) if items else 0.0
+    def mean(items: list[TrainingAnswerRow]) -> float:
+        return sum(r.credit for r in items) / len(items) if items else 0.0
 
     ex_results = [ExerciseResult(e.id, e.competency, e.kind, len(by_exercise.get(e.id, [])),
-                                 sum(r["correct"] for r in by_exercise.get(e.id, [])),
+                                 sum(r.correct for r in by_exercise.get(e.id, [])),
                                  mean(by_exercise.get(e.id, [])))
                   for e in exercises.exercises]
     comp_results = []
@@ -126,11 +128,11 @@ def results(store: WorkbookStore, training_id: str, exercises: Exercises) -> Res
         items = [r for e in exercises.exercises if e.competency == comp.id
                  for r in by_exercise.get(e.id, [])]
         comp_results.append(CompetencyResult(comp.id, comp.title, len(items),
-                                             sum(r["correct"] for r in items), mean(items)))
+                                             sum(r.correct for r in items), mean(items)))
     trainee_results = [
-        TraineeResult(t["id"], display_name(t), len(by_trainee.get(t["id"], [])),
-                      sum(r["correct"] for r in by_trainee.get(t["id"], [])),
-                      sum(r["credit"] for r in by_trainee.get(t["id"], [])))
+        TraineeResult(t.id, display_name(t), len(by_trainee.get(t.id, [])),
+                      sum(r.correct for r in by_trainee.get(t.id, [])),
+                      sum(r.credit for r in by_trainee.get(t.id, [])))
         for t in store.trainees(training_id)]
     return Results(training_id, ex_results, comp_results, trainee_results)
 

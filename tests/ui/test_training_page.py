@@ -102,7 +102,7 @@ def test_a_new_session_gives_a_trainee_link(store, exercises):
     pane.create()
     assert "Give this link to the trainees" in pane.created.value
     assert "09-training.ipynb?key=l" in pane.created.value
-    assert pane.sessions.value == store.trainings()[0]["id"]
+    assert pane.sessions.value == store.trainings()[0].id
 
 
 def test_the_notebook_shows_the_right_view_for_the_link(store, trainee_link, monkeypatch,

@@ -27,6 +27,7 @@ from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
 from pim_workbook.errors import AccessDenied
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
+from pim_workbook.store.training import TrainingAnswerRow
 from pim_workbook.training import sessions as training
 
 NOTEBOOK = "09-training.ipynb"
@@ -51,7 +52,7 @@ class TraineePane:
         session = store.training(training_id)
         if session is None:
             raise AccessDenied("this training session no longer exists")
-        self.title = session["title"]
+        self.title = session.title
         self.trainee_id = trainee_id if trainee_id and store.trainee(trainee_id) else ""
         self.pseudonym = text("a pseudonym (optional), not your real name")
         self.pseudonym.layout.width = "24rem"
@@ -120,13 +121,13 @@ class TraineePane:
                                               layout=w.Layout(width="100%"))
                                    for c in exercise.choices]
             for box, choice in zip(self.choice_widgets, exercise.choices, strict=True):
-                box.value = bool(kept and choice.id in kept["chosen"])
+                box.value = bool(kept and choice.id in kept.chosen)
                 box.disabled = kept is not None
             choices: w.Widget = w.VBox(self.choice_widgets)
         else:
             self.choice_widgets = []
             self.radio.options = [(c.text, c.id) for c in exercise.choices]
-            self.radio.value = kept["chosen"][0] if kept and kept["chosen"] else None
+            self.radio.value = kept.chosen[0] if kept and kept.chosen else None
             self.radio.disabled = kept is not None
             choices = self.radio
         choices.add_class("pimw-choices")
@@ -158,12 +159,12 @@ class TraineePane:
             return
         self.show(self.index)
 
-    def _feedback(self, exercise: Exercise, kept: dict[str, Any]) -> str:
+    def _feedback(self, exercise: Exercise, kept: TrainingAnswerRow) -> str:
         texts = {c.id: c.text for c in exercise.choices}
-        if kept["correct"]:
+        if kept.correct:
             verdict = _pill("Correct", "pimw-agreed")
-        elif kept["credit"] > 0:
-            verdict = _pill(f"Partly right ({kept['credit']:.0%})", "pimw-diverge")
+        elif kept.credit > 0:
+            verdict = _pill(f"Partly right ({kept.credit:.0%})", "pimw-diverge")
         else:
             verdict = _pill("Not quite", "pimw-diverge")
         right = "".join(f"<li>{escape(texts[a])}</li>" for a in exercise.answer)
@@ -172,9 +173,9 @@ class TraineePane:
                 f'<p class="pimw-hint">Framework, {escape(exercise.source.section)}: '
                 f"“{escape(exercise.source.quote)}”</p></div>")
 
-    def _draw_score(self, done: dict[str, dict[str, Any]]) -> None:
+    def _draw_score(self, done: dict[str, TrainingAnswerRow]) -> None:
         total = len(self.exercises.exercises)
-        credit = sum(a["credit"] for a in done.values())
+        credit = sum(a.credit for a in done.values())
         self.score.value = (f'<p class="pimw-hint">Answered {len(done)} of {total} · score '
                             f"{credit:g} · "
                             f'<a href="{escape(self.continue_link())}">your link to continue '
@@ -299,9 +300,9 @@ class TrainerPane:
     def _draw_sessions(self, select: str | None = None) -> None:
         rows = self.store.trainings()
         keep = select or self.sessions.value
-        self.sessions.options = [(f"{t['title']} ({t['id']}, {t['trainees']} trainees)",
-                                  t["id"]) for t in rows]
-        ids = [t["id"] for t in rows]
+        self.sessions.options = [(f"{t.title} ({t.id}, {t.trainees} trainees)", t.id)
+                                 for t in rows]
+        ids = [t.id for t in rows]
         self.sessions.value = keep if keep in ids else (ids[0] if ids else None)
         for button in (self.link_button, self.csv_button, self.purge_button,
                        self.refresh_button):
