@@ -48,6 +48,8 @@ ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
 KEY_PARAM = "key"
 REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
 BASE_URL_SETTING = "serve_base_url"
+TOKEN_SETTING = "voila_token"  # Voila's token, which gates the whole server
+DEFAULT_PORT = 8866
 SHARED_SETTINGS = frozenset({"risk_min_k", "risk_max_risk"})  # what a party page may read
 
 
@@ -157,6 +159,15 @@ def link(base_url: str, key: str, *, token: str | None = None, page: str = "inde
     query = {k: v for k, v in (("assessment", assessment), (KEY_PARAM, key),
                                 ("token", token)) if v}
     return f"{base_url.rstrip('/')}/voila/render/{page}?{urlencode(query)}"
+
+
+def invitation_link(store: WorkbookStore, key: str, *, page: str, assessment: str | None = None,
+                    base: str | None = None) -> str:
+    """The link a key is handed out as: on ``base``, else the address the last ``serve``
+    used, else the default one; with Voila's token, which gates the whole server."""
+    base = base or store.setting(BASE_URL_SETTING) or f"http://127.0.0.1:{DEFAULT_PORT}"
+    return link(base, key, token=store.setting(TOKEN_SETTING), page=page,
+                assessment=assessment)
 
 
 # -- checking ------------------------------------------------------------------------------
@@ -460,3 +471,9 @@ class GuardedStore:
     def update_party(self, aid: str, pid: str, changes: dict[str, Any], **kwargs: Any) -> None:
         return self._write("update_party", self._store.update_party, (aid, pid, changes),
                            kwargs, as_party=(pid, "edits only its own organisation's details"))
+
+
+def grant_of(store: WorkbookStore) -> Grant | None:
+    """What the page's link grants, or None for the store itself (no link: a notebook in
+    JupyterLab, papermill, the command line)."""
+    return store.grant if isinstance(store, GuardedStore) else None

@@ -346,8 +346,7 @@ def cmd_register(args: argparse.Namespace) -> None:
 
 
 def cmd_invite(args: argparse.Namespace) -> None:
-    from pim_workbook.access import create_invite
-    from pim_workbook.server.serve import invitation_link
+    from pim_workbook.access import create_invite, invitation_link
 
     expires = _date(args.expires, "--expires")
     store = _store(args)
@@ -402,9 +401,8 @@ def cmd_revoke(args: argparse.Namespace) -> None:
 
 
 def cmd_training(args: argparse.Namespace) -> None:
-    from pim_workbook.access import create_invite
+    from pim_workbook.access import create_invite, invitation_link
     from pim_workbook.content.exercises import load_exercises
-    from pim_workbook.server.serve import invitation_link
     from pim_workbook.training import sessions as training
 
     store = _store(args)

@@ -26,7 +26,7 @@ from urllib.parse import parse_qs
 
 import ipywidgets as w
 
-from pim_workbook.access import Grant
+from pim_workbook.access import Grant, grant_of
 from pim_workbook.errors import AccessDenied, WorkbookError
 from pim_workbook.record.model import Record
 from pim_workbook.store.protocol import WorkbookStore
@@ -66,7 +66,7 @@ class Session:
         self.store = store
         self.aid = aid
         self.key = key  # carried by the links between pages
-        self.grant: Grant | None = getattr(store, "grant", None)
+        self.grant: Grant | None = grant_of(store)
         self.locked = False  # the link was revoked or expired while the page was open
         if self.grant is not None and not self.grant.is_facilitator:
             # a link's party, not the URL's; an observer answers for nobody
@@ -100,7 +100,7 @@ class Session:
 
     # -- who is answering --------------------------------------------------------------
     def _party_options(self, record: Record) -> list[tuple[str, str]]:
-        grant = getattr(self, "grant", None)
+        grant = self.grant
         if grant is not None and grant.role == "party":
             org = record.parties[grant.party].organisation if grant.party in record.parties \
                 else grant.party

@@ -12,7 +12,9 @@ from pathlib import Path
 
 from pim_workbook.access import (
     BASE_URL_SETTING,
+    DEFAULT_PORT,
     REQUIRE_ENV,
+    TOKEN_SETTING,
     create_invite,
     invites,
     link,
@@ -27,10 +29,8 @@ from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.training.practice import remove_all
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "share" / "jupyter"  # the "pim" Voila template
-TOKEN_SETTING = "voila_token"
 SERVE_ACTOR = "pim-workbook serve"
 LANDING = "index.ipynb"
-DEFAULT_PORT = 8866
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
 DEAD_CHECK_S = 1.5  # how often the server looks whether a kernel process died
@@ -155,15 +155,6 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     store.set_setting(BASE_URL_SETTING, base)
     url = link(base, facilitator_key(store), token=token if use_token else None)
     return argv, env, url
-
-
-def invitation_link(store: WorkbookStore, key: str, *, page: str, assessment: str | None = None,
-                    base: str | None = None) -> str:
-    """The link a key is handed out as: on ``base``, else the address the last ``serve``
-    used, else the default one; with Voila's token, which gates the whole server."""
-    base = base or store.setting(BASE_URL_SETTING) or f"http://127.0.0.1:{DEFAULT_PORT}"
-    return link(base, key, token=store.setting(TOKEN_SETTING), page=page,
-                assessment=assessment)
 
 
 def facilitator_key(store: WorkbookStore) -> str:

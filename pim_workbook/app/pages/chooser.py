@@ -8,6 +8,7 @@ from typing import Any
 
 import ipywidgets as w
 
+from pim_workbook.access import grant_of
 from pim_workbook.app.nav import PAGE_BY_KEY, Page, page_link
 from pim_workbook.app.shell import page_box
 from pim_workbook.app.widgets.controls import (
@@ -34,7 +35,7 @@ def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
         + (f'<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
            f"<th>Status</th></tr>{links}</table>" if links else
            '<p class="pimw-hint">No assessment yet.</p>'))]
-    grant = getattr(store, "grant", None)
+    grant = grant_of(store)
     if key == "start" and (grant is None or grant.is_facilitator):
         parts.append(_creator(store, page, link_key))
     return page_box(*parts)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 from urllib.parse import quote
 
-from pim_workbook.access import KEY_PARAM
+from pim_workbook.access import KEY_PARAM, grant_of
 from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
 from pim_workbook.app.session import PageQuery
@@ -41,7 +41,7 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
     first = f"?{KEY_PARAM}={quote(key)}" if key else ""
     parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(p.title)}</a></li>'
                     for p in PAGES)
-    grant = getattr(store, "grant", None)
+    grant = grant_of(store)
     trainer = ""
     if grant is None or grant.is_facilitator:
         trainer = (f'<h2>Training</h2><p><a href="09-training.ipynb{escape(first)}">Core '

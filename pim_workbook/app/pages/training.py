@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 
 import ipywidgets as w
 
-from pim_workbook.access import KEY_PARAM, create_invite
+from pim_workbook.access import KEY_PARAM, create_invite, grant_of
 from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.session import PageQuery
 from pim_workbook.app.shell import page_box
@@ -320,7 +320,7 @@ class TrainerPane:
 
     def trainee_link(self) -> str:
         """A new trainee link for the selected session (shared by all its trainees)."""
-        from pim_workbook.server.serve import invitation_link
+        from pim_workbook.access import invitation_link
 
         _, key = create_invite(self.store, role="trainee", actor="trainer",
                                training_id=self.sessions.value)
@@ -443,7 +443,7 @@ def show_training(db_path: str = "", training_id: str = "") -> None:
     exercises = load_exercises()
     try:
         store = guarded(Store(db_path or None), query)
-        grant = getattr(store, "grant", None)
+        grant = grant_of(store)
         if grant is None or grant.is_facilitator:
             display(TrainerPane(store, exercises, query.key).widget())
             return

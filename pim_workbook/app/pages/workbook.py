@@ -12,6 +12,7 @@ from html import escape
 
 import ipywidgets as w
 
+from pim_workbook.access import grant_of
 from pim_workbook.app.gate import guarded, not_valid, open_session
 from pim_workbook.app.nav import PAGE_BY_KEY
 from pim_workbook.app.pages.chooser import chooser
@@ -53,7 +54,7 @@ def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
     query = PageQuery.from_environment()
     try:
         store = guarded(Store(db_path or None), query)
-        grant = getattr(store, "grant", None)
+        grant = grant_of(store)
         aid = assessment_id or query.assessment or (grant.assessment_id if grant else "")
         if aid and grant is not None and not grant.may_open(aid):
             raise AccessDenied("this link does not open that assessment")
