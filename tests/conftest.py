@@ -1,4 +1,5 @@
-"""Shared fixtures: a fresh store per test, with or without a small assessment in it."""
+"""Shared fixtures: a fresh store per test, with a small assessment or the built-in sample
+in it (the sample is built once per run and copied into each test's store)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 import pytest
 
 from pim_workbook.content.framework import Content, load_content
+from pim_workbook.outputs.jsonfile import import_json, to_json
+from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 
 
@@ -34,3 +37,16 @@ def aid(store: Store) -> str:
     store.add_party(new, "Helping Hands", "provider", actor="facilitator")
     store.add_party(new, "Protection Cluster", "recipient", actor="facilitator")
     return new
+
+
+@pytest.fixture(scope="session")
+def sample_export(tmp_path_factory: pytest.TempPathFactory, content: Content) -> str:
+    """The built-in sample, built through the API once per run, as its JSON export."""
+    with Store(tmp_path_factory.mktemp("sample") / "sample.sqlite", content=content) as s:
+        return to_json(s, build_sample(s))
+
+
+@pytest.fixture
+def sample(store: Store, sample_export: str) -> str:
+    """The built-in sample in this test's store: a copy of its own, which the test may change."""
+    return import_json(store, sample_export, actor="tests", source="sample.json")

@@ -12,17 +12,17 @@ import papermill
 import pytest
 
 from pim_workbook.resources import notebooks_dir
-from pim_workbook.sample.assessment import build_sample
+from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.store.core import Store
 
 NOTEBOOKS = sorted(notebooks_dir().glob("*.ipynb"))
 
 
 @pytest.fixture
-def sample_db(tmp_path, content):
+def sample_db(tmp_path, content, sample_export):
     path = tmp_path / "sample.sqlite"
     with Store(path, content=content) as store:
-        build_sample(store)
+        import_json(store, sample_export, actor="tests")
     return path
 
 

@@ -13,7 +13,6 @@ from pim_workbook.app.pages.chooser import chooser
 from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import FACILITATOR, PageQuery, Session
 from pim_workbook.app.widgets.question import question_card
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 
 from .helpers import find, tab, walk
@@ -158,12 +157,10 @@ def test_exports_from_the_record_page(store, aid, tmp_path, monkeypatch):
     assert links
 
 
-def test_every_page_builds_on_the_sample_with_a_modest_widget_count(tmp_path, content):
-    with Store(tmp_path / "s.sqlite", content=content) as store:
-        build_sample(store)
-        for page in PAGES:
-            root = build_page(page.key, open_session(store, "sample"))
-            assert len(list(walk(root))) < 400, page.key
+def test_every_page_builds_on_the_sample_with_a_modest_widget_count(store, sample):
+    for page in PAGES:
+        root = build_page(page.key, open_session(store, sample))
+        assert len(list(walk(root))) < 400, page.key
 
 
 def test_adding_a_party_and_creating_an_assessment(store, aid):

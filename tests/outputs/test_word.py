@@ -16,9 +16,10 @@ from docx.table import Table
 from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
 from pim_workbook.record.progress import signing_parties
-from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES, build_sample
+from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES
 from pim_workbook.store.core import Store
 
 TODAY = dt.date(2026, 12, 1)
@@ -82,10 +83,10 @@ def paragraphs_with(document: Any, text: str) -> Iterator[Any]:
 
 # -- fixtures ------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def sample_store(tmp_path_factory: pytest.TempPathFactory,
-                 content: Content) -> Iterator[Store]:
+def sample_store(tmp_path_factory: pytest.TempPathFactory, content: Content,
+                 sample_export: str) -> Iterator[Store]:
     with Store(tmp_path_factory.mktemp("sample") / "sample.sqlite", content=content) as store:
-        build_sample(store)
+        import_json(store, sample_export, actor="tests")
         yield store
 
 

@@ -13,9 +13,9 @@ import pytest
 from pim_workbook.cli import main
 from pim_workbook.evidence import record_workspace_check, record_workspace_treatment
 from pim_workbook.outputs.exports import FORMATS, export
+from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.register import write_register
 from pim_workbook.outputs.reports import run_report
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.sdc.synthetic import synthetic_microdata
 from pim_workbook.sdc.treatments import AGE_BANDS, DropRecords, Generalise, Suppress, merge_mapping
 from pim_workbook.sdc.workspace import Workspace
@@ -52,13 +52,13 @@ def _text(path: Path) -> str:
 
 @pytest.mark.slow  # runs the report notebook and prints a PDF
 def test_markers_never_reach_an_export_a_report_or_a_log(tmp_path, microdata, monkeypatch,
-                                                         capsys, caplog):
+                                                         capsys, caplog, sample_export):
     caplog.set_level(logging.DEBUG)
     db, out = tmp_path / "w.sqlite", tmp_path / "exports"
     monkeypatch.setenv("PIM_WORKBOOK_DB", str(db))
     monkeypatch.setenv("PIM_WORKBOOK_EXPORTS", str(out))
     with Store(db) as store:
-        aid = build_sample(store)
+        aid = import_json(store, sample_export, actor="tests")
     for extra in (["--json"], []):
         assert main(["risk", str(microdata), "--quasi", ",".join(QUASI), "--sensitive",
                      "protection_concern", "--assessment", aid, "--dataset", "DS2",

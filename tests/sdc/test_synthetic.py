@@ -9,7 +9,7 @@ import pandas as pd
 from pim_workbook.sdc.risk import measure_risk
 from pim_workbook.sdc.synthetic import MICRODATA_FILE, main, synthetic_microdata
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "samples" / MICRODATA_FILE
+SHIPPED = Path(__file__).resolve().parents[2] / "data" / "samples" / MICRODATA_FILE
 
 
 def test_the_shipped_file_is_what_the_generator_writes(tmp_path):

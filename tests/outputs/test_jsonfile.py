@@ -17,18 +17,15 @@ from pim_workbook.outputs import exports, jsonfile, register, reports
 from pim_workbook.outputs.filenames import output_path
 from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.record.model import Record
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 
 EVIL_ID = "../../../../x"
 
 
 @pytest.fixture(scope="module")
-def sample_doc(tmp_path_factory, content) -> dict[str, Any]:
+def sample_doc(sample_export: str) -> dict[str, Any]:
     """The sample assessment's export, with one treatment so every kind of id is present."""
-    with Store(tmp_path_factory.mktemp("sample") / "s.sqlite", content=content) as store:
-        aid = build_sample(store)
-        doc = json.loads(to_json(store, aid))
+    doc = json.loads(sample_export)
     check = {"checked_at": "2026-05-01T10:00:00+00:00", "quasi": ["district"], "n": 10,
              "k": 3, "classes": 3, "sample_uniques": 0, "below_k": {"2": 0, "3": 0, "5": 4},
              "expected_reidentifications": 1.0, "global_risk": 0.1, "needs_action": True}
@@ -250,8 +247,8 @@ def test_report_refuses_to_write_outside_the_folder(store, aid, evil_record, tmp
     _nothing_outside(tmp_path, folder)
 
 
-def test_exports_of_the_sample_stay_inside_the_folder(store, tmp_path):
-    aid = build_sample(store)
+def test_exports_of_the_sample_stay_inside_the_folder(store, sample, tmp_path):
+    aid = sample
     folder = tmp_path / "exports"
     written = [exports.export(store, aid, fmt, folder) for fmt in exports.FORMATS]
     written += register.write_register(store, aid, folder)

@@ -17,17 +17,10 @@ from pim_workbook.app.pages.risk import RiskPane
 from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import FACILITATOR, Session
 from pim_workbook.outputs.register import validate_datapackage
-from pim_workbook.sample.assessment import build_sample
-from pim_workbook.store.core import Store
 
-from .helpers import find, tab
+from ..helpers import find, tab
 
 QUASI = ("district", "age_group", "sex", "nationality")
-
-
-@pytest.fixture
-def sample(store: Store) -> str:
-    return build_sample(store)
 
 
 @pytest.fixture

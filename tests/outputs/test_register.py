@@ -22,16 +22,10 @@ from pim_workbook.outputs.register import (
     write_register,
 )
 from pim_workbook.record.model import RiskEvidence
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.sdc.microdata import read_bytes
 from pim_workbook.sdc.workspace import evidence
 from pim_workbook.store.core import Store
 from pim_workbook.store.settings import set_thresholds, thresholds
-
-
-@pytest.fixture
-def sample(store: Store) -> str:
-    return build_sample(store)
 
 
 def _check(n: int = 10, k: int = 1, risk: float = 0.2) -> RiskEvidence:

@@ -4,6 +4,7 @@ what the record holds (counts read back from the drawn bars, computed here indep
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections import Counter
 
 import pytest
@@ -17,7 +18,6 @@ from pim_workbook.outputs.actions import action_rows
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import progress
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 
 TODAY = dt.date(2026, 9, 1)
@@ -25,10 +25,9 @@ PNG = b"\x89PNG\r\n\x1a\n"
 
 
 @pytest.fixture(scope="module")
-def sample(tmp_path_factory: pytest.TempPathFactory, content: Content) -> Record:
-    """The built-in sample, built once into a fresh store (records are not changed here)."""
-    with Store(tmp_path_factory.mktemp("sample") / "sample.sqlite", content=content) as s:
-        return s.get(build_sample(s))
+def sample(sample_export: str) -> Record:
+    """The built-in sample's record (records are not changed here)."""
+    return Record.model_validate(json.loads(sample_export)["record"])
 
 
 @pytest.fixture

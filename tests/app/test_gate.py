@@ -37,11 +37,6 @@ def folders(tmp_path, monkeypatch):
     return data, outside
 
 
-@pytest.fixture
-def sample(store: Store) -> str:
-    return build_sample(store)
-
-
 def _pane(store, sample, role, party=None) -> RiskPane:
     _, key = create_invite(store, role=role, actor="Fatima",
                            assessment_id=None if role == "facilitator" else sample,

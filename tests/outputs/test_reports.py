@@ -9,9 +9,9 @@ import nbformat
 import pytest
 
 from pim_workbook.cli import main
+from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.render import to_markdown
 from pim_workbook.outputs.reports import run_batch, run_report, select, summary_table
-from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 from pim_workbook.store.units import TEXT_LIMIT
 
@@ -29,11 +29,11 @@ def pdf_text(path) -> str:
 
 
 @pytest.fixture
-def reports_store(tmp_path, content):
+def reports_store(tmp_path, content, sample_export):
     """The sample plus a generated assessment with hard text, in one store."""
     path = tmp_path / "r.sqlite"
     with Store(path, content=content) as store:
-        build_sample(store)
+        import_json(store, sample_export, actor="tests")
         aid = store.create("Évaluation — mixed scripts", actor="fac", aid="mixed1")
         for org in ("Org Alpha", "Org Beta", "منظمة الأمل"):
             store.add_party(aid, org, "recipient", actor="fac")

@@ -21,7 +21,7 @@ from pim_workbook.content.exercises import (
 )
 from pim_workbook.content.framework import Content
 
-SEED = Path(__file__).parent / "fixtures" / "framework-seed.txt"
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "framework-seed.txt"
 
 # Each source section of the exercises file and the seed heading that opens it, in order.
 SECTION_HEADINGS: dict[str, str] = {

@@ -13,7 +13,7 @@ from pim_workbook.errors import StoreError
 from pim_workbook.training import sessions as training
 from pim_workbook.training.practice import purge, remove_all
 
-from .helpers import find, tab
+from ..helpers import find, tab
 
 
 @pytest.fixture(scope="module")

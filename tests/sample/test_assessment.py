@@ -17,7 +17,7 @@ from pim_workbook.record.progress import divergences, progress, signing_parties
 from pim_workbook.sample.assessment import SAMPLE_FILE, SAMPLE_ID, build_sample, main
 from pim_workbook.store.core import Store
 
-COMMITTED = Path(__file__).resolve().parents[1] / "data" / "samples" / SAMPLE_FILE
+COMMITTED = Path(__file__).resolve().parents[2] / "data" / "samples" / SAMPLE_FILE
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import yaml
 
 from pim_workbook.content.framework import CONTENT_ENV, DEFAULT_CONTENT, ContentError, load_content
 
-SEED = Path(__file__).parent / "fixtures" / "framework-seed.txt"
+SEED = Path(__file__).resolve().parents[1] / "fixtures" / "framework-seed.txt"
 
 _FOOTNOTE = re.compile(r"\s*[⁰¹²³⁴⁵⁶⁷⁸⁹]+")
 _STEP = re.compile(r"^E\.(\d)\.")
