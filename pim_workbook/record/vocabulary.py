@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Literal
 
 PartyRole = Literal["provider", "recipient", "donor", "other"]
-AnswerStatus = Literal["not_started", "discussing", "agreed"]
+AnswerStatus = Literal["not_started", "discussing", "agreed", "not_applicable"]
 ActionStatus = Literal["planned", "in_progress", "done", "not_applicable"]
 PrincipleStatus = Literal["not_checked", "met", "partly_met", "not_met"]
 Sensitivity = Literal["low", "moderate", "high"]
