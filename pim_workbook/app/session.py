@@ -178,6 +178,11 @@ class Session:
         for bound in list(self._typing):
             bound.flush()
 
+    def refuse(self, reason: str) -> None:
+        """Say why nothing was written (a check of the page, before any store call)."""
+        self.last_error = f"Not saved: {reason}"
+        self._say("pimw-error", self.last_error)
+
     def _say(self, css: str, text: str) -> None:
         from html import escape
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 
 def label(value: object) -> str:
     """Human label of a stored code (``share_with_conditions`` -> ``Share with conditions``)."""
@@ -14,3 +16,12 @@ def label(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+
+
+def human_time(stamp: str) -> str:
+    """A stored UTC timestamp as people read it: ``1 December 2026, 05:19 UTC``."""
+    try:
+        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC)
+    except ValueError:
+        return stamp
+    return f"{when.day} {when:%B %Y, %H:%M} UTC"

@@ -232,9 +232,11 @@ class Dataset(Item):
 
 class Signoff(Item):
     signatory: Name
+    title: Text = ""  # the signatory's position
     signed_at: str
     revision: int
     record_hash: str
+    open_items: list[Text] = []  # what was still open, seen and acknowledged at signing
 
 
 # -- sections ------------------------------------------------------------------------------

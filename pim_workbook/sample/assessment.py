@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from pim_workbook.errors import StoreError
+from pim_workbook.record.readiness import open_items
 from pim_workbook.store.core import Store
 
 SAMPLE_ID = "sample"
@@ -696,7 +697,8 @@ def build_sample(store: Store, *, aid: str = SAMPLE_ID) -> str:
     revision = None
     for pid in SIGNERS:
         party = BY_PID[pid]
-        revision = store.sign(aid, pid, party.lead, actor=party.lead)
+        revision = store.sign(aid, pid, party.lead, actor=party.lead,
+                              acknowledged=open_items(store.get(aid), store.content))
     if revision != 1:
         raise StoreError(f"{aid}: signing did not freeze revision 1 (got {revision})")
 

@@ -4,11 +4,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from pim_workbook.errors import StoreError
 from pim_workbook.record.hashing import canonical_json, record_hash
 from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import signing_parties
+from pim_workbook.record.readiness import open_items
 from pim_workbook.record.references import check_references
 from pim_workbook.store.connection import decode_value, now
 from pim_workbook.store.rows import Change, Revision
@@ -19,12 +21,15 @@ class History(Units):
     """Signatures freeze revisions; every change is kept in the history."""
 
     # -- sign-off and revisions --------------------------------------------------------
-    def sign(self, aid: str, party: str, signatory: str, *, actor: str,
-             via: str = "") -> int | None:
+    def sign(self, aid: str, party: str, signatory: str, *, actor: str, title: str = "",
+             acknowledged: Sequence[str] = (), via: str = "") -> int | None:
         """A party's signatory confirms the record as it is now.
 
-        When the last signing party signs the same content, the record is frozen as
-        the next numbered revision, whose number is returned.
+        A record with open items (:func:`~pim_workbook.record.readiness.open_items`) is
+        signed only when the signatory acknowledged exactly those items: they are kept with
+        the signature, so every report of the revision says what was signed open. When the
+        last signing party signs the same content, the record is frozen as the next
+        numbered revision, whose number is returned.
         """
         with self._write() as db:
             record = self.get(aid)
@@ -34,9 +39,17 @@ class History(Units):
             if revs and revs[-1].record_hash == current:
                 raise StoreError(f"revision {revs[-1].number} is already signed; "
                                  "nothing has changed since")
+            still_open = open_items(record, self.content)
+            if list(acknowledged) != still_open:
+                raise StoreError(
+                    f"the record has {len(still_open)} open item(s) (first: {still_open[0]}); "
+                    "the signatory must see and acknowledge them to sign — nothing was saved"
+                    if still_open else "the open items acknowledged are no longer open: "
+                    "look at the record again before signing — nothing was saved")
             path = f"signoffs/{party}"
-            value = validate_unit(path, {"signatory": signatory, "signed_at": now(),
-                                         "revision": number, "record_hash": current})
+            value = validate_unit(path, {"signatory": signatory, "title": title,
+                                         "signed_at": now(), "revision": number,
+                                         "record_hash": current, "open_items": still_open})
             check_references(path, value, lambda: record, self.content)
             self._put(aid, path, value, actor=actor, party=party, via=via)
             record = self.get(aid)

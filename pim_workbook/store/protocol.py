@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -48,8 +49,8 @@ class WorkbookStore(Protocol):
               status: str = "agreed", via: str = "") -> None: ...
     def agree_trust(self, aid: str, party: str, agreed_by: str, *, actor: str,
                     on: dt.date | str | None = None, via: str = "") -> None: ...
-    def sign(self, aid: str, party: str, signatory: str, *, actor: str,
-             via: str = "") -> int | None: ...
+    def sign(self, aid: str, party: str, signatory: str, *, actor: str, title: str = "",
+             acknowledged: Sequence[str] = (), via: str = "") -> int | None: ...
     def create(self, title: str, *, actor: str, aid: str | None = None,
                via: str = "") -> str: ...
     def add_party(self, aid: str, organisation: str, role: str, *, actor: str,

@@ -13,6 +13,7 @@ from pim_workbook.app.pages.chooser import chooser
 from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import FACILITATOR, PageQuery, Session
 from pim_workbook.app.widgets.question import question_card
+from pim_workbook.record.readiness import open_items
 from pim_workbook.store.core import Store
 
 from .helpers import find, tab, walk
@@ -139,12 +140,28 @@ def test_trust_statement_agreement_and_sign_off(store, aid):
         button.click()
     assert store.get(aid).trust["B"].agreed_by == "Ben Okafor"
     record_page = build_page("record", fac)
-    for name, button, who in zip(find(record_page, w.Text, text="name of the signatory"),
-                                 find(record_page, w.Button, text="Sign the record"),
-                                 ("Amal Haddad", "Ben Okafor"), strict=True):
+    checklist = find(record_page, w.HTML, text="Ready to sign")  # heading, then the list
+    assert any("Every signing party agreed the trust statement" in x.value
+               for x in find(record_page, w.HTML, css=None, text="✓"))
+    assert checklist
+    names = find(record_page, w.Text, text="name of the signatory")
+    titles = find(record_page, w.Text, text="title, e.g.")
+    confirms = find(record_page, w.Checkbox)
+    buttons = find(record_page, w.Button, text="Sign the record")
+    names[0].value, titles[0].value = "Amal Haddad", "Head of Protection"
+    buttons[0].click()  # not confirmed: nothing is signed
+    assert store.get(aid).signoffs == {}
+    assert "tick the confirmation" in fac.last_error
+    assert "open item(s) listed above" in confirms[0].description
+    for name, confirm, button, who in zip(names, confirms, buttons,
+                                          ("Amal Haddad", "Ben Okafor"), strict=True):
         name.value = who
+        confirm.value = True
         button.click()
     assert [r.number for r in store.revisions(aid)] == [1]
+    signed = store.get(aid).signoffs
+    assert signed["A"].title == "Head of Protection"
+    assert signed["A"].open_items == open_items(store.get(aid), store.content)
 
 
 def test_exports_from_the_record_page(store, aid, tmp_path, monkeypatch):

@@ -16,6 +16,7 @@ from pim_workbook.outputs import actions, jsonfile, render
 from pim_workbook.outputs.exports import export
 from pim_workbook.outputs.filenames import slug
 from pim_workbook.outputs.jsonfile import import_json, to_json
+from pim_workbook.record.readiness import open_items
 from pim_workbook.store.core import Store
 
 NASTY = "<script>alert('x')</script> & \"quotes\" | pipes *stars* مرحبا été"
@@ -45,8 +46,10 @@ def _fill(store: Store, aid: str, ops: list[tuple[str, str, str]]) -> None:
         elif kind == "action":
             store.set_action(aid, key, note=text, due="2026-12-24", actor="ben")
         elif store.status(aid) != "signed":  # signing an unchanged record is refused
-            store.sign(aid, "A", "Amal", actor="amal")
-            store.sign(aid, "B", "Ben", actor="ben")
+            store.sign(aid, "A", "Amal", actor="amal",
+                       acknowledged=open_items(store.get(aid), store.content))
+            store.sign(aid, "B", "Ben", actor="ben",
+                       acknowledged=open_items(store.get(aid), store.content))
 
 
 QUESTIONS = ["E1.Q1", "E2.Q3", "E4.Q3"]
@@ -100,8 +103,10 @@ def test_import_refuses_bad_files_and_leaves_the_store_unchanged(store, aid, tmp
 
 
 def test_import_detects_an_altered_signed_revision(store, aid, tmp_path, content):
-    store.sign(aid, "A", "Amal", actor="amal")
-    store.sign(aid, "B", "Ben", actor="ben")
+    store.sign(aid, "A", "Amal", actor="amal",
+               acknowledged=open_items(store.get(aid), store.content))
+    store.sign(aid, "B", "Ben", actor="ben",
+               acknowledged=open_items(store.get(aid), store.content))
     doc = json.loads(to_json(store, aid))
     doc["revisions"][0]["record"]["purpose"] = "quietly changed"
     with pytest.raises(ImportRefused, match="does not match its content hash"):

@@ -19,6 +19,7 @@ from pim_workbook.outputs.actions import action_rows
 from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
 from pim_workbook.record.progress import signing_parties
+from pim_workbook.record.readiness import open_items
 from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES
 from pim_workbook.store.core import Store
 
@@ -241,7 +242,8 @@ def test_arabic_reads_right_to_left(store: Store, mixed: str, tmp_path: Path):
 
 def test_a_current_signoff_is_confirmed_for_that_party_only(store: Store, mixed: str,
                                                             tmp_path: Path):
-    store.sign(mixed, "A", "Amal Haddad", actor="amal")
+    store.sign(mixed, "A", "Amal Haddad", actor="amal",
+               acknowledged=open_items(store.get(mixed), store.content))
     document = docx.Document(str(to_docx(store, mixed, tmp_path / "a.docx", today=TODAY)))
     text = all_text(document)
     assert text.count("Confirmed in the workbook by ") == 1

@@ -11,6 +11,7 @@ import pytest
 
 from pim_workbook.errors import ConflictError, RecordError, StoreError
 from pim_workbook.record.hashing import record_hash
+from pim_workbook.record.readiness import open_items
 from pim_workbook.store.core import Store
 from pim_workbook.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
@@ -133,21 +134,26 @@ def test_collections_add_update_remove(store, aid):
 
 
 def _sign_all(store, aid):
-    store.sign(aid, "A", "Amal Haddad", actor="amal")
-    return store.sign(aid, "B", "Ben Okafor", actor="ben")
+    store.sign(aid, "A", "Amal Haddad", actor="amal",
+               acknowledged=open_items(store.get(aid), store.content))
+    return store.sign(aid, "B", "Ben Okafor", actor="ben",
+                      acknowledged=open_items(store.get(aid), store.content))
 
 
 def test_last_signature_freezes_a_revision_and_edits_start_the_next(store, aid):
     store.set(aid, "purpose", "Response planning", actor="amal")
-    assert store.sign(aid, "A", "Amal Haddad", actor="amal") is None
+    assert store.sign(aid, "A", "Amal Haddad", actor="amal",
+                      acknowledged=open_items(store.get(aid), store.content)) is None
     assert store.status(aid) == "awaiting_signoff"
-    assert store.sign(aid, "B", "Ben Okafor", actor="ben") == 1
+    assert store.sign(aid, "B", "Ben Okafor", actor="ben",
+                      acknowledged=open_items(store.get(aid), store.content)) == 1
     rev = store.revisions(aid)[0]
     assert rev.record_hash == record_hash(store.get(aid))
     assert rev.record["purpose"] == "Response planning"
     assert store.status(aid) == "signed"
     with pytest.raises(StoreError, match="already signed"):
-        store.sign(aid, "A", "Amal Haddad", actor="amal")
+        store.sign(aid, "A", "Amal Haddad", actor="amal",
+                   acknowledged=open_items(store.get(aid), store.content))
 
     store.set(aid, "purpose", "Response planning and advocacy", actor="ben")
     assert store.status(aid) == "draft"
@@ -157,9 +163,11 @@ def test_last_signature_freezes_a_revision_and_edits_start_the_next(store, aid):
 
 
 def test_a_signature_on_older_content_does_not_count(store, aid):
-    store.sign(aid, "A", "Amal Haddad", actor="amal")
+    store.sign(aid, "A", "Amal Haddad", actor="amal",
+               acknowledged=open_items(store.get(aid), store.content))
     store.set(aid, "purpose", "Changed after A signed", actor="ben")
-    assert store.sign(aid, "B", "Ben Okafor", actor="ben") is None
+    assert store.sign(aid, "B", "Ben Okafor", actor="ben",
+                      acknowledged=open_items(store.get(aid), store.content)) is None
     assert store.revisions(aid) == []
 
 
@@ -246,3 +254,20 @@ def test_default_path_comes_from_the_environment_and_is_absolute(monkeypatch, tm
     monkeypatch.setenv("PIM_WORKBOOK_DB", "rel/w.sqlite")
     with Store(content=content) as s:
         assert s.path == tmp_path / "rel" / "w.sqlite"
+
+
+def test_a_record_with_open_items_is_signed_only_with_them_acknowledged(store, aid):
+    still_open = open_items(store.get(aid), store.content)
+    assert still_open  # a new assessment is far from complete
+    with pytest.raises(StoreError, match=r"open item\(s\).*acknowledge them.*nothing was saved"):
+        store.sign(aid, "A", "Amal Haddad", actor="amal")
+    with pytest.raises(StoreError, match="nothing was saved"):  # seen before a later change
+        store.sign(aid, "A", "Amal Haddad", actor="amal", acknowledged=still_open[1:])
+    assert store.get(aid).signoffs == {}
+    store.sign(aid, "A", "Amal Haddad", actor="amal", title="Head of Protection",
+               acknowledged=still_open)
+    signed = store.get(aid).signoffs["A"]
+    assert (signed.title, signed.open_items) == ("Head of Protection", still_open)
+    assert store.sign(aid, "B", "Ben Okafor", actor="ben", acknowledged=still_open) == 1
+    frozen = store.revisions(aid)[0].record["signoffs"]
+    assert frozen["B"]["open_items"] == still_open  # printed with every report of it

@@ -1,4 +1,5 @@
-"""The record page: progress, open divergences, sign-off, revisions, exports, history."""
+"""The record page: progress, the checklist before signing, sign-off, revisions, exports,
+history."""
 
 from __future__ import annotations
 
@@ -10,12 +11,13 @@ import ipywidgets as w
 
 from pim_workbook.app.nav import PAGE_BY_KEY, page_link
 from pim_workbook.app.session import Session
-from pim_workbook.app.widgets.controls import heading, html, party_action, per_party
+from pim_workbook.app.widgets.controls import heading, html, per_party, text
 from pim_workbook.outputs import exports
 from pim_workbook.record.hashing import record_hash
-from pim_workbook.record.labels import label
+from pim_workbook.record.labels import human_time, label
 from pim_workbook.record.model import Record
-from pim_workbook.record.progress import divergences, progress, signing_parties
+from pim_workbook.record.progress import progress, signing_parties
+from pim_workbook.record.readiness import open_items, readiness
 
 MIME = {"json": "application/json", "html": "text/html", "md": "text/markdown",
         "csv": "text/csv"}
@@ -24,7 +26,7 @@ HISTORY_ROWS = 25
 
 def record_page(session: Session) -> w.VBox:
     summary = html("")
-    open_q = html("")
+    checklist = html("")
     revisions = html("")
     history = html("")
 
@@ -38,11 +40,7 @@ def record_page(session: Session) -> w.VBox:
         summary.value = (f"<p>Status: <b>{escape(label(session.store.status(record.id)))}</b></p>"
                          '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
                          f"</th></tr>{''.join(rows)}</table>")
-        items = [f"<li>{page_link(PAGE_BY_KEY['E.' + q[1]], session, record.id)} — <b>{q}</b> "
-                 f"{escape(session.content.question(q).text)}</li>"
-                 for q in divergences(record, session.content)]
-        open_q.value = (f"<ul>{''.join(items)}</ul>" if items else
-                        '<p class="pimw-ok">No open divergences.</p>')
+        checklist.value = _checklist(session, record)
         revs = session.store.revisions(record.id)
         revisions.value = ("<ul>" + "".join(
             f"<li>Revision {r.number}, frozen {escape(r.created_at[:16].replace('T', ' '))} "
@@ -61,33 +59,86 @@ def record_page(session: Session) -> w.VBox:
     signoff = per_party(session, signing_parties, lambda pid: _sign_row(session, pid))
     return w.VBox([
         heading("Progress"), summary,
-        heading("Answers that still differ or are missing"), open_q,
+        heading("Ready to sign?"), checklist,
         heading("Sign-off"),
         html('<p class="pimw-hint">Each party\'s signatory confirms the record as it is now. '
              "When the last party signs, the record is frozen as a numbered revision; later "
-             "changes start the next one.</p>"),
+             "changes start the next one. A record with open items is signed only when the "
+             "signatory ticks that they sign with those items open: every report of the "
+             "revision then lists them.</p>"),
         signoff, revisions,
         heading("Exports"), _exports(session),
         heading("Latest changes"), history,
     ], layout=w.Layout(width="100%"))
 
 
-def _sign_row(session: Session, pid: str) -> w.VBox:
-    def state(record: Record) -> str:
-        sig = record.signoffs.get(pid)
-        org = escape(record.parties[pid].organisation)
-        if sig and sig.record_hash == record_hash(record):
-            return (f"<b>{org}</b>: signed by {escape(sig.signatory)} at "
-                    f"{escape(sig.signed_at[:16].replace('T', ' '))} UTC")
-        if sig:
-            return (f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">changed since '
-                    f"{escape(sig.signatory)} signed — sign again</span>")
-        return f"<b>{org}</b>: not signed yet"
+SHOWN_MISSING = 4  # per check; the rest is counted
 
-    return party_action(session, pid, placeholder="name of the signatory",
-                        button="Sign the record", icon="pencil", state=state,
-                        act=lambda name: session.store.sign(session.aid, pid, name,
-                                                            actor=session.actor))
+
+def _checklist(session: Session, record: Record) -> str:
+    """The readiness checklist, each open check linking to the page where it is fixed."""
+    rows = []
+    for check in readiness(record, session.content):
+        if check.done:
+            rows.append(f'<li class="pimw-check-done">✓ {escape(check.title)}</li>')
+            continue
+        shown = "".join(f"<li>{escape(m)}</li>" for m in check.missing[:SHOWN_MISSING])
+        more = len(check.missing) - SHOWN_MISSING
+        if more > 0:
+            shown += f"<li>… and {more} more</li>"
+        go = page_link(PAGE_BY_KEY[check.page], session, record.id)
+        rows.append(f'<li class="pimw-check-open">✗ {escape(check.title)} — {go}'
+                    f"<ul>{shown}</ul></li>")
+    done = sum(c.done for c in readiness(record, session.content))
+    total = len(rows)
+    verdict = ('<p class="pimw-ok">Everything is ready to sign.</p>' if done == total else
+               f'<p class="pimw-badge pimw-diverge">{done} of {total} checks done: signing '
+               "now means signing with open items.</p>")
+    return f'{verdict}<ul class="pimw-checklist">{"".join(rows)}</ul>'
+
+
+def _sign_row(session: Session, pid: str) -> w.VBox:
+    """A party's sign-off: who signs (name and title), and a confirmation that names the
+    open items the signatory has seen, which the store checks are still exactly those."""
+    status = html("")
+    name = text("name of the signatory")
+    title = text("title, e.g. Head of Protection")
+    confirm = w.Checkbox(description="", indent=False, layout=w.Layout(width="auto"))
+    go = w.Button(description="Sign the record", icon="pencil", button_style="success")
+    seen: list[str] = []
+
+    def draw(record: Record) -> None:
+        org = record.parties[pid].organisation
+        sig = record.signoffs.get(pid)
+        if sig and sig.record_hash == record_hash(record):
+            who = sig.signatory + (f", {sig.title}" if sig.title else "")
+            status.value = (f"<b>{escape(org)}</b>: signed by {escape(who)} on "
+                            f"{escape(human_time(sig.signed_at))}")
+        elif sig:
+            status.value = (f'<b>{escape(org)}</b>: <span class="pimw-badge pimw-diverge">'
+                            f"changed since {escape(sig.signatory)} signed — sign again</span>")
+        else:
+            status.value = f"<b>{escape(org)}</b>: not signed yet"
+        seen[:] = open_items(record, session.content)
+        confirm.description = (f"{org} signs the record as it is now"
+                               + (f", with the {len(seen)} open item(s) listed above"
+                                  if seen else ""))
+        allowed = session.can_answer_for(pid)
+        for widget in (name, title, confirm, go):
+            widget.disabled = not allowed
+
+    def sign(_: Any) -> None:
+        if not confirm.value:
+            session.refuse("tick the confirmation to sign (it names what is still open)")
+            return
+        if session.write(lambda: session.store.sign(
+                session.aid, pid, name.value, title=title.value.strip(),
+                acknowledged=list(seen), actor=session.actor)):
+            confirm.value = False
+
+    go.on_click(sign)
+    session.on_refresh(draw)
+    return w.VBox([status, w.HBox([name, title]), w.HBox([confirm, go])])
 
 
 def _exports(session: Session) -> w.VBox:
