@@ -30,6 +30,7 @@ import inspect
 import os
 import secrets
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -220,6 +221,8 @@ def data_folder(store: WorkbookStore) -> Path:
 
 
 # -- the store as one link sees it ---------------------------------------------------------
+ON_BEHALF_ONLY = ("the facilitator records a party's answer only on its behalf: choose "
+                  "'On behalf of …' in 'Answering as' first")
 _SHARED_WRITES = frozenset({"set", "update", "add", "remove", "set_action"})
 _FACILITATOR_ONLY = frozenset({"create", "add_party", "agree", "archive", "delete",
                                "set_setting", "load_raw", "backup", "add_invite",
@@ -427,6 +430,8 @@ class GuardedStore:
         if as_party and not grant.is_facilitator and as_party[0] != grant.party:
             raise AccessDenied(f"party {grant.party} {as_party[1]}")
         if grant.is_facilitator:
+            if name in _SHARED_WRITES and name != "set_action":
+                self._check_facilitator_path(args, kwargs)
             if "via" in inspect.signature(method).parameters:
                 kwargs["via"] = grant.via
             return method(*args, **kwargs)
@@ -442,8 +447,20 @@ class GuardedStore:
         return method(*args, **kwargs)
 
     @staticmethod
-    def _check_path(args: tuple[Any, ...], kwargs: dict[str, Any], grant: Grant) -> None:
-        path = args[1] if len(args) > 1 else kwargs.get("path") or kwargs.get("collection", "")
+    def _path(args: tuple[Any, ...], kwargs: dict[str, Any]) -> str:
+        return str(args[1] if len(args) > 1 else kwargs.get("path")
+                   or kwargs.get("collection", ""))
+
+    @classmethod
+    def _check_facilitator_path(cls, args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
+        """A party's own answer is written by the party, or visibly on its behalf."""
+        parts = cls._path(args, kwargs).split("/")
+        if parts[0] == "answers" and len(parts) >= 3 and parts[2] == "parties":
+            raise AccessDenied(ON_BEHALF_ONLY)
+
+    @classmethod
+    def _check_path(cls, args: tuple[Any, ...], kwargs: dict[str, Any], grant: Grant) -> None:
+        path = cls._path(args, kwargs)
         parts = path.split("/")
         if parts[0] == "answers" and len(parts) >= 3:
             if parts[2] in ("agreed", "status"):
@@ -455,18 +472,34 @@ class GuardedStore:
             raise AccessDenied(f"party {grant.party} acts only as itself")
 
     # the dedicated operations that name a party
-    def answer(self, aid: str, question_id: str, party: str, text: str, **kwargs: Any) -> None:
-        return self._write("answer", self._store.answer, (aid, question_id, party, text),
+    def answer(self, aid: str, question_id: str, party: str, text: str, *,
+               on_behalf: bool = False, **kwargs: Any) -> None:
+        """A party answers as itself; the facilitator only visibly on a party's behalf."""
+        grant = self._fresh()
+        if grant.is_facilitator and not on_behalf:
+            raise AccessDenied(ON_BEHALF_ONLY)
+        if on_behalf and not grant.is_facilitator:
+            raise AccessDenied("only the facilitator records an answer on a party's behalf")
+        write = partial(self._store.answer, on_behalf=on_behalf)
+        return self._write("answer", write, (aid, question_id, party, text),
                            kwargs, as_party=(party, "answers only as itself"))
 
     def agree_trust(self, aid: str, party: str, agreed_by: str, **kwargs: Any) -> None:
+        self._need_own_link(party, "agrees to the trust statement")
         return self._write("agree_trust", self._store.agree_trust, (aid, party, agreed_by),
                            kwargs, as_party=(party, "agrees to the trust statement only for "
                                              "itself"))
 
     def sign(self, aid: str, party: str, signatory: str, **kwargs: Any) -> int | None:
+        self._need_own_link(party, "signs")
         return self._write("sign", self._store.sign, (aid, party, signatory), kwargs,
                            as_party=(party, "signs only for itself"))
+
+    def _need_own_link(self, party: str, does: str) -> None:
+        """Agreeing to trust and signing are a party's own acts: never on its behalf."""
+        if self._fresh().is_facilitator:
+            raise AccessDenied(f"party {party} {does} only through its own link, never "
+                               "on its behalf")
 
     def update_party(self, aid: str, pid: str, changes: dict[str, Any], **kwargs: Any) -> None:
         return self._write("update_party", self._store.update_party, (aid, pid, changes),

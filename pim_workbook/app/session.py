@@ -107,8 +107,9 @@ class Session:
             return [(f"{grant.party} · {org}", grant.party or "")]
         if grant is not None and grant.read_only:
             return [("Observer (read only)", FACILITATOR)]
+        behalf = "On behalf of " if grant is not None else ""
         return [("Facilitator (joint answers)", FACILITATOR)] + [
-            (f"{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
+            (f"{behalf}{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
 
     @property
     def read_only(self) -> bool:
@@ -120,17 +121,31 @@ class Session:
         return self.party_picker.value
 
     @property
+    def on_behalf(self) -> bool:
+        """The facilitator's link types what a party says (a workshop at one keyboard)."""
+        return (self.grant is not None and self.grant.is_facilitator
+                and self.party != FACILITATOR)
+
+    @property
     def actor(self) -> str:
         name = self.name_box.value.strip()
         if self.party == FACILITATOR:
             return name or "facilitator"
         org = self.record.parties[self.party].organisation if self.party in \
             self.record.parties else self.party
+        if self.on_behalf:
+            return f"facilitator {name} on behalf of {org}" if name else \
+                f"facilitator on behalf of {org}"
         return f"{name} ({org})" if name else org
 
     def can_answer_for(self, pid: str) -> bool:
-        """A party writes its own answers; the facilitator may write for anyone."""
-        return not self.read_only and self.party in (FACILITATOR, pid)
+        """Only the party's own answer box takes its text: the facilitator's page picks the
+        party ('on behalf of') first, so a stray click never types into a partner's box."""
+        return not self.read_only and self.party == pid
+
+    def can_sign_for(self, pid: str) -> bool:
+        """Agreeing to trust and signing: the party itself, never on its behalf."""
+        return self.can_answer_for(pid) and not self.on_behalf
 
     @property
     def is_facilitator(self) -> bool:

@@ -16,6 +16,8 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import (
     html,
 )
+from pim_workbook.record.hashing import record_hash
+from pim_workbook.record.labels import human_time
 from pim_workbook.record.model import (
     Record,
 )
@@ -30,6 +32,7 @@ def page_header(session: Session, page: Page) -> w.VBox:
     progress_bar = html("")
     steps = html("", "pimw-nav")
     steps.add_class("pimw-steps")
+    notices = html("")
 
     def draw(record: Record) -> None:
         crumbs.value = (f'<div class="pimw-crumb">PIM Data-Sharing Workbook · assessment '
@@ -42,13 +45,39 @@ def page_header(session: Session, page: Page) -> w.VBox:
                               f'<div class="pimw-progress"><div style="width:{pct}%"></div></div>')
         steps.value = "".join(page_link(p, session, record.id, "pimw-current" if p == page else "")
                               for p in PAGES)
+        notices.value = _signed_notice(session, record) + _behalf_notice(session, record)
 
     session.on_refresh(draw)
     who = w.HBox([session.party_picker, session.name_box, session.status],
                  layout=w.Layout(align_items="center", flex_flow="row wrap"))
-    box = w.VBox([crumbs, steps, who, progress_bar])
+    box = w.VBox([crumbs, steps, who, notices, progress_bar])
     box.add_class("pimw-header")
     return box
+
+
+def _signed_notice(session: Session, record: Record) -> str:
+    """Said before the first edit: the record is signed, and a change voids the signatures."""
+    revisions = session.store.revisions(record.id)
+    if not revisions or revisions[-1].record_hash != record_hash(record):
+        return ""
+    last = revisions[-1]
+    who = ", ".join(f"{escape(record.parties[pid].organisation)} ({escape(s.signatory)})"
+                    for pid, s in record.signoffs.items() if s.record_hash == last.record_hash
+                    and pid in record.parties)
+    return (f'<div class="pimw-signed-notice" role="status"><b>Signed: revision '
+            f"{last.number}</b>, frozen {escape(human_time(last.created_at))}, signed by "
+            f"{who}. Any change makes the record a draft that every party must sign "
+            "again.</div>")
+
+
+def _behalf_notice(session: Session, record: Record) -> str:
+    """Shown as long as the facilitator records a party's answers on its behalf."""
+    if not session.on_behalf or session.party not in record.parties:
+        return ""
+    org = escape(record.parties[session.party].organisation)
+    return (f'<div class="pimw-behalf" role="status"><b>On behalf of {org}</b>: what you type '
+            f"in {org}'s boxes is recorded as its answer, by the facilitator on its behalf, "
+            "and the history says so. Choose “Facilitator” in “Answering as” to stop.</div>")
 
 
 def page_footer(session: Session, page: Page) -> w.HTML:

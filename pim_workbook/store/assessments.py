@@ -91,8 +91,15 @@ class Assessments(History):
             self._put(aid, f"parties/{pid}", value, actor=actor, party=pid, via=via)
 
     def answer(self, aid: str, question_id: str, party: str, text: str, *, actor: str,
-               expected_version: int | None = None, via: str = "") -> None:
-        """One party's answer to a question; moves the question to 'discussing'."""
+               expected_version: int | None = None, on_behalf: bool = False,
+               via: str = "") -> None:
+        """One party's answer to a question; moves the question to 'discussing'.
+
+        ``on_behalf``: the facilitator types what the party says (a workshop at one
+        keyboard); the history says so.
+        """
+        if on_behalf:
+            via = f"{via} on behalf of {party}".strip()
         self.set(aid, f"answers/{question_id}/parties/{party}", text, actor=actor,
                  party=party, expected_version=expected_version, via=via)
         current, _ = self.unit(aid, f"answers/{question_id}/status")

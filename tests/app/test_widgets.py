@@ -51,11 +51,16 @@ def test_a_party_cannot_write_for_another_even_with_a_forged_change(store, aid, 
 def test_the_facilitator_agrees_and_the_divergence_mark_follows(store, aid, content):
     fac = Session(store, aid, party=FACILITATOR, actor="Fatima")
     card = question_card(fac, content.question("E1.Q2"))
-    find(card, w.Textarea, css="pimw-answer-A")[0].value = "Joint analysis"
+    box_a, box_b = (find(card, w.Textarea, css=f"pimw-answer-{p}")[0] for p in "AB")
+    assert box_a.disabled and box_b.disabled  # a stray click types into no partner's box
+    fac.party_picker.value = "A"  # answering as A, at the shared keyboard
+    box_a.value = "Joint analysis"
     mark = next(x for x in find(card, w.HTML) if "pimw-badge" in x.value)
     assert "Waiting for: Protection Cluster" in mark.value
-    find(card, w.Textarea, css="pimw-answer-B")[0].value = "Advocacy"
+    fac.party_picker.value = "B"
+    box_b.value = "Advocacy"
     assert "Answers differ" in mark.value
+    fac.party_picker.value = FACILITATOR
     find(card, w.Textarea, css="pimw-agreed-answer")[0].value = "Joint analysis and advocacy"
     find(card, w.Dropdown)[0].value = "agreed"
     assert store.get(aid).answers["E1.Q2"].status == "agreed"

@@ -123,7 +123,7 @@ def _sign_row(session: Session, pid: str) -> w.VBox:
         confirm.description = (f"{org} signs the record as it is now"
                                + (f", with the {len(seen)} open item(s) listed above"
                                   if seen else ""))
-        allowed = session.can_answer_for(pid)
+        allowed = session.can_sign_for(pid)
         for widget in (name, title, confirm, go):
             widget.disabled = not allowed
 

@@ -113,7 +113,7 @@ def party_action(session: Session, pid: str, *, placeholder: str, button: str, i
 
     def draw(record: Record) -> None:
         status.value = state(record)
-        go.disabled = name.disabled = not session.can_answer_for(pid)
+        go.disabled = name.disabled = not session.can_sign_for(pid)
 
     go.on_click(lambda _: session.write(lambda: act(name.value)))
     session.on_refresh(draw)

@@ -62,7 +62,8 @@ def question_card(session: Session, question: Question) -> w.VBox:
         box.add_class(f"pimw-answer-{pid}")
         Bound(session, box,
               read=lambda r: _answer(r, qid).parties.get(pid, ""),
-              write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor),
+              write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor,
+                                           on_behalf=session.on_behalf),
               editable=lambda: session.can_answer_for(pid), key=f"{qid}-{pid}")
         org = session.record.parties[pid].organisation
         return labelled(f"{pid} · {org}", box)
