@@ -29,7 +29,7 @@ import hmac
 import inspect
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -304,8 +304,17 @@ class GuardedStore:
         return self._store.trainees(training_id)
 
     def invites(self, aid: str | None = None) -> list[Invite]:
-        self._need_facilitator()
-        return self._store.invites(aid)
+        """Every link for the facilitator; for others, the links of an assessment they may
+        open and the facilitator's, without their salted hashes (the history names the
+        link of each change by them)."""
+        grant = self._fresh()
+        if grant.is_facilitator:
+            return self._store.invites(aid)
+        if aid is None:
+            raise AccessDenied("only the facilitator sees every link")
+        self._need_assessment(aid, grant)
+        return [replace(i, salt="", secret_hash="") for i in self._store.invites(None)
+                if i.assessment_id == aid or i.role == "facilitator"]
 
     # -- the joint sections: a party writes them as itself
     def set(self, aid: str, path: str, value: Any, **kwargs: Any) -> int:

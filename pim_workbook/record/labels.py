@@ -25,3 +25,8 @@ def human_time(stamp: str) -> str:
     except ValueError:
         return stamp
     return f"{when.day} {when:%B %Y, %H:%M} UTC"
+
+
+def human_date(stamp: str) -> str:
+    """The day of a stored timestamp or date: ``1 December 2026``."""
+    return human_time(stamp).split(",")[0]

@@ -12,7 +12,9 @@ import ipywidgets as w
 from pim_workbook.app.nav import PAGE_BY_KEY, page_link
 from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import heading, html, per_party, text
+from pim_workbook.errors import AccessDenied
 from pim_workbook.outputs import exports
+from pim_workbook.outputs.history import SHORT, Entry, entries
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import human_time, label
 from pim_workbook.record.model import Record
@@ -28,7 +30,7 @@ def record_page(session: Session) -> w.VBox:
     summary = html("")
     checklist = html("")
     revisions = html("")
-    history = html("")
+    history = _history(session)
 
     def draw(record: Record) -> None:
         rows = []
@@ -46,15 +48,6 @@ def record_page(session: Session) -> w.VBox:
             f"<li>Revision {r.number}, frozen {escape(r.created_at[:16].replace('T', ' '))} "
             f"UTC, content hash <code>{r.record_hash[:16]}</code></li>" for r in revs)
             + "</ul>") if revs else '<p class="pimw-hint">No signed revision yet.</p>'
-        changes = session.store.history(record.id)[-HISTORY_ROWS:][::-1]
-        history.value = ('<table class="pimw-table"><tr><th>When (UTC)</th><th>Who</th>'
-                         "<th>Party</th><th>Through</th><th>What</th></tr>" + "".join(
-                             f"<tr><td>{escape(c.at[:19].replace('T', ' '))}</td>"
-                             f"<td>{escape(c.actor)}</td><td>{escape(c.party or '')}</td>"
-                             f"<td>{escape(c.via.replace('link:', 'link '))}</td>"
-                             f"<td>{escape(c.path)}</td></tr>"
-                             for c in changes) + "</table>")
-
     session.on_refresh(draw)
     signoff = per_party(session, signing_parties, lambda pid: _sign_row(session, pid))
     return w.VBox([
@@ -160,3 +153,65 @@ def _exports(session: Session) -> w.VBox:
 
     button.on_click(on_click)
     return w.VBox([w.HBox([button]), links])
+
+
+SECTIONS = ("Start", "Principles", "Ecosystem", "Step 1", "Step 2", "Step 3", "Step 4",
+            "Sign-off")
+
+
+def _history(session: Session) -> w.VBox:
+    """The latest changes in words, filtered by party and by section; long values open."""
+    party = w.Dropdown(description="Party", options=[("All", "")],
+                       style={"description_width": "initial"}, layout=w.Layout(width="auto"))
+    section = w.Dropdown(description="Section", options=[("All", "")] + [
+        (s, s) for s in SECTIONS], style={"description_width": "initial"},
+        layout=w.Layout(width="auto"))
+    table = html("")
+
+    def draw(record: Record) -> None:
+        wanted = [("All", ""), ("Joint (no party)", "-")] + [
+            (p.organisation, p.organisation) for p in record.parties.values()]
+        if list(party.options) != wanted:
+            party.options = wanted
+        try:  # every link for the facilitator; the assessment's and hers for others
+            links = session.store.invites(None)
+        except AccessDenied:
+            links = session.store.invites(record.id)
+        shown = [e for e in entries(session.store.history(record.id), record, session.content,
+                                    links, session.store.revisions(record.id))
+                 if (not party.value or e.party == (party.value if party.value != "-" else ""))
+                 and (not section.value or e.section.startswith(section.value))]
+        rows = "".join(_history_row(e) for e in shown[-HISTORY_ROWS:][::-1])
+        table.value = ('<table class="pimw-table pimw-history"><tr><th>When</th><th>Who</th>'
+                       "<th>Where</th><th>Change</th></tr>" + rows + "</table>" if rows else
+                       '<p class="pimw-hint">No change matches.</p>')
+
+    for box in (party, section):
+        box.observe(lambda _: draw(session.record), "value")
+    session.on_refresh(draw)
+    return w.VBox([w.HBox([party, section]), table])
+
+
+def _expandable(text: str) -> str:
+    if len(text) <= SHORT:
+        return escape(text) or "—"
+    return (f"<details><summary>{escape(text[:SHORT - 1].rstrip())}…</summary>"
+            f"{escape(text)}</details>")
+
+
+def _history_row(entry: Entry) -> str:
+    who = escape(entry.who)
+    if entry.party:
+        who += (f"<br><small>on behalf of {escape(entry.party)}</small>" if entry.on_behalf
+                else f"<br><small>for {escape(entry.party)}</small>")
+    who += f"<br><small>through {escape(entry.through)}</small>"
+    change = (f"{_expandable(entry.old)} → {_expandable(entry.new)}" if entry.old
+              else _expandable(entry.new))
+    if entry.saves > 1:
+        change += f' <small class="pimw-hint">({entry.saves} saves)</small>'
+    if entry.voids:
+        change += (f'<br><span class="pimw-badge pimw-diverge">made signed revision '
+                   f"{entry.voids} a draft again</span>")
+    return (f"<tr><td>{escape(human_time(entry.at))}</td><td>{who}</td>"
+            f"<td>{escape(entry.section)}<br><small>{escape(entry.what)}</small></td>"
+            f"<td>{change}</td></tr>")
