@@ -38,10 +38,12 @@ PAGE_BY_KEY = {p.key: p for p in PAGES}
 
 
 def page_link(page: Page, session: Session | None, aid: str, css: str = "",
-              text: str | None = None, key: str = "") -> str:
+              text: str | None = None, key: str = "", name: str = "") -> str:
     """An HTML link to ``page`` on assessment ``aid``, carrying the session's party, name and
     link key along, so the next page opens as the same person with the same rights."""
     query = {"assessment": aid}
+    if name.strip():
+        query["name"] = name.strip()
     if session is not None:
         if session.party:
             query["party"] = session.party

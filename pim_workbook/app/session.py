@@ -92,6 +92,7 @@ class Session:
                                continuous_update=False,
                                description="Your name", style={"description_width": "initial"},
                                layout=w.Layout(width="26rem"))
+        self.name_box.add_class("pimw-name")  # the page remembers it for the link
         self.status = w.HTML(layout=w.Layout(min_width="16rem"))
         self.status.add_class("pimw-status")
         for who in (self.party_picker, self.name_box):  # links carry both: redraw them

@@ -64,10 +64,13 @@ def _signed_notice(session: Session, record: Record) -> str:
     who = ", ".join(f"{escape(record.parties[pid].organisation)} ({escape(s.signatory)})"
                     for pid, s in record.signoffs.items() if s.record_hash == last.record_hash
                     and pid in record.parties)
+    still_open = max((len(s.open_items) for s in record.signoffs.values()
+                      if s.record_hash == last.record_hash), default=0)
+    open_note = f" It was signed with {still_open} item(s) still open." if still_open else ""
     return (f'<div class="pimw-signed-notice" role="status"><b>Signed: revision '
             f"{last.number}</b>, frozen {escape(human_time(last.created_at))}, signed by "
-            f"{who}. Any change makes the record a draft that every party must sign "
-            "again.</div>")
+            f"{who}.{open_note} Any change makes the record a draft that every party must "
+            "sign again.</div>")
 
 
 def _behalf_notice(session: Session, record: Record) -> str:

@@ -192,8 +192,11 @@ def test_adding_a_party_and_creating_an_assessment(store, aid):
     assert store.get(aid).parties["C"].organisation == "Municipal Authority"
     creator = chooser(store, "start")
     find(creator, w.Text, text="e.g. Protection monitoring")[0].value = "Second assessment"
+    find(creator, w.Text, text="your name")[0].value = "Fatima Diallo"
     find(creator, w.Button, text="Start a new assessment")[0].click()
     assert "Second assessment" in [s.title for s in store.summaries()]
+    opened = next(x.value for x in find(creator, w.HTML) if "Open it" in x.value)
+    assert "name=Fatima+Diallo" in opened  # the name carries into the new assessment
 
 
 def test_the_page_learns_its_assessment_and_party_from_the_url(monkeypatch):

@@ -55,7 +55,7 @@ def _creator(store: WorkbookStore, page: Page, link_key: str = "") -> w.VBox:
         except ValueError as exc:
             result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
             return
-        opened = page_link(page, None, aid, text="Open it →", key=link_key)
+        opened = page_link(page, None, aid, text="Open it →", key=link_key, name=name.value)
         result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p>'
                         f'<p class="pimw-nav">{opened}</p>')
 
