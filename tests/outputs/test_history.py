@@ -110,3 +110,18 @@ def other_aid(store):
     other = store.create("Referrals", actor="facilitator")
     store.add_party(other, "Care Clinics", "recipient", actor="facilitator")
     return other
+
+
+def test_a_signed_revision_opens_read_only_on_the_record_page(store, aid):
+    store.set(aid, "purpose", "Frozen purpose", actor="Fatima")
+    for pid, name in (("A", "Amal"), ("B", "Ben")):
+        store.sign(aid, pid, name, actor=name,
+                   acknowledged=open_items(store.get(aid), store.content))
+    store.set(aid, "purpose", "Changed after the freeze", actor="Fatima")
+    page = build_page("record", Session(store, aid))
+    opener = next(x for x in _walk(page) if isinstance(x, w.Button)
+                  and x.description == "Open revision 1")
+    opener.click()
+    shown = next(x for x in _walk(page) if isinstance(x, w.HTML)
+                 and "pimw-revision" in x._dom_classes)
+    assert "Frozen purpose" in shown.value and "Changed after the freeze" not in shown.value

@@ -29,7 +29,7 @@ HISTORY_ROWS = 25
 def record_page(session: Session) -> w.VBox:
     summary = html("")
     checklist = html("")
-    revisions = html("")
+    revisions = _revisions(session)
     history = _history(session)
 
     def draw(record: Record) -> None:
@@ -43,11 +43,7 @@ def record_page(session: Session) -> w.VBox:
                          '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
                          f"</th></tr>{''.join(rows)}</table>")
         checklist.value = _checklist(session, record)
-        revs = session.store.revisions(record.id)
-        revisions.value = ("<ul>" + "".join(
-            f"<li>Revision {r.number}, frozen {escape(r.created_at[:16].replace('T', ' '))} "
-            f"UTC, content hash <code>{r.record_hash[:16]}</code></li>" for r in revs)
-            + "</ul>") if revs else '<p class="pimw-hint">No signed revision yet.</p>'
+
     session.on_refresh(draw)
     signoff = per_party(session, signing_parties, lambda pid: _sign_row(session, pid))
     return w.VBox([
@@ -215,3 +211,35 @@ def _history_row(entry: Entry) -> str:
     return (f"<tr><td>{escape(human_time(entry.at))}</td><td>{who}</td>"
             f"<td>{escape(entry.section)}<br><small>{escape(entry.what)}</small></td>"
             f"<td>{change}</td></tr>")
+
+
+def _revisions(session: Session) -> w.VBox:
+    """The signed revisions, each of which opens read-only: its frozen content, as its
+    reports show it."""
+    listing = w.VBox()
+    shown = html("")
+    shown.add_class("pimw-revision")
+    buttons: dict[int, w.Button] = {}
+
+    def open_revision(number: int) -> None:
+        from pim_workbook.outputs.render import report_fragment
+
+        shown.value = (f'<div class="pimw-hint">Revision {number}, read only, as signed '
+                       "(the history up to its freeze).</div>"
+                       + report_fragment(session.store, session.aid, revision=number))
+
+    def draw(record: Record) -> None:
+        rows = []
+        for rev in session.store.revisions(record.id):
+            if rev.number not in buttons:
+                button = w.Button(description=f"Open revision {rev.number}", icon="eye")
+                button.on_click(lambda _, n=rev.number: open_revision(n))
+                buttons[rev.number] = button
+            rows.append(w.HBox([buttons[rev.number], html(
+                f"frozen {escape(human_time(rev.created_at))}, content hash "
+                f"<code>{rev.record_hash[:16]}</code>")], layout=w.Layout(align_items="center")))
+        listing.children = tuple(rows) if rows else (
+            html('<p class="pimw-hint">No signed revision yet.</p>'),)
+
+    session.on_refresh(draw)
+    return w.VBox([listing, shown])
