@@ -22,6 +22,7 @@ from pim_workbook.store.rows import Change, Revision
 
 MERGE_WINDOW = dt.timedelta(minutes=10)
 SHORT = 80  # characters of a value shown before "…"
+NAME = 40  # characters of an item's name where it names the place of a change
 VIA = {"cli": "the command line", "notebook": "a notebook", "import": "an import"}
 # The first path segment -> (where it is in the workbook, the noun of one of its items).
 ROOTS: dict[str, tuple[str, str]] = {
@@ -93,6 +94,8 @@ def _item_name(record: Record, root: str, item_id: str) -> str:
         "datasets": record.datasets, "incidents": record.incidents}
     item = items.get(root, {}).get(item_id)
     name = _show(item.model_dump()) if item is not None else ""
+    if len(name) > NAME:
+        name = name[:NAME - 1].rstrip() + "…"
     return f"{name} ({item_id})" if name else item_id
 
 

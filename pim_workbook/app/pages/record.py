@@ -200,7 +200,8 @@ def _history_row(entry: Entry) -> str:
     if entry.party:
         who += (f"<br><small>on behalf of {escape(entry.party)}</small>" if entry.on_behalf
                 else f"<br><small>for {escape(entry.party)}</small>")
-    who += f"<br><small>through {escape(entry.through)}</small>"
+    if entry.through != "the workbook":
+        who += f"<br><small>through {escape(entry.through)}</small>"
     change = (f"{_expandable(entry.old)} → {_expandable(entry.new)}" if entry.old
               else _expandable(entry.new))
     if entry.saves > 1:
