@@ -144,6 +144,66 @@ def cmd_show(args: argparse.Namespace) -> None:
     if revs:
         print("signed revisions: " + ", ".join(f"{r.number} ({r.created_at[:10]})"
                                                for r in revs))
+    for line in _verification_lines(store, args.id):
+        print(line)
+
+
+def _unknown_line(fp: str) -> str:
+    return (f"sealed by an unknown store (fingerprint {fp}): compare it with the fingerprint "
+            f"that store shows, then `pim-workbook trust {fp}`")
+
+
+def _problem_lines(result: Any) -> list[str]:
+    return [*result.problems, *(_unknown_line(fp) for fp in result.unknown)]
+
+
+def _signers(result: Any) -> str:
+    return ", ".join(f"{fp} ({standing})" for fp, standing in result.signers)
+
+
+def _verification_lines(store: Any, aid: str) -> list[str]:
+    """What ``show`` says of the record's tamper evidence: whether it verifies, and who
+    sealed it."""
+    result = store.verify(aid)
+    if result.problems:
+        more = len(result.problems) - 1
+        shown = [f"verifies: no — {result.problems[0]}"
+                 + (f" (and {more} more: pim-workbook verify {aid})" if more else "")]
+    elif result.unknown:
+        shown = ["verifies: not yet — " + _unknown_line(result.unknown[0])]
+    elif result.signers:
+        shown = ["verifies: yes — the history chain is intact and every seal holds"]
+    else:
+        shown = ["verifies: yes — the history chain is intact; nothing is sealed yet (a "
+                 "revision is sealed when signed, the history when exported)"]
+    if result.signers:
+        shown.append(f"sealed by: {_signers(result)}")
+    return shown
+
+
+def cmd_verify(args: argparse.Namespace) -> None:
+    from pim_workbook.errors import StoreError
+
+    result = _store(args).verify(args.id)
+    lines = _problem_lines(result)
+    for line in lines:
+        print(line)
+    if lines:
+        raise StoreError(f"{args.id} does not verify ({len(lines)} problem"
+                         f"{'s' * (len(lines) > 1)})")
+    print(f"{args.id}: verified — " + (f"sealed by {_signers(result)}" if result.signers else
+                                       "the history chain is intact; nothing is sealed yet"))
+
+
+def cmd_trust(args: argparse.Namespace) -> None:
+    store = _store(args)
+    if not args.fingerprint:
+        print(f"this store: {store.own_fingerprint()}")
+        for fp in store.trusted():
+            print(f"trusted: {fp}")
+        return
+    fp = store.trust(" ".join(args.fingerprint), actor=_actor(args))
+    print(f"trusted: seals by {fp} now verify as by a known store")
 
 
 def cmd_export(args: argparse.Namespace) -> None:
@@ -159,9 +219,13 @@ def cmd_import(args: argparse.Namespace) -> None:
     from pim_workbook.outputs.jsonfile import import_json
 
     path = Path(args.file)
-    aid = import_json(_store(args), path.read_bytes(), actor=_actor(args),
-                      source=str(path.resolve()), replace=args.replace)
+    store = _store(args)
+    aid = import_json(store, path.read_bytes(), actor=_actor(args),
+                      source=str(path.resolve()), replace=args.replace,
+                      unverified=args.unverified)
     print(aid)
+    for line in _problem_lines(store.verify(aid)):
+        print(line, file=sys.stderr)
 
 
 def cmd_schema(args: argparse.Namespace) -> None:
@@ -495,6 +559,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--replace", action="store_true",
                    help="overwrite an assessment with the same id (its history goes too)")
+    p.add_argument("--unverified", action="store_true",
+                   help="import a file whose history chain or seals do not verify, marked "
+                   "as imported, not verified")
+
+    p = add("verify", cmd_verify, "check an assessment's history chain and seals "
+            "(exit 1 if they do not verify)")
+    p.add_argument("id")
+
+    p = add("trust", cmd_trust, "take seals by another store's key as known, once you have "
+            "compared its fingerprint with the one that store shows; without one, show this "
+            "store's fingerprint and those it trusts")
+    p.add_argument("fingerprint", nargs="*", help="16 hex digits, spaced or not")
 
     add("schema", cmd_schema, "print the JSON Schema of the JSON export")
 

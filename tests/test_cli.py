@@ -273,3 +273,73 @@ def test_training_sessions_from_the_command_line(env, capsys):
     assert code == 0 and "removed 1 trainees" in out
     code, _, err = run(capsys, "training", "results", "tnope")
     assert code == 1 and "no training session" in err
+
+
+def _exported(capsys, aid: str) -> Path:
+    code, out, _ = run(capsys, "export", aid, "--format", "json")
+    assert code == 0
+    return Path(out.strip())
+
+
+def test_verify_show_and_trust_an_export_of_another_store(env, capsys):
+    aid = _new(capsys)
+    code, out, _ = run(capsys, "verify", aid)
+    assert code == 0 and out == f"{aid}: verified — the history chain is intact; nothing is " \
+        "sealed yet\n"
+    code, out, _ = run(capsys, "trust")
+    own = out.splitlines()[0].removeprefix("this store: ")
+    assert code == 0 and len(own) == 19
+    exported = _exported(capsys, aid)
+    other = ["--db", str(env / "other.sqlite")]
+    code, out, err = run(capsys, *other, "import", str(exported))
+    assert code == 0 and out.strip() == aid
+    assert f"sealed by an unknown store (fingerprint {own})" in err
+    code, out, _ = run(capsys, *other, "show", aid)
+    assert code == 0 and f"verifies: not yet — sealed by an unknown store (fingerprint {own})" \
+        in out and f"sealed by: {own} (unknown)" in out
+    code, out, err = run(capsys, *other, "verify", aid)
+    assert code == 1 and out.count("\n") == 1 and "unknown store" in out
+    assert err == f"pim-workbook: {aid} does not verify (1 problem)\n"
+    code, out, _ = run(capsys, *other, "trust", *own.split())
+    assert code == 0 and f"trusted: seals by {own}" in out
+    code, out, _ = run(capsys, *other, "verify", aid)
+    assert code == 0 and out == f"{aid}: verified — sealed by {own} (trusted)\n"
+    code, out, _ = run(capsys, *other, "show", aid)
+    assert "verifies: yes" in out and f"sealed by: {own} (trusted)" in out
+    assert run(capsys, *other, "trust")[1].splitlines()[1:] == [f"trusted: {own}"]
+    code, _, err = run(capsys, *other, "trust", "12 34")
+    assert code == 1 and "is not a fingerprint" in err and err.count("\n") == 1
+
+
+def test_a_tampered_file_is_refused_in_one_line_or_imported_unverified(env, capsys):
+    aid = _new(capsys)
+    doc = json.loads(_exported(capsys, aid).read_text(encoding="utf-8"))
+    next(e for e in doc["history"] if e["path"] == "purpose")["actor"] = "Mallory"
+    evil = env / "evil.json"
+    evil.write_text(json.dumps(doc), encoding="utf-8")
+    other = ["--db", str(env / "other.sqlite")]
+    code, out, err = run(capsys, *other, "import", str(evil))
+    assert code == 1 and out == "" and err.count("\n") == 1
+    assert "evil.json: history entry 4 (" in err and "does not match its chain hash" in err
+    assert "no assessments yet" in run(capsys, *other, "list")[1]
+    code, out, err = run(capsys, *other, "import", "--unverified", str(evil))
+    assert code == 0 and out.strip() == aid and "imported, not verified: history entry 4" in err
+    code, out, _ = run(capsys, *other, "show", aid)
+    assert "verifies: no — imported, not verified: history entry 4" in out
+    code, out, err = run(capsys, *other, "verify", aid)
+    assert code == 1 and out.startswith("imported, not verified: ") and "does not verify" in err
+
+
+def test_verify_names_each_change_made_in_the_store_file(env, capsys):
+    import sqlite3
+
+    aid = _new(capsys)
+    with sqlite3.connect(env / "w.sqlite") as db:
+        db.execute("UPDATE history SET actor='Mallory' WHERE path LIKE 'parties/%'")
+    code, out, err = run(capsys, "verify", aid)
+    lines = out.splitlines()
+    assert code == 1 and len(lines) == 2 and all("does not match its chain hash" in line
+                                                 for line in lines)
+    assert "parties/A" in lines[0] and "parties/B" in lines[1]
+    assert err == f"pim-workbook: {aid} does not verify (2 problems)\n"
+    assert "verifies: no — history entry 2" in run(capsys, "show", aid)[1]

@@ -8,6 +8,7 @@ import datetime as dt
 import re
 import secrets
 import string
+from collections.abc import Sequence
 from typing import Any
 
 from pim_workbook.errors import RecordError, StoreError
@@ -15,9 +16,10 @@ from pim_workbook.record.hashing import canonical_json
 from pim_workbook.record.ids import ASSESSMENT_ID
 from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import progress, status
+from pim_workbook.store.chain import GENESIS, link, stored_change
 from pim_workbook.store.connection import encode_value, now
 from pim_workbook.store.history import History
-from pim_workbook.store.rows import Change, Revision, Summary
+from pim_workbook.store.rows import Change, Revision, Seal, Summary
 
 _ID_PATTERN = re.compile(ASSESSMENT_ID)
 _ID_ALPHABET = "".join(c for c in string.ascii_lowercase + string.digits if c not in "01lo")
@@ -149,11 +151,14 @@ class Assessments(History):
 
     def load_raw(self, header: dict[str, Any], units: list[tuple[str, Any]],
                  history: list[Change], revisions: list[Revision], *, actor: str,
-                 source: str, replace: bool = False) -> None:
+                 source: str, replace: bool = False, seals: Sequence[Seal] = (),
+                 unverified: str | None = None) -> None:
         """Insert an already validated assessment as it was exported (used by import).
 
         With ``replace``, an assessment with the same id is replaced in the same transaction.
-        The import itself is logged in the store's import log, not in the record's history.
+        The history is chained here, as the store chains its own; the seals are kept as
+        they came. The import itself is logged in the store's import log, not in the
+        record's history, with ``unverified`` saying why it was taken without verifying.
         """
         with self._write() as db:
             if self.exists(header["id"]):
@@ -166,19 +171,33 @@ class Assessments(History):
                        (header["id"], header["content_version"], header["created_at"]))
             db.executemany("INSERT INTO units (assessment_id, path, value) VALUES (?,?,?)",
                            [(header["id"], p, encode_value(v)) for p, v in units if v is not None])
+            rows, head = [], GENESIS
+            for c in history:
+                old = None if c.old is None else encode_value(c.old)
+                new = None if c.new is None else encode_value(c.new)
+                head = link(head, header["id"],
+                            stored_change(c.at, c.actor, c.party, c.path, old, new, c.via))
+                rows.append((header["id"], c.at, c.actor, c.party, c.path, old, new, c.via,
+                             head))
             db.executemany(
-                "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via) "
-                "VALUES (?,?,?,?,?,?,?,?)",
-                [(header["id"], c.at, c.actor, c.party, c.path,
-                  None if c.old is None else encode_value(c.old),
-                  None if c.new is None else encode_value(c.new), c.via) for c in history])
+                "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via, "
+                "hash) VALUES (?,?,?,?,?,?,?,?,?)", rows)
             db.executemany("INSERT INTO revisions VALUES (?,?,?,?,?)",
                            [(header["id"], r.number, r.created_at, r.record_hash,
                              canonical_json(r.record)) for r in revisions])
-            db.execute("INSERT INTO imports (assessment_id, at, actor, source) VALUES (?,?,?,?)",
-                       (header["id"], now(), actor, source))
+            for seal in seals:
+                self._keep_seal(header["id"], seal)
+            db.execute("INSERT INTO imports (assessment_id, at, actor, source, unverified) "
+                       "VALUES (?,?,?,?,?)", (header["id"], now(), actor, source, unverified))
 
     def imports(self) -> list[tuple[str, str, str, str]]:
         return list(self._db.execute(
             "SELECT assessment_id, at, actor, source FROM imports ORDER BY id"))
+
+    def unverified_import(self, aid: str) -> str | None:
+        """Why the assessment was imported without verifying it (None: it was verified, or
+        it was made in this store)."""
+        row = self._db.execute("SELECT unverified FROM imports WHERE assessment_id=? "
+                               "ORDER BY id DESC LIMIT 1", (aid,)).fetchone()
+        return row[0] if row else None
 

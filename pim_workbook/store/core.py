@@ -1,4 +1,5 @@
-"""The durable store: one SQLite file holding every assessment, its history and revisions.
+"""The durable store: one SQLite file holding every assessment, its history (a hash chain)
+and its sealed revisions.
 
 Each change is one short ``BEGIN IMMEDIATE`` transaction: the unit is validated against the
 record rules, written (UPSERT), and appended to the history, so it is on disk (WAL,
@@ -8,11 +9,11 @@ concern, each in its own module.
 
 from __future__ import annotations
 
-from pim_workbook.store.assessments import Assessments
+from pim_workbook.store.integrity import Integrity
 from pim_workbook.store.links import Links
 from pim_workbook.store.settings import Settings
 from pim_workbook.store.training import Training
 
 
-class Store(Assessments, Links, Training, Settings):
+class Store(Integrity, Links, Training, Settings):
     """All assessments of one workbook, in one SQLite file."""

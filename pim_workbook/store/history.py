@@ -1,4 +1,5 @@
-"""Sign-off, the revisions it freezes, and the history of every change.
+"""Sign-off, the revisions it freezes and seals, and the history of every change as a hash
+chain.
 """
 
 from __future__ import annotations
@@ -12,13 +13,19 @@ from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.record.readiness import open_items
 from pim_workbook.record.references import check_references
+from pim_workbook.store import chain
 from pim_workbook.store.connection import decode_value, now
-from pim_workbook.store.rows import Change, Revision
+from pim_workbook.store.rows import Change, Revision, Seal
+from pim_workbook.store.seals import Seals, revision_message
 from pim_workbook.store.units import Units
 
 
-class History(Units):
-    """Signatures freeze revisions; every change is kept in the history."""
+class History(Units, Seals):
+    """Signatures freeze revisions, each sealed; every change is kept in the history."""
+
+    def _migrate(self) -> None:
+        chain.register(self._db)  # the step that chains existing history calls it
+        super()._migrate()
 
     # -- sign-off and revisions --------------------------------------------------------
     def sign(self, aid: str, party: str, signatory: str, *, actor: str, title: str = "",
@@ -29,7 +36,8 @@ class History(Units):
         signed only when the signatory acknowledged exactly those items: they are kept with
         the signature, so every report of the revision says what was signed open. When the
         last signing party signs the same content, the record is frozen as the next
-        numbered revision, whose number is returned.
+        numbered revision, whose number is returned, and sealed with the store's key
+        together with the head of the history at that moment.
         """
         with self._write() as db:
             record = self.get(aid)
@@ -61,6 +69,9 @@ class History(Units):
                 snapshot = canonical_json(record.model_dump(mode="json"))
                 db.execute("INSERT INTO revisions VALUES (?,?,?,?,?)",
                            (aid, number, now(), current, snapshot))
+                head = chain.head(db, aid)
+                self._keep_seal(aid, self._seal(number, head,
+                                                revision_message(aid, number, current, head)))
                 return number
         return None
 
@@ -79,8 +90,21 @@ class History(Units):
     def history(self, aid: str) -> list[Change]:
         self._header(aid)
         rows = self._db.execute(
-            "SELECT at, actor, party, path, old, new, via FROM history "
+            "SELECT at, actor, party, path, old, new, via, hash FROM history "
             "WHERE assessment_id=? ORDER BY id", (aid,))
-        return [Change(at, actor, party, path, decode_value(old), decode_value(new), via)
-                for at, actor, party, path, old, new, via in rows]
+        return [Change(at, actor, party, path, decode_value(old), decode_value(new), via, h)
+                for at, actor, party, path, old, new, via, h in rows]
+
+    def seals(self, aid: str) -> list[Seal]:
+        """The seals the store holds for an assessment (its own and imported), in order."""
+        rows = self._db.execute(
+            "SELECT revision, head, public_key, signature FROM seals "
+            "WHERE assessment_id=? ORDER BY id", (aid,))
+        return [Seal(*row) for row in rows]
+
+    def _keep_seal(self, aid: str, seal: Seal) -> None:
+        self._db.execute(
+            "INSERT INTO seals (assessment_id, revision, head, public_key, signature) "
+            "VALUES (?,?,?,?,?)", (aid, seal.revision, seal.head, seal.public_key,
+                                   seal.signature))
 

@@ -1,10 +1,13 @@
 """The store's schema, as the list of steps that bring a store from one version to the
 next: a store written by an older workbook is upgraded when it is opened.
+
+Step 5 chains the history that exists with the SQL window function ``history_chain``
+(:mod:`pim_workbook.store.chain`), which the store registers before it migrates.
 """
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 # Each entry brings a store from version i to i + 1.
 MIGRATIONS: list[str] = [
     """
@@ -91,5 +94,36 @@ MIGRATIONS: list[str] = [
         PRIMARY KEY (trainee_id, exercise_id)
     );
     ALTER TABLE invites ADD COLUMN training_id TEXT REFERENCES trainings(id) ON DELETE CASCADE;
+    """,
+    """
+    ALTER TABLE history ADD COLUMN hash TEXT NOT NULL DEFAULT '';
+    UPDATE history SET hash = chained.hash FROM (
+        SELECT id, history_chain(assessment_id, at, actor, party, path, old, new, via)
+            OVER (PARTITION BY assessment_id ORDER BY id
+                  ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS hash
+        FROM history
+    ) AS chained WHERE chained.id = history.id;
+    CREATE TABLE store_key (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        private_key BLOB NOT NULL,
+        public_key TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE trusted_keys (
+        fingerprint TEXT PRIMARY KEY,
+        trusted_at TEXT NOT NULL,
+        trusted_by TEXT NOT NULL
+    );
+    CREATE TABLE seals (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        assessment_id TEXT NOT NULL REFERENCES assessments(id) ON DELETE CASCADE,
+        revision INTEGER,
+        head TEXT NOT NULL,
+        public_key TEXT NOT NULL,
+        signature TEXT NOT NULL
+    );
+    CREATE INDEX seals_assessment ON seals(assessment_id, id);
+    ALTER TABLE imports ADD COLUMN unverified TEXT;
+    UPDATE imports SET unverified = 'imported before the workbook verified imports';
     """,
 ]

@@ -1,12 +1,13 @@
-"""What the store returns besides records: history entries, revisions and summaries.
+"""What the store returns besides records: history entries, revisions, seals, what
+verifying them found, and summaries.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict
+from pydantic import ConfigDict, Field
 from pydantic.dataclasses import dataclass as pydantic_dataclass
 
 
@@ -21,6 +22,9 @@ class Change:
     old: Any
     new: Any
     via: str
+    hash: Annotated[str, Field(description=(
+        "SHA-256 (hex) of the previous entry's hash and this entry: see the export's "
+        "description"))] = ""
 
 
 @dataclass(frozen=True)
@@ -47,3 +51,45 @@ class Summary:
     done: int = 0  # progress: items done of all the workbook's items
     total: int = 0
 
+
+
+@dataclass(frozen=True)
+class Seal:
+    """A store's Ed25519 signature over a point of an assessment's history: a signed
+    revision (with its record hash and the history's head when it was frozen), or, with
+    ``revision`` None, the head of the history when it was exported."""
+
+    revision: int | None
+    head: str
+    public_key: str  # base64 of the raw 32-byte key
+    signature: str  # base64
+
+
+Standing = Literal["this store", "trusted", "unknown"]
+
+
+@dataclass(frozen=True)
+class Verification:
+    """What checking an assessment's history chain and seals found.
+
+    ``problems`` are one line each; ``signers`` are the fingerprints of the stores whose
+    seals the assessment carries, in the order they sealed, each with its standing here.
+    """
+
+    problems: tuple[str, ...] = ()
+    signers: tuple[tuple[str, Standing], ...] = ()
+
+    @property
+    def unknown(self) -> list[str]:
+        """Signers this store neither is nor trusts: their seals prove nothing of origin."""
+        return [fp for fp, standing in self.signers if standing == "unknown"]
+
+    @property
+    def ok(self) -> bool:
+        """The chain and every seal verify, and every seal is by a store known here."""
+        return not self.problems and not self.unknown
+
+    @property
+    def signer(self) -> str | None:
+        """The fingerprint of the store that sealed last (None when nothing is sealed)."""
+        return self.signers[-1][0] if self.signers else None

@@ -17,6 +17,7 @@ from pim_workbook.record.ids import ITEM_PREFIX
 from pim_workbook.record.model import Record
 from pim_workbook.record.paths import GUARDED_ROOTS, assemble, split_path, validate_unit
 from pim_workbook.record.references import check_references
+from pim_workbook.store.chain import head, link, stored_change
 from pim_workbook.store.connection import Connection, encode_value, now
 
 TEXT_LIMIT = 20_000  # characters: pages more than long enough, and reports that stay printable
@@ -166,13 +167,14 @@ class Units(Connection):
                 "SET value=excluded.value, version=version+1",
                 (aid, path, encode_value(value)),
             )
+        old_text = None if old is None else encode_value(old)
+        new_text = None if value is None else encode_value(value)
+        change = stored_change(now(), actor.strip(), party, path, old_text, new_text, via)
         self._db.execute(
-            "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via) "
-            "VALUES (?,?,?,?,?,?,?,?)",
-            (aid, now(), actor.strip(), party, path,
-             None if old is None else encode_value(old),
-             None if value is None else encode_value(value),
-             via),
+            "INSERT INTO history (assessment_id, at, actor, party, path, old, new, via, hash) "
+            "VALUES (?,?,?,?,?,?,?,?,?)",
+            (aid, change.at, change.actor, party, path, old_text, new_text, via,
+             link(head(self._db, aid), aid, change)),
         )
 
 

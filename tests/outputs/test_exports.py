@@ -74,11 +74,32 @@ def test_export_import_export_gives_the_same_bytes(tmp_path_factory, content, op
         first.add_party(aid, "Org B", "recipient", actor="fac")
         _fill(first, aid, ops)
         text = to_json(first, aid)
+        sealed_by = first.own_fingerprint()
     with Store(folder / "b.sqlite", content=content) as second:
         assert import_json(second, text, actor="importer") == aid
-        assert to_json(second, aid) == text
+        assert to_json(second, aid) == text  # the first store's seals, kept as they came
         assert second.history(aid)[-1].actor != "importer"  # import logged apart
         assert second.imports()[0][0] == aid
+        result = second.verify(aid)
+        assert result.problems == () and result.signers == ((sealed_by, "unknown"),)
+
+
+def test_a_store_that_changes_an_import_seals_what_it_adds(store, sample, tmp_path, content):
+    first = json.loads(to_json(store, sample))
+    with Store(tmp_path / "b.sqlite", content=content) as second:
+        import_json(second, json.dumps(first), actor="importer")
+        second.set(sample, "purpose", "Widened after the import", actor="ben")
+        again = json.loads(to_json(second, sample))
+        added = second.own_fingerprint()
+    assert again["history"][:len(first["history"])] == first["history"]
+    assert again["seals"][:-1] == first["seals"]
+    assert again["seals"][-1]["key"] == added
+    assert [k["fingerprint"] for k in again["keys"]] == [first["keys"][0]["fingerprint"], added]
+    with Store(tmp_path / "c.sqlite", content=content) as third:
+        import_json(third, json.dumps(again), actor="importer")
+        result = third.verify(sample)
+        assert result.problems == ()
+        assert [fp for fp, _ in result.signers] == [first["keys"][0]["fingerprint"], added]
 
 
 def test_import_refuses_bad_files_and_leaves_the_store_unchanged(store, aid, tmp_path,

@@ -10,6 +10,7 @@ import sys
 import pytest
 
 from pim_workbook.errors import ConflictError, RecordError, StoreError
+from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.readiness import open_items
 from pim_workbook.store.core import Store
@@ -64,6 +65,7 @@ def test_concurrent_processes_lose_no_write(store, db_path):
         assert record.answers["E1.Q1"].parties[pid].startswith(f"w{n}-")
     writes = [c for c in store.history(aid) if c.actor.startswith("worker")]
     assert len(writes) == 4 * 20 * 2
+    assert store.verify(aid).ok  # each writer chained its rows onto the head it found
 
 
 def test_same_unit_last_writer_wins_and_both_are_in_history(store, aid, db_path):
@@ -192,7 +194,57 @@ def test_migrates_an_older_store_forward(tmp_path, content):
         assert s.get("old001").title == "Old one"
         assert s.get("old001").content_version == "0.9.0"
         assert s.history("old001")[0].via == ""
+        assert s.history("old001")[0].hash and s.verify("old001").ok
         s.set_setting("k", "v")
+
+
+def test_migration_chains_the_history_an_older_store_holds(tmp_path, content):
+    """A version-4 store holding two assessments written in turns, one signed, one imported:
+    opening it chains each history in id order, as the store chains new changes."""
+    source = tmp_path / "source.sqlite"
+    with Store(source, content=content) as current:
+        signed = current.create("Signed before seals", actor="fac", aid="old-signed")
+        other = current.create("Imported before seals", actor="fac", aid="old-import")
+        for org, role in (("Org A", "provider"), ("Org B", "recipient")):
+            current.add_party(signed, org, role, actor="fac")
+            current.add_party(other, org, role, actor="fac")
+        current.set(signed, "purpose", "Response planning", actor="amal")
+        current.set(other, "purpose", "Advocacy", actor="ben")
+        assert _sign_all(current, signed) == 1
+    old = tmp_path / "old.sqlite"
+    with sqlite3.connect(old) as db:
+        for step in MIGRATIONS[:4]:
+            db.executescript(step)
+        db.execute("PRAGMA user_version = 4")
+        db.execute("ATTACH DATABASE ? AS source", (str(source),))
+        for table in ("assessments", "units", "revisions"):
+            db.execute(f"INSERT INTO {table} SELECT * FROM source.{table}")
+        db.execute("INSERT INTO history SELECT id, assessment_id, at, actor, party, path, "
+                   "old, new, via FROM source.history")
+        db.execute("INSERT INTO imports (assessment_id, at, actor, source) "
+                   "VALUES ('old-import', '2026-01-01T00:00:00Z', 'fac', 'old.json')")
+        assert {aid for aid, in db.execute(  # the two histories interleave
+            "SELECT assessment_id FROM history WHERE id IN (2, 3)")} == {signed, other}
+    with sqlite3.connect(source) as db:
+        chained_when_written = db.execute("SELECT id, hash FROM history ORDER BY id").fetchall()
+
+    with Store(old, content=content) as s:
+        assert s.schema_version == SCHEMA_VERSION
+        with sqlite3.connect(old) as db:
+            assert db.execute("SELECT id, hash FROM history ORDER BY id").fetchall() == \
+                chained_when_written
+        assert s.seals(signed) == []  # signed before seals: the chain covers its sign-offs
+        assert s.verify(signed).ok
+        assert s.verify(other).problems == (
+            "imported, not verified: imported before the workbook verified imports",)
+        s.set(signed, "purpose", "Changed after the upgrade", actor="amal")
+        assert s.verify(signed).ok
+        text = to_json(s, signed)
+        fingerprint = s.own_fingerprint()
+    with Store(tmp_path / "elsewhere.sqlite", content=content) as elsewhere:
+        assert import_json(elsewhere, text, actor="t") == signed
+        result = elsewhere.verify(signed)
+        assert result.problems == () and result.unknown == [fingerprint]
 
 
 def test_refuses_a_store_from_a_newer_version(tmp_path, content):
