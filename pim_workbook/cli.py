@@ -294,7 +294,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     store.get(args.id)  # a clear error for an unknown id
     result = run_report(args.id, db_path=store.path, out_dir=_out(args),
                         formats=_report_formats(args), revision=args.revision,
-                        include_history=not args.no_history)
+                        include_history=not args.no_history, paper=args.paper)
     if result.status != "ok":
         raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
     for path in result.files:
@@ -313,7 +313,8 @@ def cmd_batch(args: argparse.Namespace) -> None:
         print("no assessments match")
         return
     results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
-                        formats=formats, include_history=not args.no_history)
+                        formats=formats, include_history=not args.no_history,
+                        paper=args.paper)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
@@ -589,12 +590,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confirm", metavar="ID", help="the id again, to confirm without a prompt")
 
     def report_options(p: argparse.ArgumentParser) -> None:
+        from pim_workbook.outputs.context import PAPERS
+
         p.add_argument("--format", default="html,pdf,docx",
                        help="comma-separated: html, pdf, docx (default: all three)")
         p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
                        "else ./exports); executed notebooks go to its audit/ folder")
         p.add_argument("--no-history", action="store_true",
                        help="leave the list of changes out of the report")
+        p.add_argument("--paper", choices=tuple(PAPERS), default="a4",
+                       help="the paper the PDF and Word files are laid out on (default a4)")
 
     p = add("report", cmd_report, "the report of one assessment as HTML, PDF and Word")
     p.add_argument("id")

@@ -11,14 +11,19 @@ from typing import Any
 from pim_workbook.content.framework import Content, Principle
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.dates import human_date
 from pim_workbook.outputs.register import Entry, evidence_lines
 from pim_workbook.outputs.register import entries as register_entries
+from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import PrincipleCheck, Record
 from pim_workbook.record.progress import divergences, progress, retired_answers, signing_parties
 from pim_workbook.record.sections import StepSection, sections_of
 from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.store.rows import Change, Revision
+
+# Paper sizes a report is printed on, in cm (width, height); the keys are CSS page sizes.
+PAPERS = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
 
 
 def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
@@ -56,6 +61,21 @@ class StepView:
 
 
 @dataclass(frozen=True)
+class SignatureView:
+    """A signing party's block on the signature page.
+
+    ``name`` and ``title`` are the party's signatory as recorded in the workbook (else
+    blank lines are printed to fill in); ``signed`` says so when that sign-off is current.
+    """
+
+    organisation: str
+    role: str
+    name: str
+    title: str
+    signed: str
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything the human-readable views show (HTML, Markdown, PDF, Word), computed once."""
 
@@ -75,6 +95,12 @@ class ReportContext:
     open_questions: list[str]
     history: list[Change]
     revisions: list[Revision]
+    paper: str  # a key of PAPERS
+    record_hash: str  # what the parties sign
+    version: str  # "revision N" when the record is a signed revision, else "draft"
+    footer: str  # the assessment, its version and its hash, on every printed page
+    signatures: list[SignatureView]  # one per signing party, in order
+    non_signing: list[str]  # organisations that need not sign (donors)
 
     def variables(self) -> dict[str, Any]:
         """The context as template variables (one level deep: the values stay typed)."""
@@ -83,12 +109,15 @@ class ReportContext:
 
 def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                    revision: int | None = None, *, figures: bool = False,
-                   history: bool = True) -> ReportContext:
+                   history: bool = True, paper: str = "a4") -> ReportContext:
     """Everything the human-readable views show, computed once.
 
     With ``revision``, the views show that signed revision instead of the current record;
-    ``figures`` adds the report's charts (PNG data URIs); ``history`` the list of changes.
+    ``figures`` adds the report's charts (PNG data URIs); ``history`` the list of changes;
+    ``paper`` (a key of :data:`PAPERS`) the page size it is printed on.
     """
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
     record = record_at(store, aid, revision)
     content = store.content
     open_questions = set(divergences(record, content))
@@ -111,6 +140,10 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                               sections_of(step.id, reports=True)))
     actions = action_rows(record, content, today)
     sections = progress(record, content)
+    revisions = store.revisions(aid)
+    current = record_hash(record)
+    signed_as = [r.number for r in revisions[-1:] if r.record_hash == current]  # unchanged
+    version = f"revision {revision or signed_as[0]}" if revision or signed_as else "draft"
     return ReportContext(
         record=record,
         content=content,
@@ -128,8 +161,31 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         retired=retired_answers(record, content),
         open_questions=sorted(open_questions),
         history=store.history(aid) if history else [],
-        revisions=store.revisions(aid),
+        revisions=revisions,
+        paper=paper,
+        record_hash=current,
+        version=version,
+        footer=f"Assessment {record.id} · {version} · content hash {current[:16]}",
+        signatures=signature_views(record, current),
+        non_signing=[p.organisation for pid, p in record.parties.items()
+                     if pid not in signing_parties(record)],
     )
+
+
+def signature_views(record: Record, current: str) -> list[SignatureView]:
+    """The signature page's blocks: one per signing party, names filled in where known."""
+    views = []
+    for pid in signing_parties(record):
+        party, signoff = record.parties[pid], record.signoffs.get(pid)
+        signed = ""
+        if signoff is not None and signoff.record_hash == current:
+            signed = (f"Signed in the workbook on {human_date(signoff.signed_at)} "
+                      f"by {signoff.signatory}")
+        views.append(SignatureView(
+            organisation=party.organisation, role=party.role,
+            name=signoff.signatory if signoff else "", title=signoff.title if signoff else "",
+            signed=signed))
+    return views
 
 
 def open_items(record: Record, sections: dict[str, tuple[int, int]],
@@ -138,7 +194,7 @@ def open_items(record: Record, sections: dict[str, tuple[int, int]],
     items = [f"{name}: {done} of {total} done" for name, (done, total) in sections.items()
              if done < total]
     items += [f"{qid}: answers differ or are missing" for qid in open_questions]
-    items += [f"{a['id']}: overdue since {a['due']} ({a['owner'] or 'no owner'})"
+    items += [f"{a['id']}: overdue since {human_date(a['due'])} ({a['owner'] or 'no owner'})"
               for a in actions if a["overdue"]]
     if record.decision.outcome is None:
         items.append("No decision on the data sharing yet")

@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from pim_workbook.outputs.context import report_context
+from pim_workbook.outputs.dates import human_date
 from pim_workbook.record.labels import label
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -23,13 +24,16 @@ def _environment(autoescape: bool) -> Any:
     )
     env.filters["md"] = markdown_escape
     env.filters["label"] = label
+    env.filters["human_date"] = human_date
+    env.filters["css_string"] = css_string
     return env
 
 
 def to_html(store: WorkbookStore, aid: str, today: dt.date | None = None, **options: Any) -> str:
     """The record as one self-contained HTML page (all user text escaped).
 
-    ``options`` go to :func:`report_context` (``revision``, ``figures``, ``history``).
+    ``options`` go to :func:`report_context` (``revision``, ``figures``, ``history``,
+    ``paper``).
     """
     return _environment(True).get_template("record.html.j2").render(
         **report_context(store, aid, today, **options).variables())
@@ -42,6 +46,16 @@ def report_fragment(store: WorkbookStore, aid: str, today: dt.date | None = None
     context = report_context(store, aid, today, **options).variables()
     return (env.get_template("record_style.html.j2").render(**context)
             + env.get_template("record_body.html.j2").render(**context))
+
+
+def css_string(text: object) -> Any:
+    """User text as a quoted CSS string (page footers are CSS ``content``, in a style
+    element where HTML escaping does not apply)."""
+    from markupsafe import Markup
+
+    escaped = "".join(c if c.isalnum() or c in " .,;:·-_()" else f"\\{ord(c):x} "
+                      for c in str(text))
+    return Markup(f'"{escaped}"')
 
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")

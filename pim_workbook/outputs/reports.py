@@ -2,8 +2,9 @@
 
 One report = one papermill run of ``notebooks/report.ipynb`` (kept, executed, for audit),
 converted to self-contained HTML without code by nbconvert, printed to PDF by headless
-Chromium, and written as Word by :mod:`pim_workbook.outputs.word`. A batch runs many reports, each
-in its own process; one failing assessment does not stop the others.
+Chromium (on A4 or Letter, as the report's CSS ``@page`` rule says), and written as Word by
+:mod:`pim_workbook.outputs.word`. A batch runs many reports, each in its own process; one
+failing assessment does not stop the others.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 from pim_workbook.errors import ReportError, StoreError
-from pim_workbook.outputs.context import record_at
+from pim_workbook.outputs.context import PAPERS, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
@@ -44,8 +45,9 @@ class ReportResult:
 
 
 def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
-                include_history: bool = True) -> None:
-    """The report notebook's one call: display the record as static HTML with its charts."""
+                include_history: bool = True, paper: str = "a4") -> None:
+    """The report notebook's one call: display the record as static HTML with its charts,
+    styled to print on ``paper``."""
     from IPython.display import HTML, display
 
     if not assessment_id:
@@ -55,7 +57,7 @@ def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
         from pim_workbook.outputs.render import report_fragment
 
         display(HTML(report_fragment(store, assessment_id, revision=revision or None,
-                                     figures=True, history=include_history)))
+                                     figures=True, history=include_history, paper=paper)))
 
 
 def chromium() -> str:
@@ -69,7 +71,11 @@ def chromium() -> str:
 
 
 def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (no network, no sandbox)."""
+    """Print an HTML file to PDF with headless Chromium (no network, no sandbox).
+
+    The page size, margins and footer come from the page's CSS ``@page`` rule; Chromium's own
+    header and footer are left out.
+    """
     with tempfile.TemporaryDirectory() as profile:
         result = subprocess.run(
             [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -86,11 +92,12 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
 def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
                out_dir: str | os.PathLike[str] | None = None,
                formats: Iterable[str] = FORMATS, revision: int = 0,
-               include_history: bool = True) -> ReportResult:
-    """Produce one assessment's report; failures are returned, never raised."""
+               include_history: bool = True, paper: str = "a4") -> ReportResult:
+    """Produce one assessment's report on ``paper`` (``"a4"`` or ``"letter"``); failures are
+    returned, never raised."""
     result = ReportResult(aid)
     try:
-        _run(result, aid, db_path, out_dir, tuple(formats), revision, include_history)
+        _run(result, aid, db_path, out_dir, tuple(formats), revision, include_history, paper)
     except (ReportError, ValueError, StoreError) as exc:  # said plainly, in one line
         result.status, result.error = "failed", str(exc).strip()
     except Exception as exc:  # one broken assessment must not stop a batch
@@ -102,11 +109,13 @@ def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
 
 def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
          out_dir: str | os.PathLike[str] | None, formats: tuple[str, ...], revision: int,
-         include_history: bool) -> None:
+         include_history: bool, paper: str) -> None:
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report format(s) {sorted(unknown)} (one of: "
                          f"{', '.join(FORMATS)})")
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
     with Store(db_path) as store:
         record = record_at(store, aid, revision or None)
         db = str(store.path)
@@ -123,7 +132,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     papermill.execute_notebook(
         str(report_notebook()), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
-                    "include_history": include_history},
+                    "include_history": include_history, "paper": paper},
         cwd=str(report_notebook().parent),
         # the kernel is local and short-lived: keep its start-up notices out of the output
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -155,7 +164,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
         start = time.perf_counter()
         with Store(db) as store:
             result.files.append(to_docx(store, aid, output_path(folder, f"{base}.docx"),
-                                        revision=revision or None))
+                                        revision=revision or None, paper=paper))
         result.seconds["docx"] = time.perf_counter() - start
 
 
@@ -186,12 +195,13 @@ def select(store: Store, *, party: str | None = None, status: str | None = None,
 def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
               db_path: str | os.PathLike[str] | None = None,
               out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
-              include_history: bool = True) -> list[ReportResult]:
-    """Reports for many assessments, ``jobs`` at a time, in separate processes."""
+              include_history: bool = True, paper: str = "a4") -> list[ReportResult]:
+    """Reports for many assessments on ``paper``, ``jobs`` at a time, in separate
+    processes."""
     from tqdm import tqdm
 
     one = partial(run_report, db_path=db_path, out_dir=out_dir, formats=tuple(formats),
-                  include_history=include_history)
+                  include_history=include_history, paper=paper)
     results: dict[str, ReportResult] = {}
     bar = tqdm(total=len(ids), unit="report", disable=not progress, desc="Reports")
     if jobs <= 1:

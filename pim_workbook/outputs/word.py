@@ -3,7 +3,9 @@
 Built only from :func:`pim_workbook.outputs.context.report_context` (the same context as the HTML
 view) with python-docx, which is imported only when a document is written. All user text goes
 through :func:`_write`, which adds it as plain runs and turns mostly right-to-left text
-(Arabic, Hebrew) into right-to-left paragraphs.
+(Arabic, Hebrew) into right-to-left paragraphs. Headings nest in order (Heading 1 for the title
+and each main section, Heading 2 inside), short tables and rows stay on one page, and the
+document ends with a signature page, as the printed HTML does.
 """
 
 from __future__ import annotations
@@ -17,10 +19,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pim_workbook.outputs.context import ReportContext, StepView, report_context
-from pim_workbook.record.hashing import record_hash
+from pim_workbook.outputs.context import PAPERS, ReportContext, StepView, report_context
+from pim_workbook.outputs.dates import human_date
 from pim_workbook.record.labels import label
-from pim_workbook.record.progress import signing_parties
 from pim_workbook.store.protocol import WorkbookStore
 
 if TYPE_CHECKING:
@@ -32,7 +33,10 @@ BODY_FONT = "Arial"
 RTL_FONT = "DejaVu Sans"  # has Arabic and Hebrew glyphs
 INK, ACCENT, FLAG, MUTED = "1F2933", "0B4F71", "B44D12", "616E7C"
 HEADER_FILL, DIFFER_FILL, AGREED_FILL = "E4EBF2", "FBE1CC", "F3F6F9"
-PAGE_WIDTH_CM = 17.0  # A4 minus 2 cm margins
+PAGE_WIDTH_CM = 17.0  # A4 minus 2 cm margins (Letter is wider)
+WHOLE_TABLE_ROWS = 10  # a table of at most this many rows is kept on one page
+WHOLE_TABLE_CHARS = 2000  # ... unless it holds more text than a page would
+WHOLE_ROW_CHARS = 800  # a longer cell may break across pages (Word clips a taller row)
 CELL_STYLE = "TableText"  # style id of the "Table Text" paragraph style, set by id (faster)
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 _BIDI_SUCCESSORS = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
@@ -42,14 +46,16 @@ _BIDI_SUCCESSORS = ("w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
 
 
 def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
-            today: dt.date | None = None, revision: int | None = None) -> Path:
-    """Write the assessment (or its signed ``revision``) as a Word document; returns its path.
+            today: dt.date | None = None, revision: int | None = None,
+            paper: str = "a4") -> Path:
+    """Write the assessment (or its signed ``revision``) as a Word document on ``paper``;
+    returns its path.
 
     Raises :class:`~pim_workbook.errors.StoreError` for an unknown assessment or revision.
     """
     import docx
 
-    ctx = report_context(store, aid, today, revision, history=False)
+    ctx = report_context(store, aid, today, revision, history=False, paper=paper)
     doc = docx.Document()
     _page_and_styles(doc, ctx)
     _cover(doc, ctx, today or dt.date.today())
@@ -62,6 +68,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
     _retired(doc, ctx)
     _still_open(doc, ctx)
     _signatures(doc, ctx)
+    _keep_tables_whole(doc)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(target))
@@ -138,17 +145,19 @@ def _fonts(rpr: Any, name: str) -> None:
 
 # -- page and styles -----------------------------------------------------------------------
 def _page_and_styles(doc: Document, ctx: ReportContext) -> None:
-    """A4, 2 cm margins, one sans-serif font, calm headings, a footer with page numbers."""
+    """The paper, 2 cm margins, one sans-serif font, calm headings, and the footer of the
+    printed HTML: the assessment, its version and hash, "Page X of Y"."""
     from docx.enum.style import WD_STYLE_TYPE
     from docx.shared import Cm, Pt, RGBColor
 
     section = doc.sections[0]
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    width, height = PAPERS[ctx.paper]
+    section.page_width, section.page_height = Cm(width), Cm(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     defaults = doc.styles.element.find(_qn("w:docDefaults")).find(_qn("w:rPrDefault"))
     _fonts(defaults.find(_qn("w:rPr")), BODY_FONT)
-    sizes = {"Normal": 10, "Title": 20, "Subtitle": 12, "Heading 1": 15, "Heading 2": 12.5,
+    sizes = {"Normal": 10, "Subtitle": 12, "Heading 1": 15, "Heading 2": 12.5,
              "Heading 3": 11, "Footer": 8}
     for name, size in sizes.items():
         style = doc.styles[name]
@@ -158,7 +167,7 @@ def _page_and_styles(doc: Document, ctx: ReportContext) -> None:
         if rpr.find(_qn("w:szCs")) is None:
             rpr.sz.addnext(_el("w:szCs"))
         rpr.find(_qn("w:szCs")).set(_qn("w:val"), str(int(size * 2)))
-        colour = ACCENT if name.startswith(("Heading", "Title")) else INK
+        colour = ACCENT if name.startswith("Heading") else INK
         style.font.color.rgb = RGBColor.from_string(MUTED if name == "Footer" else colour)
     doc.styles["Normal"].paragraph_format.space_after = Pt(4)
     doc.styles["Normal"].paragraph_format.line_spacing = 1.1
@@ -176,12 +185,19 @@ def _page_and_styles(doc: Document, ctx: ReportContext) -> None:
     doc.core_properties.title = _XML_ILLEGAL.sub("", record.title)
     doc.core_properties.subject = f"PIM data-sharing assessment {record.id}"
     footer = section.footer.paragraphs[0]
-    _write(footer, f"{record.title} · assessment {record.id} · {_status(ctx)} · page ")
-    field = _el("w:fldSimple", instr="PAGE")
+    _write(footer, f"{ctx.footer} · Page ")
+    _field(footer, "PAGE")
+    _write(footer, " of ")
+    _field(footer, "NUMPAGES")
+
+
+def _field(par: Paragraph, instruction: str) -> None:
+    """A field Word fills in when it lays the page out (PAGE, NUMPAGES)."""
+    field = _el("w:fldSimple", instr=instruction)
     field.append(_el("w:r"))
     field[0].append(_el("w:t"))
     field[0][0].text = "1"
-    footer._p.append(field)
+    par._p.append(field)
 
 
 def _status(ctx: ReportContext) -> str:
@@ -286,13 +302,19 @@ def _answers(doc: Document, answers: Sequence[tuple[str, str]], agreed: str, sta
 
 # -- sections ------------------------------------------------------------------------------
 def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
+    from docx.shared import Pt
+
     record = ctx.record
-    _write(doc.add_paragraph(style="Title"), record.title)
+    title = _heading(doc, record.title)
+    title.paragraph_format.space_before = Pt(0)
+    for run in title.runs:
+        run.font.size = Pt(20)  # the cover's title, larger than the sections it heads
     _write(doc.add_paragraph(style="Subtitle"), "Joint data-sharing assessment under the PIM "
            "Framework for Data Sharing in Practice")
     _pairs(doc, [("Assessment", record.id), ("Status", _status(ctx)),
                  ("Framework content version", record.content_version),
-                 ("Created", record.created_at[:10]), ("Document generated", today)])
+                 ("Created", human_date(record.created_at, time=False)),
+                 ("Document generated", human_date(today))])
     _heading(doc, "Parties", 2)
     _grid(doc, ["Party", "Organisation", "Role", "Contacts"],
           [[pid, p.organisation, label(p.role),
@@ -302,14 +324,15 @@ def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
     _pairs(doc, [("Purpose", record.purpose), ("Expected benefits", record.expected_benefits),
                  ("Harms of not sharing", record.harms_of_not_sharing)])
     _heading(doc, "Decision", 2)
-    _pairs(doc, [*_decision(record), ("Next review", _show(record.arrangement.next_review))])
+    _pairs(doc, [*_decision(record),
+                 ("Next review", _show(human_date(record.arrangement.next_review)))])
     doc.add_page_break()
 
 
 def _decision(record: Any) -> list[tuple[str, object]]:
     d = record.decision
     return [("Decision", label(d.outcome)), ("Rationale", d.rationale),
-            ("Conditions", d.conditions), ("Decided on", _show(d.decided_on))]
+            ("Conditions", d.conditions), ("Decided on", _show(human_date(d.decided_on)))]
 
 
 def _trust(doc: Document, ctx: ReportContext) -> None:
@@ -322,7 +345,7 @@ def _trust(doc: Document, ctx: ReportContext) -> None:
         agreed = record.trust.get(pid)
         rows.append([party.organisation, label(party.role),
                      agreed.agreed_by if agreed else "not yet agreed",
-                     _show(agreed.agreed_on if agreed else None)])
+                     _show(human_date(agreed.agreed_on) if agreed else None)])
     _grid(doc, ["Party", "Role", "Agreed by", "On"], rows, widths=(7.0, 2.4, 5.2, 2.4))
 
 
@@ -402,7 +425,7 @@ def _register(doc: Document, ctx: ReportContext) -> None:
         _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
                     "Delete by", "Disclosure risk"],
               [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
-                e.sensitivity or "—", e.personal, e.retention_until or "—",
+                e.sensitivity or "—", e.personal, human_date(e.retention_until) or "—",
                 e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
                for e, _ in ctx.register],
               widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
@@ -426,7 +449,7 @@ def _arrangement(doc: Document, ctx: ReportContext) -> None:
                    for x in arr.access.values()]),
                  ("Actual practices", arr.practices), ("Red lines", arr.red_lines),
                  ("Retention", arr.retention), ("Time frame of use", arr.time_frame),
-                 ("Next review", _show(arr.next_review))])
+                 ("Next review", _show(human_date(arr.next_review)))])
 
 
 def _consent_decision(doc: Document, ctx: ReportContext) -> None:
@@ -445,7 +468,7 @@ def _incidents(doc: Document, ctx: ReportContext) -> None:
     if record.incidents:
         _grid(doc, ["Id", "Date", "What happened", "Harm", "Severity",
                     "Corrective action", "Status"],
-              [[iid, str(i.occurred_on), i.description, i.harm, label(i.severity),
+              [[iid, human_date(i.occurred_on), i.description, i.harm, label(i.severity),
                 i.corrective_action, label(i.status)] for iid, i in record.incidents.items()],
               widths=(1.0, 2.1, 3.9, 3.3, 1.7, 3.4, 1.6))
     else:
@@ -464,7 +487,7 @@ def _evaluation(doc: Document, ctx: ReportContext) -> None:
                  ("Resources", ev.resources),
                  ("Feedback from affected populations", ev.community_feedback),
                  ("Recommendations", ev.recommendations),
-                 ("Evaluated on", _show(ev.evaluated_on))])
+                 ("Evaluated on", _show(human_date(ev.evaluated_on)))])
 
 
 # The writer of each section of :mod:`pim_workbook.record.sections` a report shows, by key.
@@ -483,7 +506,7 @@ def _action_plan(doc: Document, ctx: ReportContext) -> None:
     actions = ctx.actions
     table = _grid(doc, ["Id", "Action", "Status", "Owner", "Due", "Note"],
                   [[a["id"], a["action"], label(a["status"]), a["owner"],
-                    f"{a['due']} (overdue)" if a["overdue"] else a["due"], a["note"]]
+                    human_date(a["due"]) + (" (overdue)" if a["overdue"] else ""), a["note"]]
                    for a in actions], widths=(2.5, 5.6, 1.9, 2.3, 1.9, 2.8))
     for row, action in zip(table.rows[1:], actions, strict=True):
         if action["overdue"]:
@@ -519,39 +542,60 @@ def _still_open(doc: Document, ctx: ReportContext) -> None:
 
 
 def _signatures(doc: Document, ctx: ReportContext) -> None:
-    """One signing box per signing party; a current sign-off in the workbook is noted."""
+    """The signature page: one block per signing party (names filled in where the workbook
+    has them), each kept on one page; a current sign-off in the workbook is noted."""
+    from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT
     from docx.shared import Cm
 
     record = ctx.record
-    current = record_hash(record)
-    _heading(doc, "Signatures")
+    _heading(doc, "Signatures").paragraph_format.page_break_before = True
     which = f"signed revision {ctx.revision}" if ctx.revision else "this record"
     _para(doc, f"By signing, each party confirms that this document ({which} of assessment "
-          f"{record.id}, fingerprint {current[:16]}) records the assessment as jointly agreed.")
-    donors = [p.organisation for p in record.parties.values() if p.role == "donor"]
-    if donors:
-        _para(doc, "Donors need not sign: " + "; ".join(donors) + ".", italic=True,
+          f"{record.id}, content hash {ctx.record_hash[:16]}) records the assessment as "
+          "jointly agreed.")
+    if ctx.non_signing:
+        _para(doc, "Donors need not sign: " + "; ".join(ctx.non_signing) + ".", italic=True,
               colour=MUTED)
-    signers = signing_parties(record)
-    if not signers:
+    if not ctx.signatures:
         _para(doc, "No signing parties yet.", italic=True, colour=MUTED)
-    for pid in signers:
-        party = record.parties[pid]
-        head = _write(doc.add_paragraph(), party.organisation, bold=True)
-        _write(head, f"  ({label(party.role)})", colour=MUTED)
-        head.paragraph_format.keep_with_next = True
-        head.paragraph_format.space_before = Cm(0.4)
+    for block in ctx.signatures:
+        head = _heading(doc, block.organisation, 2)
+        _write(head, f"  ({label(block.role)})", colour=MUTED)
+        head.paragraph_format.space_before = Cm(0.8)
+        if block.signed:
+            _para(doc, block.signed, italic=True).paragraph_format.keep_with_next = True
         table = _table(doc, 4, (3.0, 10.0))
-        for row, (key, height) in zip(table.rows, (("Name:", 0.9), ("Title:", 0.9),
-                                                   ("Signature:", 1.8), ("Date:", 0.9)),
-                                      strict=True):
+        table.style = doc.styles["Normal Table"]
+        lines = (("Name", block.name, 0.9), ("Title", block.title, 0.9),
+                 ("Signature", "", 1.8), ("Date", "", 0.9))
+        for row, (key, value, height) in zip(table.rows, lines, strict=True):
             row.height = Cm(height)
-            row._tr.get_or_add_trPr().append(_el("w:cantSplit"))
-            _write(row.cells[0].paragraphs[0], key, bold=True)
-            if key != "Date:":
-                for cell in row.cells:
-                    cell.paragraphs[0].paragraph_format.keep_with_next = True
-        signoff = record.signoffs.get(pid)
-        if signoff is not None and signoff.record_hash == current:
-            _para(doc, f"Confirmed in the workbook by {signoff.signatory} on "
-                  f"{signoff.signed_at[:10]}", italic=True)
+            _write(row.cells[0].paragraphs[0], key, colour=MUTED)
+            if value:
+                _write(row.cells[1].paragraphs[0], value)
+            for cell in row.cells:
+                cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.BOTTOM
+            borders = _el("w:tcBorders")
+            borders.append(_el("w:bottom", val="single", sz="6", space="0", color=INK))
+            row.cells[1]._tc.get_or_add_tcPr().insert_element_before(
+                borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
+                "w:vAlign", "w:hideMark")
+
+
+def _keep_tables_whole(doc: Document) -> None:
+    """Rows never split across pages, and short tables stay on one page, as when printed
+    from HTML; a row with more text than a page may still break (Word would clip it)."""
+    for table in doc.tables:
+        rows = [(row, [cell.text for cell in row.cells]) for row in table.rows]
+        for row, texts in rows:
+            if max(map(len, texts)) <= WHOLE_ROW_CHARS:
+                row._tr.get_or_add_trPr().insert_element_before(
+                    _el("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
+                    "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
+        if len(rows) > WHOLE_TABLE_ROWS or sum(len(t) for _, texts in rows
+                                               for t in texts) > WHOLE_TABLE_CHARS:
+            continue
+        for row, _ in rows[:-1]:
+            for cell in row.cells:
+                for par in cell.paragraphs:
+                    par.paragraph_format.keep_with_next = True

@@ -79,7 +79,8 @@ def test_the_record_page_shows_sentences_and_filters_them(store, aid):
               actor="Fatima")
     store.answer(aid, "E1.Q1", "B", "Camp level", actor="Ben")
     page = build_page("record", Session(store, aid))
-    table = next(x for x in _walk(page) if isinstance(x, w.HTML) and "pimw-history" in x.value)
+    table = next(x for x in _walk(page)
+                 if isinstance(x, w.HTML) and 'class="pimw-table pimw-history"' in x.value)
     assert "access for Cluster IMO" in table.value and "arrangement/access/X1" not in table.value
     party = next(x for x in _walk(page) if isinstance(x, w.Dropdown) and x.description == "Party")
     party.value = "Protection Cluster"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import zipfile
 from collections.abc import Iterator
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,7 @@ from docx.table import Table
 from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.dates import human_date
 from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
 from pim_workbook.record.progress import signing_parties
@@ -30,7 +32,7 @@ FRENCH = "Évaluation déjà partagée"
 SCRIPT = "<script>alert(1)</script>"
 LONG = ("Une réponse très longue, sur plusieurs pages. " * 500)[:20_000]
 ACTION_HEADER = ["Id", "Action", "Status", "Owner", "Due", "Note"]
-SIGN_LINES = ["Name:", "Title:", "Signature:", "Date:"]
+SIGN_LINES = ["Name", "Title", "Signature", "Date"]
 
 
 # -- reading a document back ---------------------------------------------------------------
@@ -46,20 +48,25 @@ def all_text(document: Any) -> str:
     return "\n".join([p.text for p in document.paragraphs] + cell_texts(document))
 
 
-def signature_blocks(document: Any) -> dict[str, list[str]]:
-    """Organisation -> first column of the signing table that follows it (after 'Signatures')."""
-    blocks: dict[str, list[str]] = {}
+def signature_blocks(document: Any) -> dict[str, list[tuple[str, str]]]:
+    """Organisation (a Heading 2 after the Heading 1 'Signatures') -> the (line, filled in)
+    pairs of the signing table that follows it."""
+    blocks: dict[str, list[tuple[str, str]]] = {}
     seen_heading, last = False, None
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             if seen_heading and last is not None:
-                blocks[last] = [row.cells[0].text for row in block.rows]
-                assert [row.cells[1].text for row in block.rows] == ["", "", "", ""]
-        elif block.style.name.startswith("Heading"):
+                blocks[last] = [(row.cells[0].text, row.cells[1].text) for row in block.rows]
+        elif block.style.name == "Heading 1":
             seen_heading = block.text == "Signatures"
-        elif seen_heading and block.runs and block.runs[0].bold:
+        elif seen_heading and block.style.name == "Heading 2":
             last = block.runs[0].text
     return blocks
+
+
+def heading_levels(document: Any) -> list[int]:
+    return [int(p.style.name.removeprefix("Heading ")) for p in document.paragraphs
+            if p.style.name.startswith("Heading ")]
 
 
 def fill(cell: Any) -> str | None:
@@ -116,16 +123,17 @@ def test_the_sample_has_cover_answers_and_sections_in_order(sample_doc: Path,
     document = docx.Document(str(sample_doc))
     record = sample_store.get("sample")
     assert document.paragraphs[0].text == record.title
-    assert document.paragraphs[0].style.name == "Title"
+    assert document.paragraphs[0].style.name == "Heading 1"
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
-    assert headings == ["Trust statement", "PIM principles", "Data ecosystem",
+    assert headings == [record.title, "Trust statement", "PIM principles", "Data ecosystem",
                         *[f"Step {n}: {t}" for n, t in (
                             (s.number, s.title) for s in sample_store.content.assessment.steps)],
                         "Action plan", "Still open", "Signatures"]
     cells = cell_texts(document)
     for pid, answer in record.answers["E1.Q1"].parties.items():
         assert answer in cells, pid
-    assert "Share with conditions" in cells and "2027-02-15" in cells  # decision, next review
+    assert "Share with conditions" in cells  # the decision
+    assert "15 February 2027" in cells and "2027-02-15" not in cells  # the next review
     assert "Draft" in cells and record.purpose in cells
     assert "Protection Monitoring" in cells  # PIM Matrix category title of a system
     assert len(document.inline_shapes) == 1  # the ecosystem figure
@@ -140,7 +148,7 @@ def test_diverging_answers_are_highlighted_and_listed_as_open(sample_doc: Path):
     assert len(shaded) == 2
     still_open = text[text.index("Still open") + 1:text.index("Signatures")]
     assert [t.split(":")[0] for t in still_open[:2]] == ["E2.Q5", "E4.Q3"]
-    assert any("E1.mitigate.7: overdue since 2026-10-31" in t for t in still_open)
+    assert any("E1.mitigate.7: overdue since 31 October 2026" in t for t in still_open)
 
 
 def test_the_action_plan_lists_every_action_and_marks_overdue(sample_doc: Path,
@@ -150,7 +158,7 @@ def test_the_action_plan_lists_every_action_and_marks_overdue(sample_doc: Path,
     assert len(content.actions()) == 42 and len(record.custom_actions) == 2
     assert len(table.rows) == 1 + 42 + 2
     rows = {row.cells[0].text: [c.text for c in row.cells] for row in table.rows[1:]}
-    assert rows["E1.mitigate.7"][4] == "2026-10-31 (overdue)"
+    assert rows["E1.mitigate.7"][4] == "31 October 2026 (overdue)"
     overdue = {a["id"] for a in action_rows(record, content, TODAY) if a["overdue"]}
     assert overdue == {aid for aid, cells in rows.items() if cells[4].endswith("(overdue)")}
     assert "C1" in rows and "C2" in rows
@@ -162,11 +170,38 @@ def test_the_signature_block_has_a_box_per_signing_party(sample_doc: Path, sampl
     blocks = signature_blocks(document)
     signers = [record.parties[pid].organisation for pid in signing_parties(record)]
     assert list(blocks) == signers and len(signers) == 3
-    assert all(lines == SIGN_LINES for lines in blocks.values())
+    assert all([line for line, _ in lines] == SIGN_LINES for lines in blocks.values())
     donor = next(p.organisation for p in PARTIES if p.role == "donor")
     assert donor not in blocks
+    # names come from the sign-offs in the workbook; the signature and date are left blank
+    leads = {p.organisation: p.lead for p in PARTIES}
+    for organisation, lines in blocks.items():
+        assert dict(lines) == {"Name": leads[organisation], "Title": "", "Signature": "",
+                               "Date": ""}
     # the follow-up edit after signing means no sign-off is current for this record
-    assert "Confirmed in the workbook" not in all_text(document)
+    assert "Signed in the workbook" not in all_text(document)
+
+
+def test_headings_nest_in_order_and_the_signatures_start_a_page(sample_doc: Path):
+    document = docx.Document(str(sample_doc))
+    levels = heading_levels(document)
+    assert levels[0] == 1 and set(levels) == {1, 2}
+    assert all(b <= a + 1 for a, b in pairwise(levels))
+    last = [p for p in document.paragraphs if p.style.name == "Heading 1"][-1]
+    assert last.text == "Signatures" and last.paragraph_format.page_break_before
+
+
+def test_rows_never_split_and_short_tables_stay_together(sample_doc: Path):
+    document = docx.Document(str(sample_doc))
+    rows = [row for table in document.tables for row in table.rows]
+    assert all(row._tr.trPr.find(qn("w:cantSplit")) is not None for row in rows)
+    decision = next(t for t in document.tables if t.rows[0].cells[0].text == "Decision")
+    kept = [p.paragraph_format.keep_with_next for row in decision.rows for p in
+            row.cells[0].paragraphs]
+    assert kept == [True] * (len(decision.rows) - 1) + [None]
+    actions = action_table(document)  # long: its header repeats instead
+    assert actions.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert not actions.rows[1].cells[0].paragraphs[0].paragraph_format.keep_with_next
 
 
 # -- a signed revision ---------------------------------------------------------------------
@@ -182,9 +217,11 @@ def test_a_signed_revision_shows_the_frozen_text(sample_store: Store, tmp_path: 
     assert "Signed (signed revision 1)" in cell_texts(frozen)
     assert "signed revision 1" not in all_text(current)
     text = all_text(frozen)
+    signoffs = sample_store.revisions("sample")[0].record["signoffs"]
     for party in PARTIES:
-        confirmed = f"Confirmed in the workbook by {party.lead} on "
-        assert (confirmed in text) == (party.role != "donor"), party.pid
+        signed = signoffs.get(party.pid, {}).get("signed_at")
+        confirmed = f"Signed in the workbook on {human_date(signed)} by {party.lead}"
+        assert (signed is not None and confirmed in text) == (party.role != "donor"), party.pid
 
 
 def test_an_unknown_revision_is_refused(sample_store: Store, tmp_path: Path):
@@ -242,15 +279,19 @@ def test_arabic_reads_right_to_left(store: Store, mixed: str, tmp_path: Path):
 
 def test_a_current_signoff_is_confirmed_for_that_party_only(store: Store, mixed: str,
                                                             tmp_path: Path):
-    store.sign(mixed, "A", "Amal Haddad", actor="amal",
+    store.sign(mixed, "A", "Amal Haddad", actor="amal", title="Programme Manager",
                acknowledged=open_items(store.get(mixed), store.content))
     document = docx.Document(str(to_docx(store, mixed, tmp_path / "a.docx", today=TODAY)))
     text = all_text(document)
-    assert text.count("Confirmed in the workbook by ") == 1
-    signed_on = store.get(mixed).signoffs["A"].signed_at[:10]
-    assert f"Confirmed in the workbook by Amal Haddad on {signed_on}" in text
-    assert list(signature_blocks(document)) == ["Helping Hands", ARABIC_ORG,
-                                                 "Société d'Entraide"]
+    assert text.count("Signed in the workbook on ") == 1
+    signed_at = store.get(mixed).signoffs["A"].signed_at
+    assert f"Signed in the workbook on {human_date(signed_at)} by Amal Haddad" in text
+    assert signed_at[:10] not in text and human_date(signed_at).endswith(" UTC")
+    blocks = signature_blocks(document)
+    assert list(blocks) == ["Helping Hands", ARABIC_ORG, "Société d'Entraide"]
+    assert dict(blocks["Helping Hands"])["Name"] == "Amal Haddad"
+    assert dict(blocks["Helping Hands"])["Title"] == "Programme Manager"
+    assert dict(blocks[ARABIC_ORG]) == dict.fromkeys(SIGN_LINES, "")
 
 
 # -- edge cases ----------------------------------------------------------------------------
