@@ -221,8 +221,10 @@ class Session:
         atexit.register(self.flush)  # a closed tab ends the kernel: write what was typed
 
         def tick() -> None:
-            self.poll()
-            loop.call_later(REFRESH_MS / 1000, tick)
+            try:
+                self.poll()
+            finally:  # a failing look must not end the looking
+                loop.call_later(REFRESH_MS / 1000, tick)
 
         loop.call_later(REFRESH_MS / 1000, tick)
 
@@ -231,11 +233,14 @@ class Session:
         try:
             self.refresh()
         except AccessDenied as exc:
-            if not self.locked:
-                self.locked = True  # every box turns read-only at the next redraw
-                for refresher in self._refreshers:
-                    refresher(self.record)
             self._say("pimw-error", str(exc))
+            if not self.locked:
+                self.locked = True  # every box turns read-only: redraw from what was read
+                for refresher in self._refreshers:
+                    try:
+                        refresher(self.record)
+                    except AccessDenied:
+                        pass  # a view that reads more than the record stays as it was
         except Exception:
             log.exception("refresh failed")
             self._say("pimw-error", "Could not read the latest answers; retrying.")

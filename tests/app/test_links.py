@@ -116,3 +116,13 @@ def test_only_the_facilitator_starts_assessments_from_the_chooser(store, aid, ro
     box = pages.chooser(GuardedStore(store, key), "start", key)
     assert not find(box, w.Button, text="Start a new assessment")
     assert find(pages.chooser(store, "start"), w.Button, text="Start a new assessment")
+
+
+def test_revoking_a_link_locks_a_whole_page_whose_views_read_more_than_the_record(store, aid):
+    session = _session(store, aid)
+    page = build_page("E.1", session)
+    revoke(store, session.grant.invite_id)
+    session.poll()
+    assert "revoked" in session.status.value
+    assert session.locked
+    assert all(box.disabled for box in find(page, w.Textarea, css="pimw-answer-A"))

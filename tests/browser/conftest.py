@@ -42,6 +42,7 @@ class Server:
                     "PIM_WORKBOOK_ACTOR": "tester"}
         self.port = _free_port()
         self.proc: subprocess.Popen[str] | None = None
+        self.log = folder / "serve.log"
         self.url = ""
 
     def cli(self, *args: str) -> str:
@@ -49,14 +50,18 @@ class Server:
                               text=True).stdout
 
     def start(self) -> str:
-        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port),
-                                      "--data-dir", str(self.data)], env=self.env,
-                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                     text=True, start_new_session=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        match = re.search(r"(http://\S+)", line)
-        assert match, f"serve printed no URL: {line!r}"
+        # the server's and its kernels' output go to a file: a pipe nobody reads fills up
+        # and then blocks whichever process writes next
+        with self.log.open("w") as out:
+            self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port),
+                                          "--data-dir", str(self.data)], env=self.env,
+                                         stdout=out, stderr=subprocess.STDOUT, text=True,
+                                         start_new_session=True)
+        deadline = time.monotonic() + 60
+        while not (match := re.search(r"(http://\S+)", self.log.read_text())):
+            assert self.proc.poll() is None and time.monotonic() < deadline, \
+                f"serve printed no URL: {self.log.read_text()!r}"
+            time.sleep(0.2)
         self.url = match.group(1)
         deadline = time.monotonic() + 60
         while True:
