@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import contextlib
 import datetime as dt
 import logging
 import os
@@ -237,10 +238,9 @@ class Session:
             if not self.locked:
                 self.locked = True  # every box turns read-only: redraw from what was read
                 for refresher in self._refreshers:
-                    try:
+                    # a view that reads more than the record stays as it was
+                    with contextlib.suppress(AccessDenied):
                         refresher(self.record)
-                    except AccessDenied:
-                        pass  # a view that reads more than the record stays as it was
         except Exception:
             log.exception("refresh failed")
             self._say("pimw-error", "Could not read the latest answers; retrying.")
