@@ -42,7 +42,7 @@ from pim_workbook.store.connection import now
 from pim_workbook.store.core import Store
 from pim_workbook.store.links import Invite, Role
 from pim_workbook.store.protocol import WorkbookStore
-from pim_workbook.store.rows import Change, Revision, Summary
+from pim_workbook.store.rows import Change, Revision, Summary, Verification
 from pim_workbook.store.training import TraineeRow, TrainingAnswerRow, TrainingRow
 
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
@@ -293,6 +293,10 @@ class GuardedStore:
     def history(self, aid: str) -> list[Change]:
         self._open(aid)
         return self._store.history(aid)
+
+    def verify(self, aid: str) -> Verification:
+        self._open(aid)
+        return self._store.verify(aid)
 
     # -- what only the facilitator reads
     def trainings(self) -> list[TrainingRow]:

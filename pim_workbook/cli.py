@@ -144,55 +144,26 @@ def cmd_show(args: argparse.Namespace) -> None:
     if revs:
         print("signed revisions: " + ", ".join(f"{r.number} ({r.created_at[:10]})"
                                                for r in revs))
-    for line in _verification_lines(store, args.id):
+    from pim_workbook.store.integrity import verification_lines
+
+    for line in verification_lines(store.verify(args.id), args.id):
         print(line)
-
-
-def _unknown_line(fp: str) -> str:
-    return (f"sealed by an unknown store (fingerprint {fp}): compare it with the fingerprint "
-            f"that store shows, then `pim-workbook trust {fp}`")
-
-
-def _problem_lines(result: Any) -> list[str]:
-    return [*result.problems, *(_unknown_line(fp) for fp in result.unknown)]
-
-
-def _signers(result: Any) -> str:
-    return ", ".join(f"{fp} ({standing})" for fp, standing in result.signers)
-
-
-def _verification_lines(store: Any, aid: str) -> list[str]:
-    """What ``show`` says of the record's tamper evidence: whether it verifies, and who
-    sealed it."""
-    result = store.verify(aid)
-    if result.problems:
-        more = len(result.problems) - 1
-        shown = [f"verifies: no — {result.problems[0]}"
-                 + (f" (and {more} more: pim-workbook verify {aid})" if more else "")]
-    elif result.unknown:
-        shown = ["verifies: not yet — " + _unknown_line(result.unknown[0])]
-    elif result.signers:
-        shown = ["verifies: yes — the history chain is intact and every seal holds"]
-    else:
-        shown = ["verifies: yes — the history chain is intact; nothing is sealed yet (a "
-                 "revision is sealed when signed, the history when exported)"]
-    if result.signers:
-        shown.append(f"sealed by: {_signers(result)}")
-    return shown
 
 
 def cmd_verify(args: argparse.Namespace) -> None:
     from pim_workbook.errors import StoreError
+    from pim_workbook.store.integrity import problem_lines, signers_text
 
     result = _store(args).verify(args.id)
-    lines = _problem_lines(result)
+    lines = problem_lines(result)
     for line in lines:
         print(line)
     if lines:
         raise StoreError(f"{args.id} does not verify ({len(lines)} problem"
                          f"{'s' * (len(lines) > 1)})")
-    print(f"{args.id}: verified — " + (f"sealed by {_signers(result)}" if result.signers else
-                                       "the history chain is intact; nothing is sealed yet"))
+    print(f"{args.id}: verified — " + (f"sealed by {signers_text(result)}" if result.signers
+                                       else "the history chain is intact; nothing is sealed "
+                                       "yet"))
 
 
 def cmd_trust(args: argparse.Namespace) -> None:
@@ -217,6 +188,7 @@ def cmd_export(args: argparse.Namespace) -> None:
 
 def cmd_import(args: argparse.Namespace) -> None:
     from pim_workbook.outputs.jsonfile import import_json
+    from pim_workbook.store.integrity import problem_lines
 
     path = Path(args.file)
     store = _store(args)
@@ -224,7 +196,7 @@ def cmd_import(args: argparse.Namespace) -> None:
                       source=str(path.resolve()), replace=args.replace,
                       unverified=args.unverified)
     print(aid)
-    for line in _problem_lines(store.verify(aid)):
+    for line in problem_lines(store.verify(aid)):
         print(line, file=sys.stderr)
 
 
@@ -294,7 +266,7 @@ def cmd_report(args: argparse.Namespace) -> None:
     store.get(args.id)  # a clear error for an unknown id
     result = run_report(args.id, db_path=store.path, out_dir=_out(args),
                         formats=_report_formats(args), revision=args.revision,
-                        include_history=not args.no_history, paper=args.paper)
+                        history=args.history, paper=args.paper)
     if result.status != "ok":
         raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
     for path in result.files:
@@ -313,8 +285,7 @@ def cmd_batch(args: argparse.Namespace) -> None:
         print("no assessments match")
         return
     results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
-                        formats=formats, include_history=not args.no_history,
-                        paper=args.paper)
+                        formats=formats, history=args.history, paper=args.paper)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
@@ -590,14 +561,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--confirm", metavar="ID", help="the id again, to confirm without a prompt")
 
     def report_options(p: argparse.ArgumentParser) -> None:
-        from pim_workbook.outputs.context import PAPERS
+        from pim_workbook.outputs.context import HISTORY, PAPERS
 
         p.add_argument("--format", default="html,pdf,docx",
                        help="comma-separated: html, pdf, docx (default: all three)")
         p.add_argument("--out", help="folder to write to (default: $PIM_WORKBOOK_EXPORTS, "
                        "else ./exports); executed notebooks go to its audit/ folder")
-        p.add_argument("--no-history", action="store_true",
-                       help="leave the list of changes out of the report")
+        p.add_argument("--history", choices=HISTORY, default="summary",
+                       help="the changes by section (default), that and every change as an "
+                       "annex (full), or none")
         p.add_argument("--paper", choices=tuple(PAPERS), default="a4",
                        help="the paper the PDF and Word files are laid out on (default a4)")
 

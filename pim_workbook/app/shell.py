@@ -17,7 +17,7 @@ from pim_workbook.app.widgets.controls import (
     html,
 )
 from pim_workbook.record.hashing import record_hash
-from pim_workbook.record.labels import human_time
+from pim_workbook.record.labels import human_date
 from pim_workbook.record.model import (
     Record,
 )
@@ -68,7 +68,7 @@ def _signed_notice(session: Session, record: Record) -> str:
                       if s.record_hash == last.record_hash), default=0)
     open_note = f" It was signed with {still_open} item(s) still open." if still_open else ""
     return (f'<div class="pimw-signed-notice" role="status"><b>Signed: revision '
-            f"{last.number}</b>, frozen {escape(human_time(last.created_at))}, signed by "
+            f"{last.number}</b>, frozen {escape(human_date(last.created_at))}, signed by "
             f"{who}.{open_note} Any change makes the record a draft that every party must "
             "sign again.</div>")
 

@@ -11,19 +11,24 @@ from typing import Any
 from pim_workbook.content.framework import Content, Principle
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
-from pim_workbook.outputs.dates import human_date
+from pim_workbook.outputs.history import Entry as HistoryEntry
+from pim_workbook.outputs.history import entries as readable_history
 from pim_workbook.outputs.register import Entry, evidence_lines
 from pim_workbook.outputs.register import entries as register_entries
 from pim_workbook.record.hashing import record_hash
-from pim_workbook.record.labels import label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.model import PrincipleCheck, Record
 from pim_workbook.record.progress import divergences, progress, retired_answers, signing_parties
 from pim_workbook.record.sections import StepSection, sections_of
+from pim_workbook.store.integrity import verification_lines
 from pim_workbook.store.protocol import WorkbookStore
-from pim_workbook.store.rows import Change, Revision
+from pim_workbook.store.rows import Revision
 
 # Paper sizes a report is printed on, in cm (width, height); the keys are CSS page sizes.
 PAPERS = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
+# How much of the history a report carries: a summary by section (the default), that and
+# every change as an annex, or nothing.
+HISTORY = ("summary", "full", "none")
 
 
 def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
@@ -76,6 +81,17 @@ class SignatureView:
 
 
 @dataclass(frozen=True)
+class SectionChanges:
+    """One line of a report's summary of changes: a section, how often and by whom it
+    changed, and when last."""
+
+    section: str
+    changes: int
+    people: str
+    last: str
+
+
+@dataclass(frozen=True)
 class ReportContext:
     """Everything the human-readable views show (HTML, Markdown, PDF, Word), computed once."""
 
@@ -93,7 +109,8 @@ class ReportContext:
     register: list[tuple[Entry, list[str]]]  # each dataset with its evidence lines
     retired: list[str]
     open_questions: list[str]
-    history: list[Change]
+    history: list[HistoryEntry]  # every change, read as sentences (``history="full"`` only)
+    history_summary: list[SectionChanges]  # the changes by section (unless "none")
     revisions: list[Revision]
     paper: str  # a key of PAPERS
     record_hash: str  # what the parties sign
@@ -101,6 +118,8 @@ class ReportContext:
     footer: str  # the assessment, its version and its hash, on every printed page
     signatures: list[SignatureView]  # one per signing party, in order
     non_signing: list[str]  # organisations that need not sign (donors)
+    signed_open: list[str]  # the open items the current sign-offs acknowledged
+    verification: list[str]  # whether the history chain and seals verify, and who sealed
 
     def variables(self) -> dict[str, Any]:
         """The context as template variables (one level deep: the values stay typed)."""
@@ -109,15 +128,18 @@ class ReportContext:
 
 def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                    revision: int | None = None, *, figures: bool = False,
-                   history: bool = True, paper: str = "a4") -> ReportContext:
+                   history: str = "summary", paper: str = "a4") -> ReportContext:
     """Everything the human-readable views show, computed once.
 
     With ``revision``, the views show that signed revision instead of the current record;
-    ``figures`` adds the report's charts (PNG data URIs); ``history`` the list of changes;
+    ``figures`` adds the report's charts (PNG data URIs); ``history`` (one of
+    :data:`HISTORY`) how much of the history it carries, a revision's only up to its freeze;
     ``paper`` (a key of :data:`PAPERS`) the page size it is printed on.
     """
     if paper not in PAPERS:
         raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
+    if history not in HISTORY:
+        raise ValueError(f"unknown history option {history!r} (one of: {', '.join(HISTORY)})")
     record = record_at(store, aid, revision)
     content = store.content
     open_questions = set(divergences(record, content))
@@ -144,6 +166,9 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
     current = record_hash(record)
     signed_as = [r.number for r in revisions[-1:] if r.record_hash == current]  # unchanged
     version = f"revision {revision or signed_as[0]}" if revision or signed_as else "draft"
+    changes = _history(store, record, revisions, revision) if history != "none" else []
+    signed_open = list(dict.fromkeys(item for s in record.signoffs.values()
+                                     if s.record_hash == current for item in s.open_items))
     return ReportContext(
         record=record,
         content=content,
@@ -160,7 +185,8 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                   for e in register_entries(record, content)],
         retired=retired_answers(record, content),
         open_questions=sorted(open_questions),
-        history=store.history(aid) if history else [],
+        history=changes if history == "full" else [],
+        history_summary=summarise(changes),
         revisions=revisions,
         paper=paper,
         record_hash=current,
@@ -169,7 +195,31 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         signatures=signature_views(record, current),
         non_signing=[p.organisation for pid, p in record.parties.items()
                      if pid not in signing_parties(record)],
+        signed_open=signed_open,
+        verification=verification_lines(store.verify(aid), aid),
     )
+
+
+def _history(store: WorkbookStore, record: Record, revisions: list[Revision],
+             revision: int | None) -> list[HistoryEntry]:
+    """The readable history; a signed revision's only up to its freeze."""
+    rows = store.history(record.id)
+    if revision is not None:
+        frozen = next(r.created_at for r in revisions if r.number == revision)
+        rows = [c for c in rows if c.at <= frozen]
+        revisions = [r for r in revisions if r.number < revision]
+    return readable_history(rows, record, store.content, store.invites(record.id), revisions)
+
+
+def summarise(changes: list[HistoryEntry]) -> list[SectionChanges]:
+    """The changes by section, in the order sections first changed."""
+    by_section: dict[str, list[HistoryEntry]] = {}
+    for change in changes:
+        by_section.setdefault(change.section, []).append(change)
+    return [SectionChanges(section, len(group),
+                           ", ".join(sorted({c.who for c in group if c.who})),
+                           max(c.at for c in group))
+            for section, group in by_section.items()]
 
 
 def signature_views(record: Record, current: str) -> list[SignatureView]:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from pim_workbook.content.framework import Content
-from pim_workbook.record.labels import human_date, human_time, label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.model import Record
 from pim_workbook.store.links import Invite
 from pim_workbook.store.rows import Change, Revision
@@ -65,7 +65,7 @@ class Entry:
         for_whom = f" for {self.party}" if self.party and not self.on_behalf else ""
         behalf = f" on behalf of {self.party}" if self.on_behalf else ""
         change = f"{_short(self.old)} → {_short(self.new)}" if self.old else _short(self.new)
-        return (f"{human_time(self.at)}: {self.who}{behalf}{for_whom} changed "
+        return (f"{human_date(self.at)}: {self.who}{behalf}{for_whom} changed "
                 f"{self.section} · {self.what}: {change}")
 
 
@@ -144,16 +144,17 @@ def _custom_step(record: Record, cid: str) -> str:
 
 def through(via: str, record: Record, invites: Sequence[Invite]) -> tuple[str, bool]:
     """The channel of a change in words, and whether it was typed on a party's behalf."""
-    head, _, behalf = via.partition(" on behalf of ")
+    head, _, behalf = via.partition("on behalf of ")  # "" when typed outside a link
+    head = head.strip()
     if head.startswith("link:"):
         invite = next((i for i in invites if i.id == head[5:]), None)
         if invite is None:
             text = "a workbook link"
         elif invite.role == "facilitator":
-            text = f"the facilitator's link (created {human_date(invite.created_at)})"
+            text = f"the facilitator's link (created {human_date(invite.created_at, time=False)})"
         else:
             whose = _org(record, invite.party) if invite.party else label(invite.role)
-            text = f"{whose}'s link (created {human_date(invite.created_at)})"
+            text = f"{whose}'s link (created {human_date(invite.created_at, time=False)})"
     else:
         text = VIA.get(head, head or "the workbook")
     return text, bool(behalf)

@@ -9,8 +9,7 @@ import re
 from typing import Any
 
 from pim_workbook.outputs.context import report_context
-from pim_workbook.outputs.dates import human_date
-from pim_workbook.record.labels import label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.store.protocol import WorkbookStore
 
 
@@ -67,8 +66,10 @@ def markdown_escape(text: object) -> str:
     return escaped.replace("\r", "").replace("\n", "<br>")
 
 
-def to_markdown(store: WorkbookStore, aid: str, today: dt.date | None = None) -> str:
+def to_markdown(store: WorkbookStore, aid: str, today: dt.date | None = None,
+                **options: Any) -> str:
+    """The record as Markdown; ``options`` as for :func:`to_html`."""
     return _environment(False).get_template("record.md.j2").render(
-        **report_context(store, aid, today).variables())
+        **report_context(store, aid, today, **options).variables())
 
 

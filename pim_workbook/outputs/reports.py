@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 from pim_workbook.errors import ReportError, StoreError
-from pim_workbook.outputs.context import PAPERS, record_at
+from pim_workbook.outputs.context import HISTORY, PAPERS, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
@@ -45,7 +45,7 @@ class ReportResult:
 
 
 def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
-                include_history: bool = True, paper: str = "a4") -> None:
+                history: str = "summary", paper: str = "a4") -> None:
     """The report notebook's one call: display the record as static HTML with its charts,
     styled to print on ``paper``."""
     from IPython.display import HTML, display
@@ -57,7 +57,7 @@ def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
         from pim_workbook.outputs.render import report_fragment
 
         display(HTML(report_fragment(store, assessment_id, revision=revision or None,
-                                     figures=True, history=include_history, paper=paper)))
+                                     figures=True, history=history, paper=paper)))
 
 
 def chromium() -> str:
@@ -92,12 +92,12 @@ def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
 def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
                out_dir: str | os.PathLike[str] | None = None,
                formats: Iterable[str] = FORMATS, revision: int = 0,
-               include_history: bool = True, paper: str = "a4") -> ReportResult:
+               history: str = "summary", paper: str = "a4") -> ReportResult:
     """Produce one assessment's report on ``paper`` (``"a4"`` or ``"letter"``); failures are
     returned, never raised."""
     result = ReportResult(aid)
     try:
-        _run(result, aid, db_path, out_dir, tuple(formats), revision, include_history, paper)
+        _run(result, aid, db_path, out_dir, tuple(formats), revision, history, paper)
     except (ReportError, ValueError, StoreError) as exc:  # said plainly, in one line
         result.status, result.error = "failed", str(exc).strip()
     except Exception as exc:  # one broken assessment must not stop a batch
@@ -109,13 +109,15 @@ def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
 
 def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
          out_dir: str | os.PathLike[str] | None, formats: tuple[str, ...], revision: int,
-         include_history: bool, paper: str) -> None:
+         history: str, paper: str) -> None:
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report format(s) {sorted(unknown)} (one of: "
                          f"{', '.join(FORMATS)})")
     if paper not in PAPERS:
         raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
+    if history not in HISTORY:
+        raise ValueError(f"unknown history option {history!r} (one of: {', '.join(HISTORY)})")
     with Store(db_path) as store:
         record = record_at(store, aid, revision or None)
         db = str(store.path)
@@ -132,7 +134,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     papermill.execute_notebook(
         str(report_notebook()), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
-                    "include_history": include_history, "paper": paper},
+                    "history": history, "paper": paper},
         cwd=str(report_notebook().parent),
         # the kernel is local and short-lived: keep its start-up notices out of the output
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -195,13 +197,13 @@ def select(store: Store, *, party: str | None = None, status: str | None = None,
 def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
               db_path: str | os.PathLike[str] | None = None,
               out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
-              include_history: bool = True, paper: str = "a4") -> list[ReportResult]:
+              history: str = "summary", paper: str = "a4") -> list[ReportResult]:
     """Reports for many assessments on ``paper``, ``jobs`` at a time, in separate
     processes."""
     from tqdm import tqdm
 
     one = partial(run_report, db_path=db_path, out_dir=out_dir, formats=tuple(formats),
-                  include_history=include_history, paper=paper)
+                  history=history, paper=paper)
     results: dict[str, ReportResult] = {}
     bar = tqdm(total=len(ids), unit="report", disable=not progress, desc="Reports")
     if jobs <= 1:

@@ -20,8 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pim_workbook.outputs.context import PAPERS, ReportContext, StepView, report_context
-from pim_workbook.outputs.dates import human_date
-from pim_workbook.record.labels import label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.store.protocol import WorkbookStore
 
 if TYPE_CHECKING:
@@ -55,7 +54,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
     """
     import docx
 
-    ctx = report_context(store, aid, today, revision, history=False, paper=paper)
+    ctx = report_context(store, aid, today, revision, history="summary", paper=paper)
     doc = docx.Document()
     _page_and_styles(doc, ctx)
     _cover(doc, ctx, today or dt.date.today())
@@ -67,6 +66,7 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
     _action_plan(doc, ctx)
     _retired(doc, ctx)
     _still_open(doc, ctx)
+    _changes(doc, ctx)
     _signatures(doc, ctx)
     _keep_tables_whole(doc)
     target = Path(path)
@@ -314,7 +314,14 @@ def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
     _pairs(doc, [("Assessment", record.id), ("Status", _status(ctx)),
                  ("Framework content version", record.content_version),
                  ("Created", human_date(record.created_at, time=False)),
-                 ("Document generated", human_date(today))])
+                 ("Document generated", human_date(today)),
+                 ("Tamper evidence", "; ".join(ctx.verification))])
+    if ctx.signed_open:
+        _heading(doc, "Signed with these items open", 2)
+        _para(doc, "The signatories saw these items open when they signed, and signed all "
+              "the same:")
+        for item in ctx.signed_open:
+            _write(doc.add_paragraph(style="List Bullet"), item, colour=FLAG)
     _heading(doc, "Parties", 2)
     _grid(doc, ["Party", "Organisation", "Role", "Contacts"],
           [[pid, p.organisation, label(p.role),
@@ -539,6 +546,17 @@ def _still_open(doc: Document, ctx: ReportContext) -> None:
         _write(doc.add_paragraph(style="List Bullet"), item)
     if not questions and not others:
         _para(doc, "Nothing is open.")
+
+
+def _changes(doc: Document, ctx: ReportContext) -> None:
+    """The summary of changes by section (the full log stays in the HTML and PDF annex)."""
+    if not ctx.history_summary:
+        return
+    _heading(doc, f"Changes up to signed revision {ctx.revision}" if ctx.revision
+             else "Changes")
+    _grid(doc, ["Section", "Changes", "By", "Last"],
+          [[s.section, str(s.changes), s.people, human_date(s.last)]
+           for s in ctx.history_summary], widths=(5.0, 2.0, 6.5, 3.5))
 
 
 def _signatures(doc: Document, ctx: ReportContext) -> None:

@@ -1,4 +1,8 @@
-"""Readable labels for stored codes, shared by every view.
+"""Readable labels for stored codes, and dates and times in words, shared by every view.
+
+The record keeps ISO dates and UTC timestamps (``2026-12-01T05:19:01.884Z``); a page or a
+signed report must read without decoding them. Plain English month names keep this free of
+locale data.
 """
 
 from __future__ import annotations
@@ -16,17 +20,31 @@ def label(value: object) -> str:
     return text[:1].upper() + text[1:]
 
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+          "September", "October", "November", "December")
 
 
-def human_time(stamp: str) -> str:
-    """A stored UTC timestamp as people read it: ``1 December 2026, 05:19 UTC``."""
-    try:
-        when = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00")).astimezone(dt.UTC)
-    except ValueError:
-        return stamp
-    return f"{when.day} {when:%B %Y, %H:%M} UTC"
+def human_date(value: dt.date | str | None, *, time: bool = True) -> str:
+    """A date, or a timestamp (in UTC, to the minute unless ``time`` is false), in words.
 
-
-def human_date(stamp: str) -> str:
-    """The day of a stored timestamp or date: ``1 December 2026``."""
-    return human_time(stamp).split(",")[0]
+    ``None`` and empty text give ""; text that is not an ISO date is returned as it is, so
+    a report never fails on a value typed before dates were checked.
+    """
+    if value is None or value == "":
+        return ""
+    moment: dt.date
+    if isinstance(value, dt.date):
+        moment = value
+    else:
+        text = value.strip()
+        try:
+            moment = (dt.datetime.fromisoformat(text.replace("Z", "+00:00")) if "T" in text
+                      else dt.date.fromisoformat(text))
+        except ValueError:
+            return value
+    if isinstance(moment, dt.datetime) and moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    day = f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    if not isinstance(moment, dt.datetime) or not time:
+        return day
+    return f"{day}, {moment:%H:%M} UTC"

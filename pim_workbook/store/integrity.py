@@ -200,3 +200,39 @@ class Integrity(Assessments):
         if not any(seal.head == head for seal in seals):
             seals.append(self._seal(None, head, head_message(aid, head)))
         return seals
+
+
+# -- in words ------------------------------------------------------------------------------
+def unknown_line(fp: str) -> str:
+    """What to do about a seal by a store this one does not know."""
+    return (f"sealed by an unknown store (fingerprint {fp}): compare it with the fingerprint "
+            f"that store shows, then `pim-workbook trust {fp}`")
+
+
+def problem_lines(result: Verification) -> list[str]:
+    """Why a record does not verify, one line each; empty when it does."""
+    return [*result.problems, *(unknown_line(fp) for fp in result.unknown)]
+
+
+def signers_text(result: Verification) -> str:
+    """The fingerprints that sealed the record, each with its standing here."""
+    return ", ".join(f"{fp} ({standing})" for fp, standing in result.signers)
+
+
+def verification_lines(result: Verification, aid: str) -> list[str]:
+    """Whether the record verifies, and who sealed it: as ``show``, the record page and
+    every report say it."""
+    if result.problems:
+        more = len(result.problems) - 1
+        shown = [f"verifies: no — {result.problems[0]}"
+                 + (f" (and {more} more: pim-workbook verify {aid})" if more else "")]
+    elif result.unknown:
+        shown = ["verifies: not yet — " + unknown_line(result.unknown[0])]
+    elif result.signers:
+        shown = ["verifies: yes — the history chain is intact and every seal holds"]
+    else:
+        shown = ["verifies: yes — the history chain is intact; nothing is sealed yet (a "
+                 "revision is sealed when signed, the history when exported)"]
+    if result.signers:
+        shown.append(f"sealed by: {signers_text(result)}")
+    return shown

@@ -11,7 +11,7 @@ from typing import Any, Protocol
 from pim_workbook.content.framework import Content
 from pim_workbook.record.model import Record
 from pim_workbook.store.links import Invite
-from pim_workbook.store.rows import Change, Revision, Summary
+from pim_workbook.store.rows import Change, Revision, Summary, Verification
 from pim_workbook.store.training import TraineeRow, TrainingAnswerRow, TrainingRow
 
 
@@ -33,6 +33,7 @@ class WorkbookStore(Protocol):
     def revisions(self, aid: str) -> list[Revision]: ...
     def last_change(self, aid: str) -> int: ...
     def history(self, aid: str) -> list[Change]: ...
+    def verify(self, aid: str) -> Verification: ...
     def set(self, aid: str, path: str, value: Any, *, actor: str, party: str | None = None,
             expected_version: int | None = None, via: str = "") -> Any: ...
     def update(self, aid: str, path: str, changes: dict[str, Any], *, actor: str,

@@ -15,12 +15,11 @@ import pytest
 
 from pim_workbook.content.framework import Content
 from pim_workbook.outputs.context import report_context
-from pim_workbook.outputs.dates import human_date
 from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.render import css_string, to_html, to_markdown
 from pim_workbook.outputs.reports import run_batch, run_report
 from pim_workbook.record.hashing import record_hash
-from pim_workbook.record.labels import label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.record.readiness import open_items
 from pim_workbook.sample.assessment import PARTIES
@@ -73,7 +72,7 @@ def test_the_html_ends_with_a_signing_block_per_signing_party(store, sample):
     html = to_html(store, sample)
     record = store.get(sample)
     section = signature_section(html)
-    assert html.index("Who changed what, when") < html.index(section)
+    assert html.index("<h2>Changes</h2>") < html.index(section)
     assert "<h2>" not in html[html.index(section) + len(section):]  # nothing after it
     signers = [record.parties[pid].organisation for pid in signing_parties(record)]
     assert section.count('<div class="signature">') == len(signers) == 3

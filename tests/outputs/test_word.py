@@ -17,9 +17,9 @@ from docx.table import Table
 from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
 from pim_workbook.outputs.actions import action_rows
-from pim_workbook.outputs.dates import human_date
 from pim_workbook.outputs.jsonfile import import_json
 from pim_workbook.outputs.word import DIFFER_FILL, RTL_FONT, mostly_rtl, to_docx
+from pim_workbook.record.labels import human_date
 from pim_workbook.record.progress import signing_parties
 from pim_workbook.record.readiness import open_items
 from pim_workbook.sample.assessment import FOLLOW_UP, INCIDENTS, PARTIES
@@ -128,7 +128,7 @@ def test_the_sample_has_cover_answers_and_sections_in_order(sample_doc: Path,
     assert headings == [record.title, "Trust statement", "PIM principles", "Data ecosystem",
                         *[f"Step {n}: {t}" for n, t in (
                             (s.number, s.title) for s in sample_store.content.assessment.steps)],
-                        "Action plan", "Still open", "Signatures"]
+                        "Action plan", "Still open", "Changes", "Signatures"]
     cells = cell_texts(document)
     for pid, answer in record.answers["E1.Q1"].parties.items():
         assert answer in cells, pid

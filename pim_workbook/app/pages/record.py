@@ -16,7 +16,7 @@ from pim_workbook.errors import AccessDenied
 from pim_workbook.outputs import exports
 from pim_workbook.outputs.history import SHORT, Entry, entries
 from pim_workbook.record.hashing import record_hash
-from pim_workbook.record.labels import human_time, label
+from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import progress, signing_parties
 from pim_workbook.record.readiness import open_items, readiness
@@ -102,7 +102,7 @@ def _sign_row(session: Session, pid: str) -> w.VBox:
         if sig and sig.record_hash == record_hash(record):
             who = sig.signatory + (f", {sig.title}" if sig.title else "")
             status.value = (f"<b>{escape(org)}</b>: signed by {escape(who)} on "
-                            f"{escape(human_time(sig.signed_at))}")
+                            f"{escape(human_date(sig.signed_at))}")
         elif sig:
             status.value = (f'<b>{escape(org)}</b>: <span class="pimw-badge pimw-diverge">'
                             f"changed since {escape(sig.signatory)} signed — sign again</span>")
@@ -209,7 +209,7 @@ def _history_row(entry: Entry) -> str:
     if entry.voids:
         change += (f'<br><span class="pimw-badge pimw-diverge">made signed revision '
                    f"{entry.voids} a draft again</span>")
-    return (f"<tr><td>{escape(human_time(entry.at))}</td><td>{who}</td>"
+    return (f"<tr><td>{escape(human_date(entry.at))}</td><td>{who}</td>"
             f"<td>{escape(entry.section)}<br><small>{escape(entry.what)}</small></td>"
             f"<td>{change}</td></tr>")
 
@@ -237,7 +237,7 @@ def _revisions(session: Session) -> w.VBox:
                 button.on_click(lambda _, n=rev.number: open_revision(n))
                 buttons[rev.number] = button
             rows.append(w.HBox([buttons[rev.number], html(
-                f"frozen {escape(human_time(rev.created_at))}, content hash "
+                f"frozen {escape(human_date(rev.created_at))}, content hash "
                 f"<code>{rev.record_hash[:16]}</code>")], layout=w.Layout(align_items="center")))
         listing.children = tuple(rows) if rows else (
             html('<p class="pimw-hint">No signed revision yet.</p>'),)
