@@ -241,3 +241,10 @@ def test_the_facilitator_edits_a_partys_contacts(store, aid):
     assert len(store.get(aid).parties["A"].contacts) == 2
     as_party = build_page("start", Session(store, aid, party="A", actor="Amal"))
     assert find(as_party, w.Textarea, text="one contact per line")[0].disabled
+
+
+def test_the_record_page_says_whether_the_record_verifies(store, aid, sample):
+    line = find(build_page("record", Session(store, aid)), w.HTML, text="Tamper evidence")
+    assert "verifies: yes — the history chain is intact" in line[0].value
+    line = find(build_page("record", Session(store, sample)), w.HTML, text="Tamper evidence")
+    assert "sealed by an unknown store (fingerprint " in line[0].value

@@ -20,6 +20,7 @@ from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import progress, signing_parties
 from pim_workbook.record.readiness import open_items, readiness
+from pim_workbook.store.integrity import verification_lines
 
 MIME = {"json": "application/json", "html": "text/html", "md": "text/markdown",
         "csv": "text/csv"}
@@ -29,6 +30,7 @@ HISTORY_ROWS = 25
 def record_page(session: Session) -> w.VBox:
     summary = html("")
     checklist = html("")
+    tamper = html("")
     revisions = _revisions(session)
     history = _history(session)
 
@@ -43,6 +45,9 @@ def record_page(session: Session) -> w.VBox:
                          '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
                          f"</th></tr>{''.join(rows)}</table>")
         checklist.value = _checklist(session, record)
+        tamper.value = ('<p class="pimw-hint pimw-verify">Tamper evidence: '
+                        + "<br>".join(escape(line) for line in verification_lines(
+                            session.store.verify(record.id), record.id)) + "</p>")
 
     session.on_refresh(draw)
     signoff = per_party(session, signing_parties, lambda pid: _sign_row(session, pid))
@@ -55,7 +60,7 @@ def record_page(session: Session) -> w.VBox:
              "changes start the next one. A record with open items is signed only when the "
              "signatory ticks that they sign with those items open: every report of the "
              "revision then lists them.</p>"),
-        signoff, revisions,
+        signoff, revisions, tamper,
         heading("Exports"), _exports(session),
         heading("Latest changes"), history,
     ], layout=w.Layout(width="100%"))
