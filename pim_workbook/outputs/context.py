@@ -212,10 +212,13 @@ def _history(store: WorkbookStore, record: Record, revisions: list[Revision],
 
 
 def summarise(changes: list[HistoryEntry]) -> list[SectionChanges]:
-    """The changes by section, in the order sections first changed."""
+    """The changes by section, in the order sections first changed; a step's questions
+    count as one section ("Step 1 · Questions")."""
     by_section: dict[str, list[HistoryEntry]] = {}
     for change in changes:
-        by_section.setdefault(change.section, []).append(change)
+        step, question, _ = change.section.partition(" · Question ")
+        by_section.setdefault(f"{step} · Questions" if question else change.section,
+                              []).append(change)
     return [SectionChanges(section, len(group),
                            ", ".join(sorted({c.who for c in group if c.who})),
                            max(c.at for c in group))

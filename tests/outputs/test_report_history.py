@@ -27,6 +27,7 @@ def test_a_report_summarises_the_changes_by_section_in_words(store, sample):
     summary = summary[:summary.index("</table>")]
     assert "<td>Step 2 · Sharing arrangement</td>" in summary
     assert "<td>Start · Trust statement</td>" in summary
+    assert "<td>Step 1 · Questions</td>" in summary and "· Question E1" not in summary
     assert "answers/" not in summary and "arrangement/" not in summary
     assert ANNEX not in html
     context = report_context(store, sample)
