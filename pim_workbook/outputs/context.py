@@ -126,6 +126,14 @@ class ReportContext:
         return {f.name: getattr(self, f.name) for f in fields(self)} | {"label": label}
 
 
+def check_options(*, paper: str, history: str) -> None:
+    """Refuse an unknown paper size or history option in one line, before any work."""
+    if paper not in PAPERS:
+        raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
+    if history not in HISTORY:
+        raise ValueError(f"unknown history option {history!r} (one of: {', '.join(HISTORY)})")
+
+
 def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
                    revision: int | None = None, *, figures: bool = False,
                    history: str = "summary", paper: str = "a4") -> ReportContext:
@@ -136,10 +144,7 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
     :data:`HISTORY`) how much of the history it carries, a revision's only up to its freeze;
     ``paper`` (a key of :data:`PAPERS`) the page size it is printed on.
     """
-    if paper not in PAPERS:
-        raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
-    if history not in HISTORY:
-        raise ValueError(f"unknown history option {history!r} (one of: {', '.join(HISTORY)})")
+    check_options(paper=paper, history=history)
     record = record_at(store, aid, revision)
     content = store.content
     open_questions = set(divergences(record, content))

@@ -24,7 +24,7 @@ from html import escape
 from pathlib import Path
 
 from pim_workbook.errors import ReportError, StoreError
-from pim_workbook.outputs.context import HISTORY, PAPERS, record_at
+from pim_workbook.outputs.context import check_options, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
@@ -114,10 +114,7 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
     if unknown:
         raise ValueError(f"unknown report format(s) {sorted(unknown)} (one of: "
                          f"{', '.join(FORMATS)})")
-    if paper not in PAPERS:
-        raise ValueError(f"unknown paper size {paper!r} (one of: {', '.join(PAPERS)})")
-    if history not in HISTORY:
-        raise ValueError(f"unknown history option {history!r} (one of: {', '.join(HISTORY)})")
+    check_options(paper=paper, history=history)  # before a kernel starts
     with Store(db_path) as store:
         record = record_at(store, aid, revision or None)
         db = str(store.path)
