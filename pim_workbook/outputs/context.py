@@ -29,6 +29,7 @@ PAPERS = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
 # How much of the history a report carries: a summary by section (the default), that and
 # every change as an annex, or nothing.
 HISTORY = ("summary", "full", "none")
+WHOLE_TABLE_ROWS = 10  # a table of at most this many rows is kept on one printed page
 
 
 def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
@@ -123,7 +124,8 @@ class ReportContext:
 
     def variables(self) -> dict[str, Any]:
         """The context as template variables (one level deep: the values stay typed)."""
-        return {f.name: getattr(self, f.name) for f in fields(self)} | {"label": label}
+        return {f.name: getattr(self, f.name) for f in fields(self)} | {
+            "label": label, "whole_table_rows": WHOLE_TABLE_ROWS}
 
 
 def check_options(*, paper: str, history: str) -> None:

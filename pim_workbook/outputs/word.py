@@ -19,7 +19,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pim_workbook.outputs.context import PAPERS, ReportContext, StepView, report_context
+from pim_workbook.outputs.context import (
+    PAPERS,
+    WHOLE_TABLE_ROWS,
+    ReportContext,
+    StepView,
+    report_context,
+)
 from pim_workbook.record.labels import human_date, label
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -33,7 +39,6 @@ RTL_FONT = "DejaVu Sans"  # has Arabic and Hebrew glyphs
 INK, ACCENT, FLAG, MUTED = "1F2933", "0B4F71", "B44D12", "616E7C"
 HEADER_FILL, DIFFER_FILL, AGREED_FILL = "E4EBF2", "FBE1CC", "F3F6F9"
 PAGE_WIDTH_CM = 17.0  # A4 minus 2 cm margins (Letter is wider)
-WHOLE_TABLE_ROWS = 10  # a table of at most this many rows is kept on one page
 WHOLE_TABLE_CHARS = 2000  # ... unless it holds more text than a page would
 WHOLE_ROW_CHARS = 800  # a longer cell may break across pages (Word clips a taller row)
 CELL_STYLE = "TableText"  # style id of the "Table Text" paragraph style, set by id (faster)
