@@ -34,7 +34,8 @@ LANDING = "index.ipynb"
 CULL_INTERVAL_S = 60
 CULL_IDLE_S = 2 * 60 * 60
 DEAD_CHECK_S = 1.5  # how often the server looks whether a kernel process died
-KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/kernels.py
+KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/server/kernels.py
+VOILA = "pim_workbook.server.voila_app"  # Voila, compressed and long-cached
 
 
 def _is_loopback(host: str) -> bool:
@@ -81,9 +82,10 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
                   data_dir: str | None = None) -> tuple[list[str], dict[str, str], str]:
     """The Voila command line, its environment and the URL to open.
 
-    Voila is this interpreter's own (``python -m voila``) and so are its kernels (the
-    ipykernel of this environment, whatever kernel specs other installations left), so
-    pages never run another installation's code. ``orphan_timeout`` and ``max_kernels``
+    Voila is this interpreter's own (``python -m pim_workbook.server.voila_app``: Voila
+    with compressed, long-cached responses) and so are its kernels (the ipykernel of this
+    environment, whatever kernel specs other installations left), so pages never run
+    another installation's code. ``orphan_timeout`` and ``max_kernels``
     override the defaults of :class:`pim_workbook.server.kernels.WorkbookKernelManager`.
     ``data_dir`` (else ``$PIM_WORKBOOK_DATA_DIR``) is the only folder of server files a page
     may read, and only through the facilitator's link (see datafolder.py).
@@ -110,7 +112,7 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
                          "to check in it")
     check_port_free(host, port)
     argv = [
-        sys.executable, "-m", "voila", str(folder), "--no-browser", f"--port={port}",
+        sys.executable, "-m", VOILA, str(folder), "--no-browser", f"--port={port}",
         "--Voila.port_retries=0", f"--Voila.ip={host}",
         "--show_tracebacks=False", "--strip_sources=True", "--template=pim",
         "--VoilaConfiguration.allow_template_override=NO",  # no ?template= around the guard

@@ -68,7 +68,7 @@ def test_a_folder_without_the_workbook_notebooks_is_refused(store, tmp_path):
 
 def test_voila_and_its_kernels_are_this_interpreters_and_never_move_port(store, port):
     argv, _, _ = serve_command(store, port=port)
-    assert argv[:3] == [sys.executable, "-m", "voila"]
+    assert argv[:3] == [sys.executable, "-m", "pim_workbook.server.voila_app"]  # Voila, compressed
     assert "--VoilaConfiguration.kernel_spec_manager_class=pim_workbook.server.kernels." \
            "OwnKernelSpecManager" in argv
     assert "--VoilaConfiguration.multi_kernel_manager_class=pim_workbook.server.kernels." \

@@ -1,0 +1,44 @@
+"""Voila as served: the version of its static folder and the pages that point at it."""
+
+from __future__ import annotations
+
+import os
+
+from pim_workbook.server.voila_app import _HASHED_NAME, _versioned_static, static_version
+
+
+def test_the_static_version_changes_with_any_file_served(tmp_path):
+    first, second = tmp_path / "a", tmp_path / "b"
+    (first / "sub").mkdir(parents=True)
+    (first / "sub" / "1.voila.js").write_text("one")
+    before = static_version([str(first), str(second)])  # a folder that does not exist
+    assert before == static_version([str(first), str(second)])
+    second.mkdir()
+    (second / "2.voila.js").write_text("two")
+    added = static_version([str(first), str(second)])
+    assert added != before
+    (first / "sub" / "1.voila.js").write_text("one, changed")
+    assert static_version([str(first), str(second)]) != added
+    os.utime(second / "2.voila.js", ns=(0, 0))  # same size, another time
+    assert len({before, added, static_version([str(first), str(second)])}) == 3
+
+
+def test_only_names_with_a_content_hash_count_as_versioned():
+    for name in ("84.09c61a35dce1705f.js", "remoteEntry.c8c9eed2cdefdeac.js",
+                 "9834b82ad26e2a37583d.woff2"):
+        assert _HASHED_NAME.search(name), name
+    for name in ("4371.voila.js", "voila.js", "style.js", "index.css", "deadbeef.js"):
+        assert not _HASHED_NAME.search(name), name
+
+
+def test_pages_load_voila_s_scripts_from_the_versioned_folder_after_any_other_hook():
+    def configured(page_config, **kwargs):
+        return {**page_config, "seen": kwargs["notebook_path"]}
+
+    hook = _versioned_static("0123456789abcdef", configured)
+    page = hook({"fullStaticUrl": "/voila/static"}, base_url="/base/", settings={}, log=None,
+                voila_configuration=None, notebook_path="04-step1.ipynb")
+    assert page == {"fullStaticUrl": "/base/voila/static/v-0123456789abcdef",
+                    "seen": "04-step1.ipynb"}
+    alone = _versioned_static("0123456789abcdef", None)({}, base_url="/")
+    assert alone == {"fullStaticUrl": "/voila/static/v-0123456789abcdef"}
