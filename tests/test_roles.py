@@ -10,6 +10,7 @@ import pytest
 from pim_workbook.access import GuardedStore, create_invite
 from pim_workbook.app.pages.workbook import build_page
 from pim_workbook.app.session import FACILITATOR, Session
+from pim_workbook.app.shell import Tabs
 from pim_workbook.app.widgets.question import question_card
 from pim_workbook.errors import AccessDenied
 
@@ -75,7 +76,7 @@ def test_on_behalf_is_shown_on_the_page_while_it_lasts(store, aid, facilitator, 
     row = store.history(aid)[-2]  # the answer, then the status it moves to 'discussing'
     assert row.actor == "facilitator Fatima on behalf of Helping Hands"
     start = build_page("start", session)
-    next(x for x in _walk(start) if isinstance(x, w.ToggleButtons)).value = "Trust statement"
+    next(x for x in _walk(start) if isinstance(x, Tabs)).select("Trust statement")
     agree = [b for b in _walk(start) if isinstance(b, w.Button) and b.description == "We agree"]
     assert agree and all(b.disabled for b in agree)  # never on a party's behalf
     session.party_picker.value = FACILITATOR

@@ -22,23 +22,25 @@ class Page:
     key: str
     notebook: str
     title: str
+    short: str  # the page's name in the header's one row of navigation
 
 
 PAGES = (
-    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement"),
-    Page("principles", "02-principles.ipynb", "PIM principles"),
-    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem"),
-    Page("E.1", "04-step1.ipynb", "Step 1: information landscape"),
-    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing"),
-    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor"),
-    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact"),
-    Page("record", "08-record.ipynb", "Record, sign-off and exports"),
+    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement", "Start"),
+    Page("principles", "02-principles.ipynb", "PIM principles", "Principles"),
+    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem", "Ecosystem"),
+    Page("E.1", "04-step1.ipynb", "Step 1: information landscape", "Step 1"),
+    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing", "Step 2"),
+    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor", "Step 3"),
+    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact", "Step 4"),
+    Page("record", "08-record.ipynb", "Record, sign-off and exports", "Record"),
 )
 PAGE_BY_KEY = {p.key: p for p in PAGES}
 
 
 def page_link(page: Page, session: Session | None, aid: str, css: str = "",
-              text: str | None = None, key: str = "", name: str = "") -> str:
+              text: str | None = None, key: str = "", name: str = "",
+              current: bool = False) -> str:
     """An HTML link to ``page`` on assessment ``aid``, carrying the session's party, name and
     link key along, so the next page opens as the same person with the same rights."""
     query = {"assessment": aid}
@@ -53,5 +55,7 @@ def page_link(page: Page, session: Session | None, aid: str, css: str = "",
     if key:
         query[KEY_PARAM] = key
     cls = f' class="{css}"' if css else ""
+    if current:  # announced by screen readers as the page they are on
+        cls += ' aria-current="page"'
     caption = escape(page.title if text is None else text)
     return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'

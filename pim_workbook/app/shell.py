@@ -4,10 +4,10 @@ footer, and tabs that build their panes only when opened.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from html import escape
 from importlib.resources import files
-from typing import Any
 
 import ipywidgets as w
 
@@ -27,32 +27,41 @@ CSS = files("pim_workbook.app").joinpath("workbook.css").read_text(encoding="utf
 
 
 # -- page parts ----------------------------------------------------------------------------
-def page_header(session: Session, page: Page) -> w.VBox:
-    crumbs = html("")
-    progress_bar = html("")
-    steps = html("", "pimw-nav")
-    steps.add_class("pimw-steps")
-    notices = html("")
+def page_header(session: Session, page: Page) -> tuple[w.Widget, w.Widget, w.Widget]:
+    """The top of a page: a bar saying where you are with the pages, a row saying who you
+    answer as and whether it is saved (both stay on screen while the page scrolls; on a
+    phone the pages fold into a menu and only the bar stays), then the notices."""
+    bar = html("", "pimw-bar")
+    bar.add_class("pimw-header")
 
     def draw(record: Record) -> None:
-        crumbs.value = (f'<div class="pimw-crumb">PIM Data-Sharing Workbook · assessment '
-                        f"<b>{escape(record.id)}</b></div>"
-                        f'<div class="pimw-title">{escape(record.title)}</div>')
         sections = progress(record, session.content)
         done, total = sum(d for d, _ in sections.values()), sum(t for _, t in sections.values())
         pct = round(100 * done / total) if total else 0
-        progress_bar.value = (f'<div class="pimw-hint">Overall progress {pct}%</div>'
-                              f'<div class="pimw-progress"><div style="width:{pct}%"></div></div>')
-        steps.value = "".join(page_link(p, session, record.id, "pimw-current" if p == page else "")
-                              for p in PAGES)
-        notices.value = _signed_notice(session, record) + _behalf_notice(session, record)
+        links = "".join(page_link(p, session, record.id, text=p.short, current=p == page)
+                        for p in PAGES)
+        bar.value = (
+            f'<div class="pimw-bar-row"><h1 class="pimw-where" title="{escape(record.title)}">'
+            f'<span class="pimw-here">{escape(page.short)}</span> '
+            f'<span class="pimw-assessment">{escape(record.title)}</span></h1>'
+            f'<nav class="pimw-menu-wide" aria-label="Workbook pages">{links}</nav>'
+            f'<details class="pimw-menu-narrow"><summary>Pages</summary>'
+            f'<nav aria-label="Workbook pages">{links}</nav></details>'
+            f'<span class="pimw-pct">{pct}% done</span></div>'
+            f'<div class="pimw-progress" role="progressbar" aria-label="Overall progress" '
+            f'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{pct}">'
+            f'<div style="width:{pct}%"></div></div>')
 
     session.on_refresh(draw)
-    who = w.HBox([session.party_picker, session.name_box, session.status],
-                 layout=w.Layout(align_items="center", flex_flow="row wrap"))
-    box = w.VBox([crumbs, steps, who, notices, progress_bar])
-    box.add_class("pimw-header")
-    return box
+    who = w.HBox([session.party_picker, session.name_box, session.status])
+    who.add_class("pimw-who")
+    notices = html("")
+
+    def draw_notices(record: Record) -> None:
+        notices.value = _signed_notice(session, record) + _behalf_notice(session, record)
+
+    session.on_refresh(draw_notices)
+    return bar, who, notices
 
 
 def _signed_notice(session: Session, record: Record) -> str:
@@ -96,34 +105,102 @@ def page_footer(session: Session, page: Page) -> w.HTML:
         if index < len(PAGES) - 1:
             after = PAGES[index + 1]
             parts.append(page_link(after, session, record.id, text=f"Next: {after.title} →"))
-        footer.value = " ".join(parts)
+        footer.value = f'<nav aria-label="Previous and next page">{" ".join(parts)}</nav>'
 
     session.on_refresh(draw)
     return footer
 
 
-def tabs(panes: list[tuple[str, Callable[[], w.Widget]]]) -> w.VBox:
-    """One pane in focus at a time; panes are built the first time they are shown."""
-    built: dict[str, w.Widget] = {}
-    picker = w.ToggleButtons(options=[title for title, _ in panes], style={"button_width":
-                                                                          "auto"})
-    picker.add_class("pimw-tabs")
-    body = w.VBox(layout=w.Layout(width="100%"))
-    makers = dict(panes)
+Mark = Callable[[Record], tuple[str, str]]  # a pane's state: (css name, words on its tab)
 
-    def show(_: Any = None) -> None:
-        if picker.value not in built:
-            built[picker.value] = makers[picker.value]()
-        body.children = (built[picker.value],)
 
-    picker.observe(show, "value")
-    show()
-    return w.VBox([picker, body], layout=w.Layout(width="100%"))
+def slug(title: str) -> str:
+    """A pane's title as a CSS class name (the page finds a tab by it after a reload)."""
+    return re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+class Tabs(w.VBox):
+    """Panes behind a row of tabs, one in view at a time, each built the first time it is
+    shown. A tab may carry its pane's state ("agreed", "answers differ"); Previous and Next
+    buttons under the pane step through them (Alt+Page Up / Alt+Page Down in the page).
+
+    The buttons are plain ipywidgets buttons; the page template gives them the tab roles,
+    ``aria-selected`` and arrow-key moves that ipywidgets does not."""
+
+    def __init__(self, panes: list[tuple[str, Callable[[], w.Widget]]],
+                 session: Session | None = None, marks: dict[str, Mark] | None = None,
+                 stepper: bool = False) -> None:
+        self.titles = [title for title, _ in panes]
+        self._makers = dict(panes)
+        self._built: dict[str, w.Widget] = {}
+        self._marks = marks or {}
+        self._buttons: dict[str, w.Button] = {}
+        for title in self.titles:
+            button = w.Button(description=title, tooltip="")
+            button.add_class("pimw-tab")
+            button.add_class(f"pimw-tab-{slug(title)}")
+            button.on_click(lambda _, t=title: self.select(t))
+            self._buttons[title] = button
+        row = w.HBox(list(self._buttons.values()))
+        row.add_class("pimw-tablist")
+        self._body = w.VBox(layout=w.Layout(width="100%"))
+        self._body.add_class("pimw-tabpanel")
+        self._previous = w.Button()
+        self._previous.add_class("pimw-prev-pane")
+        self._next = w.Button()
+        self._next.add_class("pimw-next-pane")
+        self._previous.on_click(lambda _: self._step(-1))
+        self._next.on_click(lambda _: self._step(1))
+        stepping = w.HBox([self._previous, self._next])
+        stepping.add_class("pimw-stepper")
+        super().__init__([row, self._body, *([stepping] if stepper else [])],
+                         layout=w.Layout(width="100%"))
+        self.value = ""
+        self.select(self.titles[0])
+        if session is not None and self._marks:
+            session.on_refresh(self._mark)
+
+    def select(self, title: str) -> None:
+        """Show the pane ``title``, as a click on its tab does."""
+        if title not in self._makers:
+            raise KeyError(f"no pane {title!r} (one of: {', '.join(self.titles)})")
+        if title not in self._built:
+            self._built[title] = self._makers[title]()
+        self.value = title
+        self._body.children = (self._built[title],)
+        for name, button in self._buttons.items():
+            if name == title:
+                button.add_class("pimw-tab-selected")
+            else:
+                button.remove_class("pimw-tab-selected")
+            button.tabbable = name == title  # one Tab stop for the row; arrows move along
+        at = self.titles.index(title)
+        for button, other, words in ((self._previous, at - 1, "← Previous: {}"),
+                                     (self._next, at + 1, "Next: {} →")):
+            inside = 0 <= other < len(self.titles)
+            button.description = words.format(self.titles[other]) if inside else ""
+            button.layout.visibility = "visible" if inside else "hidden"
+            button.disabled = not inside
+
+    def _step(self, by: int) -> None:
+        at = self.titles.index(self.value) + by
+        if 0 <= at < len(self.titles):
+            self.select(self.titles[at])
+
+    def _mark(self, record: Record) -> None:
+        for title, mark in self._marks.items():
+            css, words = mark(record)
+            button = self._buttons[title]
+            button.description = f"{title} · {words}"
+            for old in [c for c in button._dom_classes if c.startswith("pimw-state-")]:
+                button.remove_class(old)
+            button.add_class(f"pimw-state-{css}")
 
 
 def page_box(*children: w.Widget) -> w.VBox:
     """A whole page: the workbook's stylesheet and the children, in the page's style."""
-    box = w.VBox([html(f"<style>{CSS}</style>"), *children], layout=w.Layout(width="100%"))
+    style = w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))  # no room
+    box = w.VBox([style, *children], layout=w.Layout(width="100%"))
     box.add_class("pimw-page")
     return box
 

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 import ipywidgets as w
 
+from pim_workbook.app.shell import Tabs
+
 
 def walk(widget: w.Widget) -> Iterator[w.Widget]:
     """The widget and everything inside it."""
@@ -24,7 +26,11 @@ def find(root: w.Widget, kind: type = w.Widget, css: str | None = None,
 
 
 def tab(page: w.Widget, title: str) -> None:
-    """Pick a pane of a page, as a click on its button would."""
+    """Pick a pane of a page, as a click on its tab would."""
+    for tabs in find(page, Tabs):
+        if title in tabs.titles:
+            tabs.select(title)
+            return
     for toggle in find(page, w.ToggleButtons):
         if title in toggle.options:
             toggle.value = title

@@ -12,6 +12,7 @@ import pytest
 from pim_workbook.app.gate import open_session
 from pim_workbook.app.pages.step import SECTION_PANES
 from pim_workbook.app.pages.workbook import build_page
+from pim_workbook.app.shell import Tabs
 from pim_workbook.outputs import word
 from pim_workbook.outputs.render import to_html, to_markdown
 from pim_workbook.record import sections
@@ -25,8 +26,8 @@ def _tab_titles(root: w.Widget) -> list[str]:
     stack, titles = [root], []
     while stack:
         node = stack.pop()
-        if isinstance(node, w.ToggleButtons):
-            titles += list(node.options)
+        if isinstance(node, Tabs):
+            titles += node.titles
         stack.extend(getattr(node, "children", ()))
     return titles
 

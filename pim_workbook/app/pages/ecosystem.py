@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from pim_workbook.app.fields import FLOW_FIELDS, STAKEHOLDER_FIELDS, SYSTEM_FIELDS
 from pim_workbook.app.session import Session
-from pim_workbook.app.shell import tabs
+from pim_workbook.app.shell import Tabs
 from pim_workbook.app.widgets.controls import (
     collapsible,
     html,
@@ -33,10 +33,11 @@ def ecosystem_page(session: Session) -> w.Widget:
                    for c in matrix.categories)
     intro = html(f"<h2>{escape(eco.title)}</h2><p>{escape(eco.introduction)}</p>"
                  f"<ol>{questions}</ol><p>{escape(eco.recommendation)}</p>")
-    categories = collapsible("PIM Matrix categories", html(
+    categories = collapsible(
+        "PIM Matrix categories",
         f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'
-        f"<tr><th>Category</th><th>Description (workbook's wording)</th></tr>{cats}</table>"))
-    return w.VBox([intro, categories, tabs([
+        f"<tr><th>Category</th><th>Description (workbook's wording)</th></tr>{cats}</table>")
+    return w.VBox([intro, categories, Tabs([
         ("Stakeholders", lambda: collection_editor(
             session, "stakeholders", Stakeholder, STAKEHOLDER_FIELDS, title_field="name",
             noun="stakeholder")),

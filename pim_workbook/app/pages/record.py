@@ -39,11 +39,11 @@ def record_page(session: Session) -> w.VBox:
         for section, (done, total) in progress(record, session.content).items():
             pct = round(100 * done / total) if total else 100
             rows.append(f"<tr><td>{escape(section)}</td><td>{done} of {total}</td>"
-                        f'<td style="width:40%"><div class="pimw-progress"><div '
-                        f'style="width:{pct}%"></div></div></td></tr>')
+                        f'<td style="width:40%"><div class="pimw-progress" role="img" '
+                        f'aria-label="{pct}%"><div style="width:{pct}%"></div></div></td></tr>')
         summary.value = (f"<p>Status: <b>{escape(label(session.store.status(record.id)))}</b></p>"
-                         '<table class="pimw-table"><tr><th>Section</th><th>Done</th><th>'
-                         f"</th></tr>{''.join(rows)}</table>")
+                         '<table class="pimw-table"><tr><th>Section</th><th>Done</th>'
+                         f"<th>Progress</th></tr>{''.join(rows)}</table>")
         checklist.value = _checklist(session, record)
         tamper.value = ('<p class="pimw-hint pimw-verify">Tamper evidence: '
                         + "<br>".join(escape(line) for line in verification_lines(

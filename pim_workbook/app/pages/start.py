@@ -11,7 +11,7 @@ import ipywidgets as w
 
 from pim_workbook.app.fields import PURPOSE_FIELDS
 from pim_workbook.app.session import Bound, Session
-from pim_workbook.app.shell import tabs
+from pim_workbook.app.shell import Tabs
 from pim_workbook.app.widgets.controls import (
     choices_of,
     dropdown,
@@ -36,7 +36,7 @@ from pim_workbook.record.model import (
 # -- the pages ---------------------------------------------------------------------------
 def start_page(session: Session) -> w.Widget:
     content = session.content
-    return tabs([
+    return Tabs([
         ("Parties", lambda: _parties_pane(session)),
         ("Defined purpose", lambda: w.VBox([
             heading("Defined purpose"),

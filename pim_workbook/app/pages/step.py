@@ -22,7 +22,7 @@ from pim_workbook.app.fields import (
     INCIDENT_FIELDS,
 )
 from pim_workbook.app.session import Session
-from pim_workbook.app.shell import tabs
+from pim_workbook.app.shell import Mark, Tabs
 from pim_workbook.app.widgets.controls import (
     heading,
     html,
@@ -32,7 +32,7 @@ from pim_workbook.app.widgets.editors import (
     collection_editor,
     section_form,
 )
-from pim_workbook.app.widgets.question import question_card
+from pim_workbook.app.widgets.question import question_card, question_state
 from pim_workbook.content.framework import Step
 from pim_workbook.record.model import (
     AccessGrant,
@@ -44,6 +44,7 @@ from pim_workbook.record.model import (
     Decision,
     Evaluation,
     Incident,
+    Record,
 )
 from pim_workbook.record.sections import sections_of
 
@@ -52,11 +53,19 @@ def step_page(session: Session, step: Step) -> w.Widget:
     """The step's questions, its actions, then one tab per section the record declares."""
     panes: list[tuple[str, Callable[[], w.Widget]]] = [
         (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
+    marks: dict[str, Mark] = {
+        q.id.split(".")[1]: partial(_state, session, q.id) for q in step.questions}
     panes.append(("Actions", lambda: _actions_pane(session, step)))
     panes += [(section.title, partial(SECTION_PANES[section.key], session))
               for section in sections_of(step.id)]
-    return w.VBox([heading(f"Step {step.number}: {step.title}"), tabs(panes)],
+    title = heading(f"Step {step.number}: {step.title}")
+    title.add_class("pimw-step-title")
+    return w.VBox([title, Tabs(panes, session, marks, stepper=True)],
                   layout=w.Layout(width="100%"))
+
+
+def _state(session: Session, qid: str, record: Record) -> tuple[str, str]:
+    return question_state(record, session.content, qid)
 
 
 def _data_items(session: Session) -> w.Widget:

@@ -28,6 +28,7 @@ from pim_workbook.app.widgets.controls import (
 )
 from pim_workbook.errors import AccessDenied
 from pim_workbook.store.core import Store
+from pim_workbook.training.practice import open_copy
 
 BUILDERS: dict[str, Callable[[Session], w.Widget]] = {
     "start": start_page, "principles": principles_page, "ecosystem": ecosystem_page,
@@ -44,7 +45,7 @@ def build_page(key: str, session: Session) -> w.VBox:
         body = step_page(session, session.content.step(key))
     else:
         body = BUILDERS[key](session)
-    return page_box(page_header(session, page), body, page_footer(session, page))
+    return page_box(*page_header(session, page), body, page_footer(session, page))
 
 
 def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
@@ -55,6 +56,9 @@ def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
     try:
         store = guarded(Store(db_path or None), query)
         grant = grant_of(store)
+        if grant is not None and grant.role == "trainee":  # the trainee's practice copy
+            store = open_copy(store, grant.training_id or "", query.assessment)
+            grant = grant_of(store)
         aid = assessment_id or query.assessment or (grant.assessment_id if grant else "")
         if aid and grant is not None and not grant.may_open(aid):
             raise AccessDenied("this link does not open that assessment")

@@ -8,6 +8,7 @@ from html import escape
 from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
+from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from pim_workbook.content.framework import Bullet, Content
 from pim_workbook.record.labels import label
@@ -41,10 +42,17 @@ def text(placeholder: str = "") -> w.Text:
 
 
 def labelled(caption: str, widget: w.Widget, hint: str = "") -> w.VBox:
-    parts: list[w.Widget] = [html(f"<b>{escape(caption)}</b>", "pimw-label")]
+    """``widget`` under its caption. A control that can carry a label gets it as its own
+    (a ``<label for>`` screen readers announce), shown above it; a hint goes underneath."""
+    parts: list[w.Widget] = []
+    if isinstance(widget, DescriptionWidget) and not widget.description:
+        widget.description = caption
+        widget.add_class("pimw-above")
+    else:
+        parts.append(html(f"<b>{escape(caption)}</b>", "pimw-label"))
+    parts.append(widget)
     if hint:
         parts.append(html(f'<span class="pimw-hint">{escape(hint)}</span>'))
-    parts.append(widget)
     return w.VBox(parts, layout=FULL)
 
 
@@ -82,10 +90,16 @@ def definitions_html(content: Content, ids: list[str]) -> str:
     return "".join(out)
 
 
-def collapsible(title: str, body: w.Widget, *, open_: bool = False) -> w.Accordion:
-    acc = w.Accordion(children=[body], titles=(title,), layout=FULL)
-    acc.selected_index = 0 if open_ else None
-    return acc
+def collapsible(title: str, body: str, *, drawer: bool = False) -> w.HTML:
+    """Trusted HTML behind its title, as a native disclosure: opened and closed by keyboard,
+    announced as expanded or collapsed. A ``drawer`` opens beside the page on a wide screen,
+    so what it explains stays in view."""
+    css = "pimw-details pimw-drawer" if drawer else "pimw-details"
+    widget = html(f'<details class="{css}"><summary>{escape(title)}</summary>'
+                  f'<div class="pimw-details-body">{body}</div></details>')
+    if drawer:  # its title only takes room in the page
+        widget.layout.width = "auto"
+    return widget
 
 
 def per_party(session: Session, which: Callable[[Record], list[str]],

@@ -18,7 +18,7 @@ from pim_workbook.app.widgets.controls import (
     labelled,
     textarea,
 )
-from pim_workbook.content.framework import Question
+from pim_workbook.content.framework import Content, Question
 from pim_workbook.record.model import QuestionAnswer, Record
 from pim_workbook.record.progress import divergences, signing_parties
 from pim_workbook.record.vocabulary import AnswerStatus
@@ -39,26 +39,47 @@ def guidance_html(question: Question) -> str:
     return "".join(parts)
 
 
+def question_state(record: Record, content: Content, qid: str) -> tuple[str, str]:
+    """A question's state, as its tab and its badge show it: (css name, words)."""
+    ans = _answer(record, qid)
+    if ans.status == "agreed":
+        return "agreed", "agreed"
+    if qid in divergences(record, content):
+        waiting = any(not ans.parties.get(p) for p in signing_parties(record))
+        return "diverge", "waiting" if waiting else "answers differ"
+    started = any(ans.parties.values()) or ans.agreed
+    return "open", "to agree" if started else "not started"
+
+
 def question_card(session: Session, question: Question) -> w.VBox:
-    """The whole card; every box writes to the store the moment it changes."""
+    """The whole card; every box writes to the store the moment it changes.
+
+    Laid out to fit a projector's screen: the question and its state, the guidance and the
+    definitions as drawers that open beside the answers, the parties' answers side by side
+    (one under the other on a phone), then the agreed answer next to its status."""
     aid, store = session.aid, session.store
     qid = question.id
-    head = html(f'<div class="pimw-qid">{escape(qid)}</div>'
-                f'<div class="pimw-question">{escape(question.text)}</div>')
-    extras: list[w.Widget] = []
+    mark = html("")
+    head = html(f'<h3 class="pimw-question">{escape(question.text)}</h3>')
+    helps: list[w.Widget] = []
     if question.guidance or question.note:
-        extras.append(collapsible("What to do (guidance)", html(guidance_html(question),
-                                                                 "pimw-guidance")))
+        helps.append(collapsible("What to do (guidance)", guidance_html(question), drawer=True))
     if question.definitions:
-        extras.append(collapsible("Definitions (Annex)", html(
-            definitions_html(session.content, question.definitions), "pimw-guidance")))
+        helps.append(collapsible("Definitions (Annex)",
+                                 definitions_html(session.content, question.definitions),
+                                 drawer=True))
+    extras: list[w.Widget] = []
+    if helps:
+        row = w.HBox(helps)
+        row.add_class("pimw-helprow")
+        extras.append(row)
 
     answers = w.HBox(layout=w.Layout(width="100%"))
     answers.add_class("pimw-answers")
     boxes: dict[str, w.Widget] = {}
 
     def party_box(pid: str) -> w.Widget:
-        box = textarea(f"Answer of party {pid}", rows=6)
+        box = textarea(f"Answer of party {pid}", rows=5)
         box.add_class(f"pimw-answer-{pid}")
         Bound(session, box,
               read=lambda r: _answer(r, qid).parties.get(pid, ""),
@@ -78,7 +99,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
         if answers.children != shown:
             answers.children = shown
 
-    agreed = textarea("The answer both (all) parties agree on", rows=4)
+    agreed = textarea("The answer both (all) parties agree on", rows=3)
     agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
           write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
@@ -87,29 +108,27 @@ def question_card(session: Session, question: Question) -> w.VBox:
     Bound(session, status, read=lambda r: _answer(r, qid).status,
           write=lambda v: store.set(aid, f"answers/{qid}/status", v, actor=session.actor),
           editable=lambda: session.is_facilitator)
-    mark = html("")
 
     def draw_mark(record: Record) -> None:
+        css, words = question_state(record, session.content, qid)
         ans = _answer(record, qid)
         missing = [record.parties[p].organisation for p in signing_parties(record)
                    if not ans.parties.get(p)]
-        if ans.status == "agreed":
-            mark.value = '<span class="pimw-badge pimw-agreed">Agreed</span>'
-        elif qid in divergences(record, session.content):
-            text = ("Waiting for: " + ", ".join(missing)) if missing else "Answers differ"
-            mark.value = f'<span class="pimw-badge pimw-diverge">{escape(text)}</span>'
-        else:
-            mark.value = '<span class="pimw-badge">Not started</span>'
+        text = "Waiting for: " + ", ".join(missing) if words == "waiting" else \
+            words[:1].upper() + words[1:]
+        badge = {"agreed": "pimw-agreed", "diverge": "pimw-diverge"}.get(css, "")
+        mark.value = (f'<div class="pimw-qhead"><span class="pimw-qid">{escape(qid)}</span>'
+                      f'<span class="pimw-badge {badge}" role="status">{escape(text)}</span>'
+                      "</div>")
 
     if question.evidence == "disclosure_risk":
         extras.append(_risk_evidence(session))
     session.on_refresh(draw_parties)
     session.on_refresh(draw_mark)
-    joint = w.VBox([labelled("Agreed answer (facilitator)", agreed),
-                    w.HBox([labelled("Status", status), mark],
-                           layout=w.Layout(align_items="flex-end"))])
+    joint = w.HBox([labelled("Agreed answer (facilitator)", agreed),
+                    labelled("Status", status)])
     joint.add_class("pimw-joint")
-    card = w.VBox([head, *extras, answers, joint], layout=w.Layout(width="100%"))
+    card = w.VBox([mark, head, *extras, answers, joint], layout=w.Layout(width="100%"))
     card.add_class("pimw-card")
     return card
 
