@@ -1,36 +1,39 @@
 """Reports: the report notebook run through papermill, then HTML, PDF and Word.
 
-One report = one papermill run of ``notebooks/report.ipynb`` (kept, executed, for audit),
-converted to self-contained HTML without code by nbconvert, printed to PDF by headless
-Chromium (on A4 or Letter, as the report's CSS ``@page`` rule says), and written as Word by
-:mod:`pim_workbook.outputs.word`. A batch runs many reports, each in its own process; one
-failing assessment does not stop the others.
+One report = one papermill run of ``notebooks/report.ipynb`` in a kernel of its own (kept,
+executed, for audit), converted to self-contained HTML without code by nbconvert, printed to
+PDF by :mod:`pim_workbook.outputs.pdf` (on A4 or Letter, as the report's CSS ``@page`` rule
+says), and written as Word by :mod:`pim_workbook.outputs.word`. A batch runs its reports
+``jobs`` at a time in worker processes and prints their PDFs as they come back, with one
+printer (one browser) for the whole batch; one failing assessment does not stop the others.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
-import subprocess
-import tempfile
 import time
 import traceback
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from functools import partial
+from functools import cache, partial
 from html import escape
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pim_workbook.errors import ReportError, StoreError
 from pim_workbook.outputs.context import check_options, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
+from pim_workbook.outputs.pdf import Printer, open_printer
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
 
+if TYPE_CHECKING:
+    from nbconvert import HTMLExporter
+
 FORMATS = ("html", "pdf", "docx")
-CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
 
 
 @dataclass
@@ -60,65 +63,78 @@ def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
                                      figures=True, history=history, paper=paper)))
 
 
-def chromium() -> str:
-    """The headless browser that prints PDFs (Debian's ``chromium``)."""
-    for name in CHROMIUM_CANDIDATES:
-        found = shutil.which(name)
-        if found:
-            return found
-    raise ReportError("PDF needs Chromium: install Debian's package `chromium` "
-                      "(apt-get install chromium)")
+@dataclass(frozen=True)
+class _Options:
+    """What every report of a run shares (picklable, for the worker processes)."""
+
+    db_path: str | os.PathLike[str] | None
+    out_dir: str | os.PathLike[str] | None
+    formats: tuple[str, ...]
+    revision: int
+    history: str
+    paper: str
 
 
-def html_to_pdf(html_path: Path, pdf_path: Path) -> Path:
-    """Print an HTML file to PDF with headless Chromium (no network, no sandbox).
+@dataclass(frozen=True)
+class _PdfJob:
+    """A report's HTML waiting to be printed (by the batch's printer, in the calling
+    process)."""
 
-    The page size, margins and footer come from the page's CSS ``@page`` rule; Chromium's own
-    header and footer are left out.
-    """
-    with tempfile.TemporaryDirectory() as profile:
-        result = subprocess.run(
-            [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-             "--disable-background-networking", "--disable-component-update", "--disable-sync",
-             f"--user-data-dir={profile}", "--no-pdf-header-footer",
-             f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()],
-            capture_output=True, text=True, timeout=180)
-    if result.returncode != 0 or not pdf_path.exists():
-        raise ReportError(f"Chromium could not print {html_path.name}: "
-                          f"{result.stderr.strip()[-300:]}")
-    return pdf_path
+    html: Path
+    pdf: Path
+    keep_html: bool
 
 
 def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
                out_dir: str | os.PathLike[str] | None = None,
                formats: Iterable[str] = FORMATS, revision: int = 0,
-               history: str = "summary", paper: str = "a4") -> ReportResult:
-    """Produce one assessment's report on ``paper`` (``"a4"`` or ``"letter"``); failures are
-    returned, never raised."""
+               history: str = "summary", paper: str = "a4",
+               printer: str = "auto") -> ReportResult:
+    """Produce one assessment's report on ``paper`` (``"a4"`` or ``"letter"``), its PDF
+    printed by ``printer`` (see :func:`~pim_workbook.outputs.pdf.open_printer`); failures
+    are returned, never raised."""
     result = ReportResult(aid)
+    with _failures(result), open_printer(printer) as pdf:
+        options = _Options(db_path, out_dir, tuple(formats), revision, history, paper)
+        _print(result, _prepare(result, aid, options), pdf)
+    return result
+
+
+@contextmanager
+def _failures(result: ReportResult) -> Iterator[None]:
+    """Record what goes wrong in ``result`` instead of raising it."""
     try:
-        _run(result, aid, db_path, out_dir, tuple(formats), revision, history, paper)
+        yield
     except (ReportError, ValueError, StoreError) as exc:  # said plainly, in one line
         result.status, result.error = "failed", str(exc).strip()
     except Exception as exc:  # one broken assessment must not stop a batch
         result.status = "failed"
         result.error = f"{type(exc).__name__}: {exc}".strip()
         result.error += "\n" + traceback.format_exc(limit=3)
-    return result
 
 
-def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
-         out_dir: str | os.PathLike[str] | None, formats: tuple[str, ...], revision: int,
-         history: str, paper: str) -> None:
+def _prepared(aid: str, options: _Options) -> tuple[ReportResult, _PdfJob | None]:
+    """A batch's report up to its PDF, run in a worker process; failures returned."""
+    result = ReportResult(aid)
+    job = None
+    with _failures(result):
+        job = _prepare(result, aid, options)
+    return result, job
+
+
+def _prepare(result: ReportResult, aid: str, options: _Options) -> _PdfJob | None:
+    """Everything but the PDF: the executed notebook, the HTML and the Word file."""
+    formats, revision, history, paper = (options.formats, options.revision, options.history,
+                                         options.paper)
     unknown = set(formats) - set(FORMATS)
     if unknown:
         raise ValueError(f"unknown report format(s) {sorted(unknown)} (one of: "
                          f"{', '.join(FORMATS)})")
     check_options(paper=paper, history=history)  # before a kernel starts
-    with Store(db_path) as store:
+    with Store(options.db_path) as store:
         record = record_at(store, aid, revision or None)
         db = str(store.path)
-    folder = out_dir or default_exports_dir()
+    folder = options.out_dir or default_exports_dir()
     suffix = f"-report-r{revision}" if revision else "-report"
     base = export_name(record, suffix)
     executed = output_path(folder, "audit", f"{base}.ipynb")
@@ -137,26 +153,15 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
     html_path = output_path(folder, f"{base}.html")
     if "html" in formats or "pdf" in formats:
-        from nbconvert import HTMLExporter
-
-        # the "basic" template: the outputs alone, so the report's own style applies
-        exporter = HTMLExporter(template_name="basic", exclude_input=True,
-                                exclude_output_prompt=True, embed_images=True)
-        body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+        body, _ = _html_exporter().from_notebook_node(nbformat.read(executed, as_version=4))
         html_path.write_text(
             f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
             f"{escape(record.title)} — data-sharing assessment {escape(aid)}</title></head>"
             f"<body>\n{body}\n</body></html>\n", encoding="utf-8")
     result.seconds["execution+html"] = time.perf_counter() - start
     result.files.append(executed)
-    if "pdf" in formats:
-        start = time.perf_counter()
-        result.files.append(html_to_pdf(html_path, output_path(folder, f"{base}.pdf")))
-        result.seconds["pdf"] = time.perf_counter() - start
     if "html" in formats:
         result.files.append(html_path)
-    elif html_path.exists():
-        html_path.unlink()
     if "docx" in formats:
         from pim_workbook.outputs.word import to_docx
 
@@ -165,6 +170,33 @@ def _run(result: ReportResult, aid: str, db_path: str | os.PathLike[str] | None,
             result.files.append(to_docx(store, aid, output_path(folder, f"{base}.docx"),
                                         revision=revision or None, paper=paper))
         result.seconds["docx"] = time.perf_counter() - start
+    if "pdf" not in formats:
+        return None
+    return _PdfJob(html_path, output_path(folder, f"{base}.pdf"), "html" in formats)
+
+
+@cache
+def _html_exporter() -> HTMLExporter:
+    """nbconvert's exporter, made once per process so that its templates compile once.
+
+    The "basic" template: the outputs alone, so the report's own style applies.
+    """
+    from nbconvert import HTMLExporter
+
+    return HTMLExporter(template_name="basic", exclude_input=True,
+                        exclude_output_prompt=True, embed_images=True)
+
+
+def _print(result: ReportResult, job: _PdfJob | None, printer: Printer) -> None:
+    if job is None:
+        return
+    start = time.perf_counter()
+    try:
+        result.files.append(printer.print(job.html, job.pdf))
+    finally:
+        if not job.keep_html:
+            job.html.unlink(missing_ok=True)
+    result.seconds["pdf"] = time.perf_counter() - start
 
 
 def select(store: Store, *, party: str | None = None, status: str | None = None,
@@ -194,26 +226,32 @@ def select(store: Store, *, party: str | None = None, status: str | None = None,
 def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
               db_path: str | os.PathLike[str] | None = None,
               out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
-              history: str = "summary", paper: str = "a4") -> list[ReportResult]:
-    """Reports for many assessments on ``paper``, ``jobs`` at a time, in separate
-    processes."""
+              history: str = "summary", paper: str = "a4",
+              printer: str = "auto") -> list[ReportResult]:
+    """Reports for many assessments on ``paper``, ``jobs`` at a time in worker processes;
+    this process prints every PDF with one ``printer``, closed at the end."""
     from tqdm import tqdm
 
-    one = partial(run_report, db_path=db_path, out_dir=out_dir, formats=tuple(formats),
-                  history=history, paper=paper)
+    prepare = partial(_prepared, options=_Options(db_path, out_dir, tuple(formats), 0,
+                                                  history, paper))
     results: dict[str, ReportResult] = {}
-    bar = tqdm(total=len(ids), unit="report", disable=not progress, desc="Reports")
-    if jobs <= 1:
-        for aid in ids:
-            results[aid] = one(aid)
+    with open_printer(printer) as pdf, tqdm(total=len(ids), unit="report",
+                                            disable=not progress, desc="Reports") as bar:
+
+        def finish(result: ReportResult, job: _PdfJob | None) -> None:
+            with _failures(result):
+                _print(result, job, pdf)
+            results[result.aid] = result
             bar.update()
-    else:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            futures = {pool.submit(one, aid): aid for aid in ids}
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                bar.update()
-    bar.close()
+
+        if jobs <= 1:
+            for aid in ids:
+                finish(*prepare(aid))
+        else:
+            with ProcessPoolExecutor(max_workers=jobs) as pool:
+                futures = [pool.submit(prepare, aid) for aid in ids]
+                for future in as_completed(futures):
+                    finish(*future.result())
     return [results[aid] for aid in ids]
 
 

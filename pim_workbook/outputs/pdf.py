@@ -1,0 +1,179 @@
+"""PDF: report HTML printed by headless Chromium, one browser for many files.
+
+Starting Chromium costs about a second, more than printing a report. With Playwright (the
+``pdf`` extra) one Debian Chromium is started on the first file and prints every file until
+the printer is closed; without it each file is printed by a Chromium process of its own
+(``--print-to-pdf``). Both print the same PDF: paper, margins and the "Page X of Y" footer
+come from the page's CSS ``@page`` rule, the PDF is tagged (accessible), and a page loads
+nothing from the network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import shutil
+import subprocess
+import tempfile
+from abc import ABC, abstractmethod
+from pathlib import Path
+from types import TracebackType
+from typing import TYPE_CHECKING
+
+from pim_workbook.errors import ReportError
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page, Playwright, Route
+
+PRINTERS = ("auto", "playwright", "subprocess")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome")
+# Playwright adds its own no-network flags (background networking, sync, component updates)
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run"]
+TIMEOUT_SECONDS = 180
+
+
+def chromium() -> str:
+    """The headless browser that prints PDFs (Debian's ``chromium``)."""
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    raise ReportError("PDF needs Chromium: install Debian's package `chromium` "
+                      "(apt-get install chromium)")
+
+
+class Printer(ABC):
+    """Prints HTML files to PDF until closed; use it as a context manager."""
+
+    @abstractmethod
+    def print(self, html_path: Path, pdf_path: Path) -> Path:
+        """Print ``html_path`` to ``pdf_path`` and return ``pdf_path``."""
+
+    @abstractmethod
+    def close(self) -> None:
+        """Free what the printer holds."""
+
+    def __enter__(self) -> Printer:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, error: BaseException | None,
+                 trace: TracebackType | None) -> None:
+        self.close()
+
+
+class ProcessPrinter(Printer):
+    """One Chromium process per file: needs nothing but Chromium, pays its start-up each
+    time."""
+
+    def print(self, html_path: Path, pdf_path: Path) -> Path:
+        with tempfile.TemporaryDirectory() as profile:
+            result = subprocess.run(
+                [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", f"--user-data-dir={profile}", "--no-pdf-header-footer",
+                 f"--print-to-pdf={pdf_path}", html_path.resolve().as_uri()],
+                capture_output=True, text=True, timeout=TIMEOUT_SECONDS)
+        if result.returncode != 0 or not pdf_path.exists():
+            said = result.stderr.strip().splitlines()
+            reason = said[-1][-300:] if said else f"exit status {result.returncode}"
+            raise ReportError(f"Chromium could not print {html_path.name}: {reason}")
+        return pdf_path
+
+    def close(self) -> None:
+        """Nothing to free: each Chromium ended with its file."""
+
+
+class BrowserPrinter(Printer):
+    """One Chromium driven through Playwright: started on the first file (again if it
+    died), it prints every file, each in a fresh page, until closed."""
+
+    def __init__(self) -> None:
+        self._playwright: Playwright | None = None
+        self._browser: Browser | None = None
+        self.launches = 0  # browsers started: one per printer unless a browser died
+
+    def print(self, html_path: Path, pdf_path: Path) -> Path:
+        from playwright.sync_api import Error
+
+        try:
+            page = self._new_page()
+            try:
+                page.route("**/*", _file_only)
+                page.goto(html_path.resolve().as_uri(), wait_until="load",
+                          timeout=TIMEOUT_SECONDS * 1000)
+                page.pdf(path=pdf_path, prefer_css_page_size=True, print_background=True,
+                         display_header_footer=False, tagged=True)
+            finally:
+                with contextlib.suppress(Error):  # the browser may be gone already
+                    page.context.close()
+        except Error as exc:
+            raise ReportError(f"Chromium could not print {html_path.name}: "
+                              f"{_first_line(exc)}") from None
+        return pdf_path
+
+    def close(self) -> None:
+        """Close the browser and stop Playwright's driver, so no Chromium outlives us."""
+        browser, playwright = self._browser, self._playwright
+        self._browser = self._playwright = None
+        try:
+            if browser is not None and browser.is_connected():
+                browser.close()
+        finally:
+            if playwright is not None:
+                playwright.stop()
+
+    def _new_page(self) -> Page:
+        """A page in a context of its own, so that files share nothing; in a new browser if
+        the last one died."""
+        from playwright.sync_api import Error
+
+        try:
+            return self._running().new_page()
+        except Error:
+            if self._browser is not None and self._browser.is_connected():
+                raise
+            return self._running().new_page()
+
+    def _running(self) -> Browser:
+        if self._browser is None or not self._browser.is_connected():
+            self.close()
+            self._browser = self._launch()
+            self.launches += 1
+        return self._browser
+
+    def _launch(self) -> Browser:
+        from playwright.sync_api import Error, sync_playwright
+
+        executable = chromium()
+        try:
+            self._playwright = sync_playwright().start()
+            return self._playwright.chromium.launch(executable_path=executable,
+                                                    args=BROWSER_ARGS)
+        except Error as exc:
+            self.close()
+            raise ReportError(f"Chromium could not start: {_first_line(exc)}") from None
+
+
+def open_printer(name: str = "auto") -> Printer:
+    """The printer called ``name`` (one of :data:`PRINTERS`), checked before any report runs;
+    nothing starts before the first file. ``auto`` is one browser for all files when
+    Playwright is installed, else one Chromium process per file."""
+    if name not in PRINTERS:
+        raise ValueError(f"unknown PDF printer {name!r} (one of: {', '.join(PRINTERS)})")
+    installed = importlib.util.find_spec("playwright") is not None
+    if name == "playwright" and not installed:
+        raise ReportError("the playwright PDF printer needs Playwright: "
+                          "pip install 'pim-workbook[pdf]'")
+    return BrowserPrinter() if installed and name != "subprocess" else ProcessPrinter()
+
+
+def _file_only(route: Route) -> None:
+    """Let a page load its own file, nothing from the network."""
+    if route.request.url.startswith("file:"):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]
