@@ -107,8 +107,7 @@ def test_data_item_fields_and_sharing_arrangement_are_written(session, store, ai
     personal = find(page, w.Checkbox)[0]
     personal.value = True
     tab(page, "Arrangement")
-    pickers = find(page, w.DatePicker)
-    pickers[0].value = dt.date(2027, 3, 1)
+    find(page, w.Text, text="YYYY-MM-DD")[0].value = "2027-03-01"
     tab(page, "Consent & decision")
     outcome = next(x for x in find(page, w.Dropdown)
                if "share_with_conditions" in [v for _, v in x.options])
@@ -125,9 +124,10 @@ def test_action_checklist_writes_status_owner_and_due(session, store, aid):
     tab(page, "Actions")
     rows = find(page, w.VBox, css="pimw-action")
     assert len(rows) == 14
+    find(rows[0], w.ToggleButton)[0].value = True  # its details: status, owner, due, note
     status = find(rows[0], w.Dropdown)[0]
     status.value = "in_progress"
-    find(rows[0], w.DatePicker)[0].value = dt.date(2026, 12, 15)
+    find(rows[0], w.Text, text="YYYY-MM-DD")[0].value = "2026-12-15"
     state = store.get(aid).actions["E1.maximise.1"]
     assert (state.status, state.due) == ("in_progress", dt.date(2026, 12, 15))
     status.value = None  # "—": the action is back to not considered

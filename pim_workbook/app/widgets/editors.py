@@ -1,12 +1,16 @@
 """Editors built from the record model: section forms, collection tables, the action checklist.
 
 A field is described once (:class:`Field`: caption, kind, where its choices come from); the
-widget, its validation and its store path follow from the record model.
+widget, its validation and its store path follow from the record model. The controls suit a
+projector and a phone alike: a list of choices is a row of checkboxes (no Ctrl-click), a date
+is typed as YYYY-MM-DD whatever the browser's locale, and each action is one line whose
+editors open on demand.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -14,6 +18,7 @@ from html import escape
 from typing import Any, get_args
 
 import ipywidgets as w
+import traitlets
 from pydantic import BaseModel
 
 from pim_workbook.app.session import Bound, Session
@@ -37,25 +42,136 @@ class Field:
     choices: Choices | None = None  # default: the Literal values of the field
 
 
+class CheckGroup(w.Box, w.ValueWidget):
+    """A list of choices as one labelled checkbox each, in a row that wraps.
+
+    A click (or a tap, or the space bar) ticks one choice: nothing needs Ctrl-click, and each
+    box carries its own label. ``value`` is the tuple of ticked values in the order of the
+    options; values the options do not list (chosen elsewhere after this form was built) are
+    kept, after them, so ticking one box never drops them.
+    """
+
+    value = traitlets.Tuple()
+    disabled = traitlets.Bool(False)
+
+    def __init__(self, options: Sequence[tuple[str, Any]]) -> None:
+        self._boxes = {value: w.Checkbox(description=caption, indent=False,
+                                         layout=w.Layout(width="auto"))
+                       for caption, value in options}
+        self._showing = False
+        super().__init__(list(self._boxes.values()),
+                         layout=w.Layout(width="100%", flex_flow="row wrap"))
+        self.add_class("pimw-checks")
+        for box in self._boxes.values():
+            box.observe(self._ticked, "value")
+        self.observe(self._show, "value")
+        self.observe(self._lock, "disabled")
+
+    def _ticked(self, _: Any) -> None:
+        if self._showing:
+            return
+        ticked = [v for v, box in self._boxes.items() if box.value]
+        self.value = (*ticked, *(v for v in self.value if v not in self._boxes))
+
+    def _show(self, _: Any) -> None:
+        self._showing = True
+        try:  # from the value as it is now: a refused tick has already been put back
+            for v, box in self._boxes.items():
+                box.value = v in self.value
+        finally:
+            self._showing = False
+
+    def _lock(self, _: Any) -> None:
+        for box in self._boxes.values():
+            box.disabled = self.disabled
+
+
+DATE_FORMAT = "write the date as YYYY-MM-DD, e.g. 2026-12-31"
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_date(typed: str) -> dt.date | None:
+    """The date typed in a date box; empty clears it.
+
+    Only YYYY-MM-DD is taken, whatever the browser's locale, so 03/04/2026 is never read as
+    the wrong month.
+    """
+    typed = typed.strip()
+    if not typed:
+        return None
+    if _ISO_DATE.fullmatch(typed):
+        try:
+            return dt.date.fromisoformat(typed)
+        except ValueError:  # 2026-02-30
+            pass
+    raise ValueError(DATE_FORMAT)
+
+
+def _date_box() -> w.Text:
+    """A box for a date typed as YYYY-MM-DD (a browser's date picker shows its locale's)."""
+    box = w.Text(placeholder="YYYY-MM-DD", continuous_update=False,
+                 layout=w.Layout(width="auto", max_width="100%"))
+    box.add_class("pimw-date")
+    return box
+
+
 def _widget(field: Field, model: type[BaseModel], session: Session,
             record: Record) -> w.ValueWidget:
     if field.kind == "long":
         return textarea(rows=3)
     if field.kind == "date":
-        return w.DatePicker(layout=w.Layout(width="14rem"))
+        return _date_box()
     if field.kind == "check":
-        return w.Checkbox(indent=False)
+        check = w.Checkbox(indent=False)
+        check.add_class("pimw-check")
+        return check
     options = (field.choices(session, record) if field.choices else
                [(label(v), v) for v in choices_of(model.model_fields[field.name].annotation)])
     if field.kind == "multi":
-        return w.SelectMultiple(options=options, rows=min(6, len(options)),
-                                layout=w.Layout(width="100%"))
+        return CheckGroup(options)
     if field.kind == "choice":
         optional = model.model_fields[field.name].default is None
         widget = dropdown([], optional=optional)
         widget.options = list(widget.options) + options
         return widget
     return text()
+
+
+def _field_row(session: Session, field: Field, widget: w.ValueWidget,
+               read: Callable[[Record], Any], write: Callable[[Any], None],
+               editable: Callable[[], bool], key: str) -> w.VBox:
+    """``widget`` under its caption, bound to the store; a date box also says, beside it,
+    why a date was not saved."""
+    row = labelled(field.caption, widget, field.hint)
+    if field.kind == "date":
+        note = _date_note()
+        write = _checked_date(note, write)
+        row.children = (*row.children, note)
+    Bound(session, widget, read=read, write=write, editable=editable, key=key)
+    return row
+
+
+def _date_note() -> w.HTML:
+    """The line under a date box that says why a date was not saved (hidden when empty)."""
+    note = html("", "pimw-error")
+    note.layout.display = "none"
+    return note
+
+
+def _checked_date(note: w.HTML, write: Callable[[Any], None]) -> Callable[[str], None]:
+    """``write`` of the date typed, checked in the kernel; a wrong one is said in ``note``
+    and raises, so nothing is written and the box keeps the text to be put right."""
+    def checked(typed: str) -> None:
+        try:
+            day = iso_date(typed)
+        except ValueError as exc:
+            note.value = escape(f"Not saved: {exc}")
+            note.layout.display = ""
+            raise
+        note.value, note.layout.display = "", "none"
+        write(day)
+
+    return checked
 
 
 def _read_section(section: str, field: Field, record: Record) -> Any:
@@ -72,6 +188,8 @@ def _write_section(session: Session, section: str, field: Field, value: Any) -> 
 def _to_widget(field: Field, value: Any) -> Any:
     if field.kind == "multi":
         return tuple(value or ())
+    if field.kind == "date":
+        return value.isoformat() if value else ""
     if field.kind in ("text", "long"):
         return value or ""
     return value
@@ -80,8 +198,8 @@ def _to_widget(field: Field, value: Any) -> Any:
 def _from_widget(field: Field, value: Any) -> Any:
     if field.kind == "multi":
         return list(value)
-    if field.kind == "date" and isinstance(value, dt.date):
-        return value.isoformat()
+    if field.kind == "date":  # checked by _checked_date on its way here
+        return value.isoformat() if value else None
     return value
 
 
@@ -90,13 +208,10 @@ def section_form(session: Session, section: str, model: type[BaseModel],
                  fields: Sequence[Field],
                  editable: Callable[[], bool] = lambda: True) -> w.VBox:
     """A form for a section of the record (``arrangement``, ``decision``, ...)."""
-    rows = []
-    for f in fields:
-        widget = _widget(f, model, session, session.record)
-        Bound(session, widget, read=partial(_read_section, section, f),
-              write=partial(_write_section, session, section, f),
-              editable=editable, key=f"{section}-{f.name}")
-        rows.append(labelled(f.caption, widget, f.hint))
+    rows = [_field_row(session, f, _widget(f, model, session, session.record),
+                       read=partial(_read_section, section, f),
+                       write=partial(_write_section, session, section, f),
+                       editable=editable, key=f"{section}-{f.name}") for f in fields]
     box = w.VBox(rows, layout=w.Layout(width="100%"))
     box.add_class("pimw-form")
     return box
@@ -146,19 +261,15 @@ def collection_editor(session: Session, collection: str, model: type[BaseModel],
         return node
 
     def item_form(item_id: str, record: Record) -> list[w.Widget]:
-        rows = []
-        for f in fields:
-            widget = _widget(f, model, session, record)
-            Bound(session, widget,
-                  read=partial(lambda f, r: _to_widget(
-                      f, getattr(items(r).get(item_id), f.name, None)), f),
-                  write=partial(lambda f, v: store.update(
-                      aid, f"{collection}/{item_id}", {f.name: _from_widget(f, v)},
-                      actor=session.actor), f),
-                  editable=lambda: may_edit() and item_id in items(session.record),
-                  key=f"{collection}-{item_id}-{f.name}")
-            rows.append(labelled(f.caption, widget, f.hint))
-        return rows
+        return [_field_row(
+            session, f, _widget(f, model, session, record),
+            read=partial(lambda f, r: _to_widget(
+                f, getattr(items(r).get(item_id), f.name, None)), f),
+            write=partial(lambda f, v: store.update(
+                aid, f"{collection}/{item_id}", {f.name: _from_widget(f, v)},
+                actor=session.actor), f),
+            editable=lambda: may_edit() and item_id in items(session.record),
+            key=f"{collection}-{item_id}-{f.name}") for f in fields]
 
     def draw(record: Record) -> None:
         current = items(record)
@@ -230,21 +341,137 @@ def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type[Base
 
 # -- actions -------------------------------------------------------------------------------
 ACTION_STATUSES = list(get_args(ActionStatus))
+NOT_CONSIDERED = "not_considered"  # an action with no state in the record
+STATUS_NAMES = {NOT_CONSIDERED: "Not considered", **{s: label(s) for s in ACTION_STATUSES}}
 
 
 def action_checklist(session: Session, step: Step) -> w.VBox:
-    """Every Maximise and Mitigate action of a step: status, owner, due date, note."""
-    rows: list[w.Widget] = []
+    """Every Maximise and Mitigate action of a step, one line each, with a filter by status.
+
+    A line shows the action's status, its text, owner and due date; its editors (status,
+    owner, due date, note) open under it on demand, so the fourteen actions of a step fit on
+    one screen. A line whose editors are open stays in view when its status leaves the filter,
+    so a change never hides what is being edited.
+    """
+    show = w.Dropdown(description="Show", style={"description_width": "initial"},
+                      layout=w.Layout(width="auto"))
+    show.add_class("pimw-action-filter")
+    groups: list[tuple[w.VBox, list[_ActionLine]]] = []
+    rows: list[w.Widget] = [show]
     for kind in ("maximise", "mitigate"):
         actions = getattr(step, kind)
-        rows.append(html(f"<h3>{'Maximise' if kind == 'maximise' else 'Mitigate'}: "
-                         f"{escape(actions.summary)}</h3>"))
-        for action in actions.actions:
-            rows.append(_action_row(session, action.id, action.text))
-    return w.VBox(rows, layout=w.Layout(width="100%"))
+        lines = [_ActionLine(session, a.id, a.text) for a in actions.actions]
+        group = w.VBox(layout=w.Layout(width="100%"))
+        group.add_class("pimw-actions")
+        groups.append((group, lines))
+        rows += [html(f"<h3>{'Maximise' if kind == 'maximise' else 'Mitigate'}: "
+                      f"{escape(actions.summary)}</h3>"), group]
+
+    counting = False  # new counts in the filter's options are no new choice of filter
+
+    def draw(record: Record) -> None:
+        nonlocal counting
+        counts = dict.fromkeys(STATUS_NAMES, 0)
+        for _, lines in groups:
+            for line in lines:
+                counts[line.status(record)] += 1
+        options = [(f"All actions ({sum(counts.values())})", "")] + [
+            (f"{name} ({counts[key]})", key) for key, name in STATUS_NAMES.items()]
+        if list(show.options) != options:
+            keep, counting = show.value, True
+            try:
+                show.options = options
+                show.value = keep or ""
+            finally:
+                counting = False
+        for group, lines in groups:
+            shown = [line.box for line in lines
+                     if line.is_open or show.value in ("", line.status(record))]
+            group.children = shown or [html('<p class="pimw-hint">None with this status.</p>')]
+
+    def refilter(_: Any) -> None:
+        if counting:
+            return
+        for _group, lines in groups:
+            for line in lines:
+                if show.value not in ("", line.status(session.record)):
+                    line.close()
+        draw(session.record)
+
+    session.on_refresh(draw)
+    show.observe(refilter, "value")
+    for _group, lines in groups:  # a line closed outside the filter leaves the list
+        for line in lines:
+            line.toggle.observe(lambda _: draw(session.record), "value")
+    box = w.VBox(rows, layout=w.Layout(width="100%"))
+    box.add_class("pimw-checklist-actions")
+    return box
 
 
-def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
+class _ActionLine:
+    """One action: a line with its status, text, owner and due date, and a toggle that opens
+    its editors under it (built the first time they are opened)."""
+
+    def __init__(self, session: Session, action_id: str, caption: str) -> None:
+        self.session, self.action_id, self.caption = session, action_id, caption
+        self.summary = w.HTML(layout=w.Layout(flex="1 1 0%", min_width="0", width="auto"))
+        self.summary.add_class("pimw-action-summary")
+        self.toggle = w.ToggleButton(description="Details", icon="chevron-down",
+                                     tooltip=f"Status, owner, due date and note of {action_id}",
+                                     layout=w.Layout(width="auto", flex="0 0 auto"))
+        line = w.HBox([self.toggle, self.summary], layout=w.Layout(width="100%",
+                                                                   align_items="center"))
+        line.add_class("pimw-action-line")
+        self.details: w.VBox | None = None
+        self.box = w.VBox([line], layout=w.Layout(width="100%"))
+        self.box.add_class("pimw-action")
+        self.box.add_class(f"pimw-action-{action_id.replace('.', '-')}")
+        self.toggle.observe(self._toggled, "value")
+        session.on_refresh(self._draw)
+
+    @property
+    def is_open(self) -> bool:
+        return bool(self.toggle.value)
+
+    def close(self) -> None:
+        self.toggle.value = False
+
+    def status(self, record: Record) -> str:
+        state = record.actions.get(self.action_id)
+        return state.status if state is not None else NOT_CONSIDERED
+
+    def _draw(self, record: Record) -> None:
+        state = record.actions.get(self.action_id)
+        status = self.status(record)
+        extra = []
+        if state is not None and state.owner:
+            extra.append(escape(state.owner))
+        if state is not None and state.due:
+            extra.append(f"due {state.due.isoformat()}")
+        parts = [
+            f'<span class="pimw-badge pimw-mark pimw-mark-{status.replace("_", "-")}">'
+            f"{STATUS_NAMES[status]}</span>",
+            f'<span class="pimw-qid">{escape(self.action_id)}</span>',
+            f'<span class="pimw-action-text" title="{escape(self.caption)}">'
+            f"{escape(self.caption)}</span>"]
+        if extra:
+            parts.append(f'<span class="pimw-action-meta">· {" · ".join(extra)}</span>')
+        self.summary.value = f'<div class="pimw-action-head">{" ".join(parts)}</div>'
+
+    def _toggled(self, _: Any) -> None:
+        if self.is_open:
+            if self.details is None:
+                self.details = _action_editors(self.session, self.action_id, self.caption)
+            self.box.children = (self.box.children[0], self.details)
+        else:
+            self.box.children = (self.box.children[0],)
+        self.toggle.description = "Hide" if self.is_open else "Details"
+        self.toggle.icon = "chevron-up" if self.is_open else "chevron-down"
+
+
+def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
+    """The full text of an action and its status, owner, due date and note, each written on
+    change like every box of the workbook."""
     aid, store = session.aid, session.store
 
     def state(record: Record) -> ActionState | None:
@@ -252,27 +479,39 @@ def _action_row(session: Session, action_id: str, caption: str) -> w.VBox:
 
     status = dropdown(ACTION_STATUSES, optional=True, names={"planned": "Planned"})
     owner = text("owner")
-    due = w.DatePicker(layout=w.Layout(width="12rem"))
+    due = _date_box()
     note = text("note")
+    due_note = _date_note()
+
     def write(name: str, value: Any) -> None:
         if name == "status" and value is None:  # "—": back to not considered
             store.remove(aid, f"actions/{action_id}", actor=session.actor)
         else:
             store.set_action(aid, action_id, actor=session.actor, **{name: value})
 
+    writers: dict[str, Callable[[Any], None]] = {
+        name: partial(write, name) for name in ("status", "owner", "note")}
+    writers["due"] = _checked_date(due_note, partial(write, "due"))
     for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
         Bound(session, widget, read=partial(lambda n, r: _action_value(state(r), n), name),
-              write=partial(write, name), key=f"action-{action_id}-{name}")
-    owner.layout.width = note.layout.width = "auto"
-    row = w.VBox([html(f'<span class="pimw-qid">{escape(action_id)}</span> {escape(caption)}'),
-                  w.HBox([labelled("Status", status), labelled("Owner", owner),
-                          labelled("Due", due), labelled("Note", note)],
-                         layout=w.Layout(width="100%"))])
-    row.add_class("pimw-action")
-    return row
+              write=writers[name], key=f"action-{action_id}-{name}")
+    cells = [labelled("Status", status), labelled("Owner", owner), labelled("Due", due),
+             labelled("Note", note)]
+    cells[2].children = (*cells[2].children, due_note)
+    for cell, grow in zip(cells, ("0 0 auto", "1 1 14rem", "0 0 auto", "2 1 18rem"),
+                          strict=True):
+        cell.layout = w.Layout(flex=grow, width="auto", min_width="10rem")
+    fields = w.Box(cells, layout=w.Layout(width="100%", flex_flow="row wrap"))
+    fields.add_class("pimw-action-fields")
+    details = w.VBox([html(f'<p class="pimw-action-full">{escape(caption)}</p>'), fields],
+                     layout=w.Layout(width="100%"))
+    details.add_class("pimw-action-details")
+    return details
 
 
 def _action_value(state: ActionState | None, name: str) -> Any:
     if state is None:
-        return None if name in ("status", "due") else ""
+        return None if name == "status" else ""
+    if name == "due":
+        return state.due.isoformat() if state.due else ""
     return getattr(state, name)
