@@ -1,12 +1,14 @@
 """Trainees' practice copies of the fictional sample assessment.
 
-A trainee rehearses Steps 1 and 2 on a copy of the sample that no real assessment ever sees.
-The copies of one training session live in one store file of their own, next to the
-workbook's store (``workbook-practice/<session id>.sqlite`` beside ``workbook.sqlite``),
-one assessment per trainee whose id is the trainee's: every page of the session opens that
-file, and a trainee finds their copy again on the next page. Purging the session removes
-the file (:func:`purge`); the server removes them all when it stops
-(:func:`remove_all`). File names come only from ids checked here, never from a link.
+A trainee rehearses the workbook's pages, Start to Record, as party A on a copy of the
+sample that no real assessment ever sees. The copies of one training session live in one
+store file of their own, next to the workbook's store (``workbook-practice/<session
+id>.sqlite`` beside ``workbook.sqlite``), one assessment per trainee whose id is the
+trainee's: a page opened with the trainee link and ``?assessment=<trainee id>`` opens that
+copy (:func:`open_copy`), so the links between the workbook's pages lead from one page of
+the copy to the next. Purging the session removes the file (:func:`purge`); the server
+removes them all when it stops (:func:`remove_all`). File names come only from ids checked
+here, never from a link.
 """
 
 from __future__ import annotations
@@ -15,11 +17,39 @@ import re
 import shutil
 from pathlib import Path
 
-from pim_workbook.errors import StoreError
+from pim_workbook.access import Grant, GuardedStore, grant_of
+from pim_workbook.errors import AccessDenied, StoreError
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,31}")  # as assessment ids: a file name as is
+PRACTICE_PARTY = "A"  # the sample's provider: the one party a trainee answers as
+TITLE_MARK = "PRACTICE COPY – "  # put before the sample's title: every page says it
+
+
+class PracticeStore(GuardedStore):
+    """A trainee's practice copy as its pages see it: one assessment, as party A only.
+
+    The checks of :class:`GuardedStore` run in the kernel on every read and write with this
+    fixed grant, so a forged widget message can neither answer for another party nor set
+    the agreed (facilitator's) answers; and each of them first asks the workbook's store,
+    through the trainee's link, whether the trainee is still in the session, so a revoked
+    link or a purged session ends the copy's pages at their next action.
+    """
+
+    def __init__(self, workbook: WorkbookStore, practice: Store, trainee_id: str) -> None:
+        # not GuardedStore.__init__: the link belongs to the workbook's store, not this one
+        link = grant_of(workbook)
+        self._workbook, self._store, self._key = workbook, practice, ""
+        self.content, self.path = practice.content, practice.path
+        self.grant = Grant(link.invite_id if link else "practice", "party", trainee_id,
+                           PRACTICE_PARTY)
+
+    def _fresh(self) -> Grant:
+        if self._workbook.trainee(str(self.grant.assessment_id)) is None:
+            raise AccessDenied("this practice copy is gone: the trainer purged the training "
+                               "session")
+        return self.grant
 
 
 def folder(store_path: Path) -> Path:
@@ -34,22 +64,24 @@ def copy_path(store_path: Path, training_id: str) -> Path:
     return folder(store_path) / f"{training_id}.sqlite"
 
 
-def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> tuple[Store, str]:
-    """The session's practice store and the id of the trainee's copy in it, made from the
-    sample on first use. ``store`` is the workbook's (or a trainee link's view of it)."""
-    from pim_workbook.sample.assessment import build_sample
+def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> PracticeStore:
+    """The trainee's practice copy, made from the sample on first use; its assessment id is
+    ``trainee_id``. ``store`` is the workbook's (or a trainee link's view of it)."""
+    from pim_workbook.sample.assessment import TITLE, build_sample
 
     trainee = store.trainee(trainee_id) if _SAFE_ID.fullmatch(trainee_id) else None
     if trainee is None or trainee.training_id != training_id:
-        raise StoreError(f"no trainee {trainee_id!r} in training session {training_id!r}")
+        raise AccessDenied(f"no trainee {trainee_id!r} in training session {training_id!r}: "
+                           "open the practice copy from your training page")
     practice = Store(copy_path(store.path, training_id), content=store.content)
     if not practice.exists(trainee_id):
         try:
             build_sample(practice, aid=trainee_id)
+            practice.set(trainee_id, "title", TITLE_MARK + TITLE, actor="training")
         except StoreError:
             if not practice.exists(trainee_id):  # else: another page made it meanwhile
                 raise
-    return practice, trainee_id
+    return PracticeStore(store, practice, trainee_id)
 
 
 def remove_copies(store_path: Path, training_id: str) -> None:

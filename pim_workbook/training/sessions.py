@@ -76,13 +76,23 @@ def new_training(store: WorkbookStore, title: str, *, actor: str) -> str:
     return tid
 
 
-def join(store: WorkbookStore, training_id: str, pseudonym: str = "") -> str:
-    """A trainee joins a session (anonymous unless a pseudonym is given); returns their id."""
+def clean_pseudonym(pseudonym: str) -> str:
+    """The pseudonym as kept (spaces tidied); ``ValueError`` if it is too long."""
     pseudonym = " ".join(pseudonym.split())
     if len(pseudonym) > PSEUDONYM_MAX:
-        raise ValueError(f"a pseudonym has at most {PSEUDONYM_MAX} characters")
+        raise ValueError(f"a pseudonym has at most {PSEUDONYM_MAX} characters: shorten it")
+    return pseudonym
+
+
+def join(store: WorkbookStore, training_id: str, pseudonym: str = "") -> str:
+    """A trainee joins a session (anonymous unless a pseudonym is given); returns their id.
+
+    The training page calls this at a trainee's first answer (or first practice copy), not
+    when they press *Start*: a person who starts again on a reloaded page is then still one
+    trainee in the results, not a second one with nothing answered.
+    """
     trainee_id = "p" + secrets.token_hex(12)  # also the key of the continuation link
-    store.add_trainee(training_id, trainee_id, pseudonym)
+    store.add_trainee(training_id, trainee_id, clean_pseudonym(pseudonym))
     return trainee_id
 
 
@@ -137,13 +147,27 @@ def results(store: WorkbookStore, training_id: str, exercises: Exercises) -> Res
     return Results(training_id, ex_results, comp_results, trainee_results)
 
 
+def percent(correct: int, answered: int) -> int | None:
+    """The share of correct answers as a whole percent; None when nothing was answered."""
+    return round(100 * correct / answered) if answered else None
+
+
+def correct_of_answered(correct: int, answered: int) -> str:
+    """A score as trainers read it: "7 / 9 (78%)", or "—" when nothing was answered."""
+    share = percent(correct, answered)
+    return "—" if share is None else f"{correct} / {answered} ({share}%)"
+
+
 def results_csv(result: Results) -> str:
-    """One row per exercise: competency, kind, answered, correct, mean credit (safe to open
-    in a spreadsheet)."""
-    return csv_text([["training", "exercise", "competency", "kind", "answered", "correct",
-                      "mean_credit"],
-                     *([result.training_id, e.id, e.competency, e.kind, e.answered, e.correct,
-                        f"{e.mean_credit:.3f}"] for e in result.exercises)])
+    """One row per exercise: competency, kind, answered, correct, the percent correct and
+    the mean credit, as numbers a spreadsheet computes with (every cell safe to open)."""
+    rows: list[list[object]] = [["training", "exercise", "competency", "kind", "answered",
+                                 "correct", "mean_credit", "percent_correct"]]
+    for e in result.exercises:
+        share = percent(e.correct, e.answered)
+        rows.append([result.training_id, e.id, e.competency, e.kind, e.answered, e.correct,
+                     f"{e.mean_credit:.3f}", "" if share is None else share])
+    return csv_text(rows)
 
 
 def results_figure(result: Results) -> Any:
@@ -167,6 +191,8 @@ def results_figure(result: Results) -> Any:
     right.set_xlim(0, 100)
     right.set_xlabel("mean score (%)")
     right.set_title("Most missed exercises")
-    for ax in (left, right):
-        ax.tick_params(labelsize=11)
+    for ax in (left, right):  # read from the back of a room
+        ax.tick_params(labelsize=14)
+        ax.title.set_fontsize(16)
+        ax.xaxis.label.set_fontsize(14)
     return fig

@@ -68,10 +68,29 @@ def test_results_match_the_answers_given(store, session, exercises):
     rows = list(csv.DictReader(io.StringIO(training.results_csv(result))))
     assert len(rows) == len(exercises.exercises)
     row = next(r for r in rows if r["exercise"] == single.id)
-    assert (row["answered"], row["correct"], row["mean_credit"]) == ("2", "1", "0.500")
+    assert (row["answered"], row["correct"], row["mean_credit"], row["percent_correct"]) == \
+        ("2", "1", "0.500", "50")
+    unanswered = next(r for r in rows if r["exercise"] not in (single.id, multi.id))
+    assert (unanswered["answered"], unanswered["percent_correct"]) == ("0", "")
     figure = training.results_figure(result)
     assert [ax.get_title() for ax in figure.axes] == ["By competency", "Most missed exercises"]
     assert c  # the trainee who answered nothing is listed too
+
+
+def test_a_score_reads_correct_of_answered():
+    assert training.correct_of_answered(7, 9) == "7 / 9 (78%)"
+    assert training.correct_of_answered(0, 3) == "0 / 3 (0%)"
+    assert training.correct_of_answered(0, 0) == "—"
+    assert training.percent(2, 3) == 67 and training.percent(0, 0) is None
+
+
+def test_the_results_csv_is_safe_to_open_in_a_spreadsheet():
+    planted = training.Results("=HYPERLINK(\"http://x.example\")", [training.ExerciseResult(
+        "@SUM(A1)", "-cmd", "+x", 2, 1, 0.5)], [], [])
+    (row,) = list(csv.DictReader(io.StringIO(training.results_csv(planted))))
+    assert [row[k] for k in ("training", "exercise", "competency", "kind")] == [
+        "'=HYPERLINK(\"http://x.example\")", "'@SUM(A1)", "'-cmd", "'+x"]
+    assert (row["answered"], row["correct"], row["percent_correct"]) == ("2", "1", "50")
 
 
 def test_purge_removes_pseudonyms_and_answers(store, session, exercises, db_path):

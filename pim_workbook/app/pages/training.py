@@ -2,8 +2,10 @@
 
 Opened with a trainee link (one per training session), it shows the exercises grouped by
 competency, with feedback at once, the annex definitions, worked examples and a practice
-assessment. Opened with the facilitator's link (or locally), it is the trainer's view:
-sessions, trainee links, the group's results as tables and charts, CSV export and purge.
+assessment: the workbook's own pages on the trainee's copy of the sample, opened in a new
+tab so that this page (and who the trainee is) stays. Opened with the facilitator's link
+(or locally), it is the trainer's view: sessions, trainee links, the group's results as
+tables and a chart, the results as a CSV download, and purge.
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import base64
 import io
 from collections.abc import Callable
 from html import escape
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
@@ -20,17 +21,20 @@ import ipywidgets as w
 
 from pim_workbook.access import KEY_PARAM, create_invite, grant_of
 from pim_workbook.app.gate import guarded, not_valid
+from pim_workbook.app.nav import PAGES
 from pim_workbook.app.session import PageQuery
 from pim_workbook.app.shell import page_box
-from pim_workbook.app.widgets.controls import definitions_html, heading, html, labelled, text
+from pim_workbook.app.widgets.controls import definitions_html, heading, html
 from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
-from pim_workbook.errors import AccessDenied
+from pim_workbook.errors import AccessDenied, WorkbookError
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.store.training import TrainingAnswerRow
 from pim_workbook.training import sessions as training
+from pim_workbook.training.practice import PRACTICE_PARTY, open_copy
 
 NOTEBOOK = "09-training.ipynb"
+LABEL = {"description_width": "initial"}  # a control's label in full, before it
 
 
 def _short(text_value: str, limit: int = 90) -> str:
@@ -41,9 +45,38 @@ def _pill(text_value: str, css: str) -> str:
     return f'<span class="pimw-badge {css}">{escape(text_value)}</span>'
 
 
+def _table(headers: list[str], rows: str) -> str:
+    """A table that scrolls by itself on a narrow screen, never the whole page."""
+    head = "".join(f"<th>{escape(h)}</th>" for h in headers)
+    return (f'<div style="overflow-x:auto"><table class="pimw-table"><tr>{head}</tr>{rows}'
+            "</table></div>")
+
+
+def _error(message: object) -> str:
+    return f'<p class="pimw-error">{escape(str(message))}</p>'
+
+
+def link_button(href: str, caption: str, *, icon: str, download: str = "",
+                new_tab: bool = False) -> str:
+    """A link that looks and sits like the page's primary buttons: what a click on it does
+    (download a file, open a page) happens in the browser at once, without the kernel."""
+    extra = f' download="{escape(download)}"' if download else ""
+    if new_tab:
+        extra += ' target="_blank" rel="noopener"'
+    return (f'<a href="{escape(href)}"{extra} class="jupyter-button widget-button mod-primary '
+            'pimw-link-button" style="display:inline-flex; align-items:center; gap:.5rem; '
+            'text-decoration:none; box-sizing:border-box; max-width:100%">'
+            f'<i class="fa fa-{icon}" aria-hidden="true"></i>{escape(caption)}</a>')
+
+
 # -- the trainee ---------------------------------------------------------------------------
 class TraineePane:
-    """A trainee working through the exercises of one training session."""
+    """A trainee working through the exercises of one training session.
+
+    *Start* only opens the exercises: the trainee is kept (and counted in the results) from
+    their first answer or first visit to the practice copy, so pressing *Start* again on a
+    reloaded page never makes one person two trainees.
+    """
 
     def __init__(self, store: WorkbookStore, training_id: str, exercises: Exercises,
                  *, trainee_id: str = "", key: str = "") -> None:
@@ -54,8 +87,11 @@ class TraineePane:
             raise AccessDenied("this training session no longer exists")
         self.title = session.title
         self.trainee_id = trainee_id if trainee_id and store.trainee(trainee_id) else ""
-        self.pseudonym = text("a pseudonym (optional), not your real name")
-        self.pseudonym.layout.width = "24rem"
+        self.started = bool(self.trainee_id)
+        self.pseudonym = w.Text(placeholder="optional: not your real name",
+                                description="Pseudonym", style=LABEL,
+                                continuous_update=False,
+                                layout=w.Layout(width="28rem", max_width="100%"))
         self.start_button = w.Button(description="Start", icon="play", button_style="primary")
         self.start_button.on_click(lambda _: self.start())
         self.message = html("")
@@ -81,13 +117,21 @@ class TraineePane:
 
     # -- joining
     def start(self) -> None:
+        """Open the exercises (the pseudonym is checked now, kept at the first answer)."""
         try:
+            self.pseudonym.value = training.clean_pseudonym(self.pseudonym.value)
+        except ValueError as exc:
+            self.message.value = _error(exc)
+            return
+        self.started = True
+        self._draw()
+
+    def joined(self) -> str:
+        """The trainee's id, joining the session now if they have none yet."""
+        if not self.trainee_id:
             self.trainee_id = training.join(self.store, self.training_id,
                                             self.pseudonym.value)
-        except (ValueError, AccessDenied) as exc:
-            self.message.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
-            return
-        self._draw()
+        return self.trainee_id
 
     def continue_link(self) -> str:
         query = {"training": self.training_id, "trainee": self.trainee_id}
@@ -105,11 +149,16 @@ class TraineePane:
     def move(self, step: int) -> None:
         self.show(self.index + step)
 
+    def _answered(self) -> dict[str, TrainingAnswerRow]:
+        if not self.trainee_id:
+            return {}
+        return training.answered(self.store, self.training_id, self.trainee_id)
+
     def show(self, index: int) -> None:
         items = self._in_competency()
         self.index = max(0, min(index, len(items) - 1))
         exercise = items[self.index]
-        done = training.answered(self.store, self.training_id, self.trainee_id)
+        done = self._answered()
         kept = done.get(exercise.id)
         multi = len(exercise.answer) > 1
         head = html(f'<div class="pimw-qid">{escape(exercise.id)} · exercise {self.index + 1} '
@@ -150,12 +199,12 @@ class TraineePane:
         exercise = self.current()
         chosen = self.chosen()
         if not chosen:
-            self.feedback.value = '<p class="pimw-error">Choose an answer first.</p>'
+            self.feedback.value = _error("Choose an answer first.")
             return
         try:
-            training.answer(self.store, self.trainee_id, self.exercises, exercise.id, chosen)
-        except (ValueError, AccessDenied) as exc:
-            self.feedback.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
+            training.answer(self.store, self.joined(), self.exercises, exercise.id, chosen)
+        except (ValueError, WorkbookError) as exc:
+            self.feedback.value = _error(exc)
             return
         self.show(self.index)
 
@@ -175,11 +224,14 @@ class TraineePane:
 
     def _draw_score(self, done: dict[str, TrainingAnswerRow]) -> None:
         total = len(self.exercises.exercises)
-        credit = sum(a.credit for a in done.values())
-        self.score.value = (f'<p class="pimw-hint">Answered {len(done)} of {total} · score '
-                            f"{credit:g} · "
-                            f'<a href="{escape(self.continue_link())}">your link to continue '
-                            "later</a></p>")
+        said = f"Answered {len(done)} of {total}"
+        if done:
+            correct = sum(a.correct for a in done.values())
+            said += f" · correct {training.correct_of_answered(correct, len(done))}"
+        if self.trainee_id:
+            said += (f' · <a href="{escape(self.continue_link())}">your link to continue '
+                     "later</a> (keep it: it brings your answers back)")
+        self.score.value = f'<p class="pimw-hint">{said}</p>'
 
     # -- the other panes
     def definitions(self) -> w.Widget:
@@ -198,14 +250,22 @@ class TraineePane:
                  f"“{escape(x.source.quote)}”</p>" for x in self.exercises.worked_examples]
         return html("<h2>Worked examples</h2>" + "".join(parts))
 
+    def practice(self) -> w.Widget:
+        """The practice pane (the trainee joins now if this is their first step)."""
+        try:
+            return practice_assessment(self.store, self.training_id, self.joined(),
+                                       key=self.key, name=self.pseudonym.value)
+        except WorkbookError as exc:
+            return html(_error(exc))
+
     def _draw(self) -> None:
-        if not self.trainee_id:
+        if not self.started:
             self.body.children = (
                 html("<p>You take part <b>anonymously</b>. You may give a pseudonym so the "
                      "trainer can follow your progress: names are personal data, so do not "
                      "use your real name. The trainer can delete this session's answers.</p>"),
-                w.HBox([labelled("Pseudonym", self.pseudonym), self.start_button],
-                       layout=w.Layout(align_items="flex-end")),
+                w.HBox([self.pseudonym, self.start_button],
+                       layout=w.Layout(align_items="center", flex_flow="row wrap")),
                 self.message)
             return
         panes: dict[str, Callable[[], w.Widget]] = {
@@ -214,8 +274,7 @@ class TraineePane:
                      "from what the framework covers):</p>"), self.competency, self.card]),
             "Definitions": self.definitions,
             "Worked examples": self.examples,
-            "Practice assessment": lambda: practice_assessment(
-                self.store, self.training_id, self.trainee_id),
+            "Practice assessment": self.practice,
         }
         built: dict[str, w.Widget] = {}
         picker = w.ToggleButtons(options=list(panes), style={"button_width": "auto"})
@@ -237,31 +296,29 @@ class TraineePane:
         return page_box(heading(f"Training: {self.title}", 1), self.body)
 
 
-def practice_assessment(store: WorkbookStore, training_id: str,
-                        trainee_id: str) -> w.Widget:
-    """Step 1 and Step 2 of the fictional sample, in the trainee's copy of it: nothing done
-    here touches a real assessment, and every page of the session finds the same copy."""
-    from pim_workbook.app.pages.workbook import build_page
-    from pim_workbook.app.session import Session
-    from pim_workbook.training.practice import open_copy
-
-    practice, aid = open_copy(store, training_id, trainee_id)
-    session = Session(practice, aid, party="A", actor="trainee")
-    step = w.ToggleButtons(options=["E.1", "E.2"], style={"button_width": "auto"})
-    holder = w.VBox(layout=w.Layout(width="100%"))
-
-    def pick(_: Any = None) -> None:
-        holder.children = (build_page(step.value, session),)
-
-    step.observe(pick, "value")
-    pick()
-    return w.VBox([
-        html('<p class="pimw-hint">A practice copy of the fictional sample assessment, for '
-             "you alone: rehearse Steps 1 and 2 as party A. Nothing you do here reaches a "
-             "real assessment. Your copy is kept, with your changes, for this training "
-             "session; it is deleted when the trainer purges the session or the workbook's "
-             "server stops.</p>"),
-        step, holder], layout=w.Layout(width="100%"))
+def practice_assessment(store: WorkbookStore, training_id: str, trainee_id: str, *,
+                        key: str = "", name: str = "") -> w.Widget:
+    """The way into the trainee's practice copy of the fictional sample (made now on the
+    first visit): the workbook's own pages, Start to Record, opened in a new tab with the
+    trainee's link, where the trainee answers as party A only."""
+    copy = open_copy(store, training_id, trainee_id)
+    query = {"assessment": trainee_id, **({"name": name} if name else {}),
+             **({KEY_PARAM: key} if key else {})}
+    address = {p.key: f"{p.notebook}?{urlencode(query)}" for p in PAGES}
+    party = copy.get(trainee_id).parties[PRACTICE_PARTY].organisation
+    pages = "".join(f'<li><a href="{escape(address[p.key])}" target="_blank" '
+                    f'rel="noopener">{escape(p.title)}</a></li>' for p in PAGES)
+    open_it = link_button(address["start"], "Open my practice copy", icon="external-link",
+                          new_tab=True)
+    return html(
+        "<p>A practice copy of the fictional sample assessment, for you alone: go through "
+        f"the workbook's pages as party {PRACTICE_PARTY}, {escape(party)} — its answers, the "
+        "joint sections, the record. Nothing you do there reaches a real assessment. Your "
+        "copy is kept, with your changes, for this training session; it is deleted when the "
+        "trainer purges the session or the workbook's server stops.</p>"
+        f"<p>{open_it}</p>"
+        '<p class="pimw-hint">It opens in a new tab, so this page stays open. Or go straight '
+        f"to a page:</p><ol>{pages}</ol>")
 
 
 # -- the trainer ---------------------------------------------------------------------------
@@ -271,28 +328,28 @@ class TrainerPane:
     def __init__(self, store: WorkbookStore, exercises: Exercises,
                  key: str = "") -> None:
         self.store, self.exercises, self.key = store, exercises, key
-        self.title = text("e.g. Data sharing basics, Kessaly, March")
-        self.title.layout.width = "30rem"
+        self.title = w.Text(placeholder="e.g. Data sharing basics, Kessaly, March",
+                            description="Title", style=LABEL, continuous_update=False,
+                            layout=w.Layout(width="34rem", max_width="100%"))
         self.create_button = w.Button(description="New training session", icon="plus",
                                       button_style="primary")
         self.created = html("")
-        self.sessions = w.Dropdown(description="Session", style={"description_width":
-                                                                 "initial"},
-                                   layout=w.Layout(width="auto", min_width="30rem"))
+        self.sessions = w.Dropdown(description="Session", style=LABEL,
+                                   layout=w.Layout(width="auto", max_width="100%"))
         self.refresh_button = w.Button(description="Refresh", icon="refresh")
         self.link_button = w.Button(description="Trainee link", icon="link")
-        self.csv_button = w.Button(description="Export results as CSV", icon="download")
-        self.confirm = text("type the session id to purge it")
-        self.confirm.layout.width = "18rem"
+        self.download = html("")
+        self.confirm = w.Text(placeholder="the session id", description="Purge: session id",
+                              style=LABEL, continuous_update=False,
+                              layout=w.Layout(width="24rem", max_width="100%"))
         self.purge_button = w.Button(description="Purge trainees and answers", icon="trash",
                                      button_style="danger")
         self.results = html("")
-        self.chart = w.Image(format="png", layout=w.Layout(width="100%", max_width="60rem"))
+        self.chart = html("")
         self.output = html("")
         self.create_button.on_click(lambda _: self.create())
         self.refresh_button.on_click(lambda _: self.refresh())
         self.link_button.on_click(lambda _: self.show_link())
-        self.csv_button.on_click(lambda _: self.export_csv())
         self.purge_button.on_click(lambda _: self.purge())
         self.sessions.observe(lambda _: self.draw_results(), "value")
         self._draw_sessions()
@@ -300,19 +357,17 @@ class TrainerPane:
     def _draw_sessions(self, select: str | None = None) -> None:
         rows = self.store.trainings()
         keep = select or self.sessions.value
-        self.sessions.options = [(f"{t.title} ({t.id}, {t.trainees} trainees)", t.id)
-                                 for t in rows]
+        self.sessions.options = [
+            (f"{t.title} ({t.id}, {t.trainees} trainee{'' if t.trainees == 1 else 's'})", t.id)
+            for t in rows]
         ids = [t.id for t in rows]
         self.sessions.value = keep if keep in ids else (ids[0] if ids else None)
-        for button in (self.link_button, self.csv_button, self.purge_button,
-                       self.refresh_button):
-            button.disabled = self.sessions.value is None
 
     def create(self) -> None:
         try:
             tid = training.new_training(self.store, self.title.value, actor="trainer")
         except ValueError as exc:
-            self.created.value = f'<p class="pimw-error">{escape(str(exc))}</p>'
+            self.created.value = _error(exc)
             return
         self.title.value = ""
         self._draw_sessions(select=tid)
@@ -331,7 +386,8 @@ class TrainerPane:
         self.created.value = (
             '<div class="pimw-joint"><p><b>Give this link to the trainees</b> (one link for '
             "the whole session; each trainee stays anonymous or picks a pseudonym):</p>"
-            f'<p><a href="{escape(url)}" target="_blank">{escape(url)}</a></p>'
+            f'<p style="overflow-wrap:anywhere"><a href="{escape(url)}" target="_blank">'
+            f"{escape(url)}</a></p>"
             '<p class="pimw-hint">It opens this session\'s exercises only. Revoke it with '
             "<code>pim-workbook revoke</code> when the session is over.</p></div>")
 
@@ -342,67 +398,54 @@ class TrainerPane:
 
     def draw_results(self) -> None:
         tid = self.sessions.value
-        for button in (self.link_button, self.csv_button, self.purge_button,
-                       self.refresh_button):
+        for button in (self.link_button, self.purge_button, self.refresh_button):
             button.disabled = tid is None
         if tid is None:
             self.results.value = '<p class="pimw-hint">No training session yet.</p>'
+            self.chart.value = self.download.value = ""
             return
         result = training.results(self.store, tid, self.exercises)
-        comps = "".join(f"<tr><td>{escape(c.title)}</td><td>{c.answered}</td>"
-                        f"<td>{c.correct}</td>"
+        score = training.correct_of_answered
+        comps = "".join(f"<tr><td>{escape(c.title)}</td><td>{score(c.correct, c.answered)}</td>"
                         f"<td>{f'{c.mean_credit:.0%}' if c.answered else '—'}</td></tr>"
                         for c in result.competencies)
-        people = "".join(f"<tr><td>{escape(t.name)}</td><td>{t.answered}</td>"
-                         f"<td>{t.correct}</td><td>{t.credit:g}</td></tr>"
-                         for t in result.trainees)
-        missed = "".join(f"<tr><td>{escape(e.id)}</td>"
-                         f"<td>{escape(_short(self.exercises.exercise(e.id).prompt))}</td>"
-                         f"<td>{e.answered}</td><td>{e.mean_credit:.0%}</td></tr>"
-                         for e in result.most_missed(8))
+        people = "".join(f"<tr><td>{escape(t.name)}</td><td>{score(t.correct, t.answered)}</td>"
+                         "</tr>" for t in result.trainees)
+        missed = "".join(f"<tr><td><b>{escape(e.id)}</b> "
+                         f"{escape(_short(self.exercises.exercise(e.id).prompt))}</td>"
+                         f"<td>{score(e.correct, e.answered)}</td><td>{e.mean_credit:.0%}</td>"
+                         "</tr>" for e in result.most_missed(8))
+        count = len(result.trainees)
         self.results.value = (
-            f"<h3>{len(result.trainees)} trainees</h3>"
-            '<table class="pimw-table"><tr><th>Competency</th><th>Answers</th><th>Correct</th>'
-            f"<th>Mean score</th></tr>{comps}</table>"
-            "<h3>What the group misses most</h3>"
-            '<table class="pimw-table"><tr><th>Exercise</th><th>Prompt</th><th>Answers</th>'
-            f"<th>Mean score</th></tr>{missed}</table>"
-            '<h3>Trainees</h3><table class="pimw-table"><tr><th>Trainee</th><th>Answered</th>'
-            f"<th>Correct</th><th>Score</th></tr>{people}</table>")
-        if not any(e.answered for e in result.exercises):
-            self.chart.layout.display = "none"
-            return
-        figure = training.results_figure(result)
+            f"<h3>{count} trainee{'' if count == 1 else 's'}</h3>"
+            '<p class="pimw-hint">Correct / answered: how many of the answers given were '
+            "right. The mean score also counts a partly right answer in part.</p>"
+            + _table(["Competency", "Correct / answered", "Mean score"], comps)
+            + "<h3>What the group misses most</h3>"
+            + _table(["Exercise", "Correct / answered", "Mean score"], missed)
+            + "<h3>Trainees</h3>" + _table(["Trainee", "Correct / answered"], people))
+        self.download.value = link_button(
+            "data:text/csv;charset=utf-8;base64,"
+            + base64.b64encode(training.results_csv(result).encode()).decode(),
+            "Export results as CSV", icon="download", download=f"training-{tid}-results.csv")
+        self.chart.value = self._chart(result) if any(e.answered for e in result.exercises) \
+            else ""
+
+    @staticmethod
+    def _chart(result: training.Results) -> str:
         buffer = io.BytesIO()
-        figure.savefig(buffer, format="png", dpi=110)
-        self.chart.value = buffer.getvalue()
-        self.chart.layout.display = None
-
-    def export_csv(self) -> Path | None:
-        from pim_workbook.outputs.filenames import default_exports_dir, output_path
-
-        tid = self.sessions.value
-        if tid is None:
-            return None
-        result = training.results(self.store, tid, self.exercises)
-        folder = default_exports_dir()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = output_path(folder, f"training-{tid}-results.csv")
-        data = training.results_csv(result)
-        path.write_text(data, encoding="utf-8")
-        encoded = base64.b64encode(data.encode()).decode()
-        self.output.value = (f'<p class="pimw-ok">Written to <code>{escape(str(path))}</code> · '
-                             f'<a download="{escape(path.name)}" href="data:text/csv;base64,'
-                             f'{encoded}">download</a></p>')
-        return path
+        training.results_figure(result).savefig(buffer, format="png", dpi=110)
+        return ('<img style="width:100%; max-width:60rem" alt="Bar charts of the mean score '
+                'by competency and of the most missed exercises (the figures of the tables '
+                'above)" src="data:image/png;base64,'
+                f'{base64.b64encode(buffer.getvalue()).decode()}">')
 
     def purge(self) -> None:
         tid = self.sessions.value
         if tid is None:
             return
         if self.confirm.value.strip() != tid:
-            self.output.value = (f'<p class="pimw-error">Type the session id ({escape(tid)}) '
-                                 "in the box to confirm.</p>")
+            self.output.value = _error(f"Type the session id ({tid}) in the box to confirm.")
             return
         from pim_workbook.training.practice import purge
 
@@ -415,6 +458,7 @@ class TrainerPane:
 
     def widget(self) -> w.VBox:
         self.draw_results()
+        wrap = w.Layout(align_items="center", flex_flow="row wrap")
         return page_box(
             heading("Training: the trainer's view", 1),
             html('<p class="pimw-hint">Trainees work through exercises on the framework\'s '
@@ -422,15 +466,13 @@ class TrainerPane:
                  "workbook's own), with feedback at once. Their answers are kept per "
                  "session.</p>"),
             heading("New session", 2),
-            w.HBox([labelled("Title", self.title), self.create_button],
-                   layout=w.Layout(align_items="flex-end")),
+            w.HBox([self.title, self.create_button], layout=wrap),
             self.created,
             heading("Results", 2),
-            w.HBox([self.sessions, self.refresh_button, self.link_button],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
-            self.results, self.chart,
-            w.HBox([self.csv_button, self.confirm, self.purge_button],
-                   layout=w.Layout(align_items="center", flex_flow="row wrap")),
+            w.HBox([self.sessions, self.refresh_button, self.link_button], layout=wrap),
+            self.results, self.chart, self.download,
+            heading("Purge a session", 2),
+            w.HBox([self.confirm, self.purge_button], layout=wrap),
             self.output)
 
 
