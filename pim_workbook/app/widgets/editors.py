@@ -498,9 +498,9 @@ def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
     cells = [labelled("Status", status), labelled("Owner", owner), labelled("Due", due),
              labelled("Note", note)]
     cells[2].children = (*cells[2].children, due_note)
-    for cell, grow in zip(cells, ("0 0 auto", "1 1 14rem", "0 0 auto", "2 1 18rem"),
+    for cell, grow in zip(cells, ("0 1 auto", "1 1 14rem", "0 1 auto", "2 1 18rem"),
                           strict=True):
-        cell.layout = w.Layout(flex=grow, width="auto", min_width="10rem")
+        cell.layout = w.Layout(flex=grow, width="auto", min_width="10rem", max_width="100%")
     fields = w.Box(cells, layout=w.Layout(width="100%", flex_flow="row wrap"))
     fields.add_class("pimw-action-fields")
     details = w.VBox([html(f'<p class="pimw-action-full">{escape(caption)}</p>'), fields],
