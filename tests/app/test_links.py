@@ -105,8 +105,10 @@ def test_the_landing_page_lists_only_the_links_assessment(store, aid):
     page = landing_html(GuardedStore(store, key), key)
     assert "Protection monitoring to cluster" in page and "Another assessment" not in page
     assert f"key={key}" in page and "trainer's view" not in page
+    assert "New assessment" not in page  # a partner's link starts nothing
     full = landing_html(store)
     assert "Another assessment" in full and other in full and "trainer's view" in full
+    assert '<a href="01-start.ipynb" class="pimw-new">+ New assessment</a>' in full
 
 
 @pytest.mark.parametrize("role", ["party", "observer"])

@@ -3,9 +3,13 @@ answer it and wait until the store holds the answer."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from pim_workbook.app.shell import slug
+
 WAIT = 60_000  # milliseconds a page may take to show what a test waits for
+STEP_1 = re.compile(r"^Step 1\b")  # the link to Step 1: "Step 1" in the header, in full in lists
 
 
 def open_page(browser: Any, url: str, ready: str = ".pimw-page") -> tuple[Any, Any]:
@@ -17,9 +21,16 @@ def open_page(browser: Any, url: str, ready: str = ".pimw-page") -> tuple[Any, A
     return context, page
 
 
+def pick_tab(page: Any, title: str) -> None:
+    """Show a pane of the page, as a click on its tab does (a question's tab also says its
+    state, so the tab is found by its title's class, not by its words)."""
+    page.locator(f".pimw-tab.pimw-tab-{slug(title)}").click()
+    page.locator(f".pimw-tab-{slug(title)}.pimw-tab-selected").wait_for(timeout=WAIT)
+
+
 def question_box(page: Any, qid: str, css: str) -> Any:
     """A box of the card of question ``qid`` (the card shown once its tab is picked)."""
-    page.get_by_role("button", name=qid.split(".")[1], exact=True).click()
+    pick_tab(page, qid.split(".")[1])
     return page.locator(".pimw-card", has_text=qid).locator(f"{css} textarea")
 
 

@@ -11,7 +11,7 @@ import pytest
 from pim_workbook.store.core import Store
 
 from .conftest import screenshot
-from .helpers import WAIT, open_page, question_box
+from .helpers import WAIT, open_page, pick_tab, question_box
 
 pytestmark = pytest.mark.slow
 
@@ -90,7 +90,7 @@ def test_a_text_too_large_for_the_kernel_is_never_called_saved(server, browser):
 def test_an_upload_too_large_to_send_is_refused_in_the_page(server, browser):
     link = server.cli("invite", "sample", "--party", "A").strip()
     context, page = open_page(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
-    page.get_by_role("button", name="Disclosure risk", exact=True).click()
+    pick_tab(page, "Disclosure risk")
     with page.expect_file_chooser() as chooser:
         page.get_by_role("button", name="Upload a small file").click()
     chooser.value.set_files(
@@ -107,7 +107,7 @@ def test_partner_links_offer_no_server_file(server, browser, role):
     args = ["--party", "A"] if role == "party" else ["--read-only"]
     link = server.cli("invite", "sample", *args).strip()
     context, page = open_page(browser, link.replace("01-start", "05-step2"), ready=".pimw-page")
-    page.get_by_role("button", name="Disclosure risk", exact=True).click()
+    pick_tab(page, "Disclosure risk")
     page.get_by_text("give a larger file to the facilitator").wait_for(timeout=WAIT)
     assert page.get_by_role("button", name="Read the file").count() == 0
     assert "household-survey.csv" not in page.content()
@@ -118,7 +118,7 @@ def test_partner_links_offer_no_server_file(server, browser, role):
 
 def test_the_facilitator_reads_only_the_data_folder(server, browser):
     context, page = open_page(browser, server.page_url("05-step2.ipynb", assessment="sample"))
-    page.get_by_role("button", name="Disclosure risk", exact=True).click()
+    pick_tab(page, "Disclosure risk")
     page.locator(".pimw-risk-server-file select").select_option(label="household-survey.csv")
     page.get_by_role("button", name="Read the file").click()
     page.get_by_text("household-survey.csv: 3 records, 2 columns").wait_for(timeout=WAIT)

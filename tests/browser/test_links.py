@@ -11,7 +11,7 @@ import pytest
 from pim_workbook.store.core import Store
 
 from .conftest import screenshot
-from .helpers import WAIT, answer, open_page, question_box
+from .helpers import STEP_1, WAIT, answer, open_page, question_box
 
 pytestmark = pytest.mark.slow
 
@@ -25,9 +25,9 @@ def test_three_organisations_each_see_only_their_own(server, browser):
     assert all(link.startswith(server.url.split("/voila/")[0]) for link in (link_a, link_c))
 
     ctx_a, page_a = open_page(browser, link_a, ready=".pimw-header")
-    assert "SAMPLE" in page_a.locator(".pimw-title").inner_text()
+    assert "SAMPLE" in page_a.locator(".pimw-assessment").inner_text()
     assert page_a.locator(".pimw-party select").is_disabled()
-    page_a.get_by_role("link", name="Step 1: information landscape").first.click()
+    page_a.get_by_role("link", name=STEP_1).first.click()
     page_a.wait_for_selector(".pimw-question", timeout=WAIT)
     assert page_a.locator(".pimw-answer-B textarea").is_disabled()
     assert page_a.locator(".pimw-agreed-answer textarea").is_disabled()
@@ -42,7 +42,7 @@ def test_three_organisations_each_see_only_their_own(server, browser):
     assert question_box(page_b, "E1.Q2", ".pimw-answer-A").input_value() == text_a  # side by side
 
     ctx_c, page_c = open_page(browser, link_c, ready=".pimw-header")
-    assert "Referrals to the health cluster" in page_c.locator(".pimw-title").inner_text()
+    assert "Referrals to the health cluster" in page_c.locator(".pimw-assessment").inner_text()
     page_c.goto(link_c.replace(f"assessment={other}", "assessment=sample"))
     page_c.get_by_text("Link not valid").wait_for(timeout=WAIT)
     assert "Sahel" not in page_c.inner_text("body")

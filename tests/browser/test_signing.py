@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from .conftest import screenshot
-from .helpers import WAIT, answer, open_page, question_box, saves
+from .helpers import STEP_1, WAIT, answer, open_page, question_box, saves
 
 pytestmark = pytest.mark.slow
 
@@ -60,7 +60,7 @@ def test_on_behalf_checklist_sign_off_and_the_remembered_name(server, browser):
         _sign(page, row, signatory, title)
         if party == "A":
             # the name is remembered for this link: a new page of it, and Back, keep it
-            page.get_by_role("link", name="Step 1: information landscape").first.click()
+            page.get_by_role("link", name=STEP_1).first.click()
             page.wait_for_selector(".pimw-question", timeout=WAIT)
             page.go_back()
             page.wait_for_selector(".pimw-checklist", timeout=WAIT)

@@ -8,14 +8,14 @@ import time
 import pytest
 
 from .conftest import Server, screenshot
-from .helpers import WAIT, answer, open_page, question_box
+from .helpers import STEP_1, WAIT, answer, open_page, question_box
 
 pytestmark = pytest.mark.slow
 def test_a_new_user_answers_step_1_as_a_party_and_finds_it_after_reload(server, browser):
     context, page = open_page(browser, server.url, ready=".pimw-page")
     page.get_by_text("SAMPLE (fictional)").click()  # landing -> start page of the sample
     page.wait_for_selector(".pimw-header", timeout=WAIT)
-    page.get_by_role("link", name="Step 1: information landscape").first.click()
+    page.get_by_role("link", name=STEP_1).first.click()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     page.locator(".pimw-party select").select_option(index=1)  # answering as party A
     text = f"Monthly trends by commune only — {time.time():.0f}"
@@ -89,8 +89,8 @@ def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
     page.get_by_placeholder("your name").first.fill("Fatima")
     page.get_by_role("button", name="Start a new assessment").click()
     page.get_by_role("link", name="Open it →").click()
-    page.wait_for_selector(".pimw-title", timeout=WAIT)
-    assert "Shelter data to the cluster" in page.locator(".pimw-title").inner_text()
+    page.wait_for_selector(".pimw-assessment", timeout=WAIT)
+    assert "Shelter data to the cluster" in page.locator(".pimw-assessment").inner_text()
     for organisation, role in (("Shelter NGO", "Provider"), ("Shelter Cluster", "Recipient")):
         page.get_by_placeholder("organisation").first.fill(organisation)
         page.locator(".pimw-page select").nth(1).select_option(label=role)
@@ -100,7 +100,7 @@ def test_a_new_assessment_from_start_to_agreed_answer(server, browser):
         while page.get_by_placeholder("organisation").first.input_value():
             assert time.monotonic() < deadline, "the organisation box was not emptied"
             time.sleep(0.2)
-    page.get_by_role("link", name="Step 1: information landscape").first.click()
+    page.get_by_role("link", name=STEP_1).first.click()
     page.wait_for_selector(".pimw-question", timeout=WAIT)
     for index, (party, text) in enumerate((("A", "Site-level counts"), ("B", "Camp-level")), 1):
         page.locator(".pimw-party select").select_option(index=index)

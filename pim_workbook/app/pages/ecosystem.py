@@ -55,7 +55,9 @@ def ecosystem_page(session: Session) -> w.Widget:
 def _ecosystem_picture(session: Session) -> w.Widget:
     from pim_workbook.outputs.plots import ecosystem_figure, png
 
-    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="72rem"))
+    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="72rem"),
+                    tooltip="The data ecosystem: stakeholders, their systems and the data "
+                            "flows between them, as listed in the other tabs")  # its alt text
     shown: list[Any] = [None]
 
     def draw(record: Record) -> None:

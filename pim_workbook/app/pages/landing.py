@@ -42,15 +42,17 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
     parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(p.title)}</a></li>'
                     for p in PAGES)
     grant = grant_of(store)
-    trainer = ""
+    trainer = new = ""
     if grant is None or grant.is_facilitator:
+        new = (f'<p class="pimw-nav"><a href="{PAGES[0].notebook}{escape(first)}" '
+               'class="pimw-new">+ New assessment</a></p>')
         trainer = (f'<h2>Training</h2><p><a href="09-training.ipynb{escape(first)}">Core '
                    "competencies: the trainer's view</a> — training sessions, links for "
                    "trainees, the group's results.</p>")
     return (f'<style>{CSS}</style><div class="pimw-page"><h1>PIM Data-Sharing Workbook</h1>'
             f"<p>Two or more organisations work through the <i>{title}</i> together and "
             "leave with one signed record of their decision. Open an assessment to start; "
-            f"each page leads to the next.</p>{body}"
+            f"each page leads to the next.</p>{new}{body}"
             f"<h2>The parts, in order</h2><ol>{parts}</ol>{trainer}</div>")
 
 

@@ -1,0 +1,166 @@
+"""Every page as its users see it: on a projector (1280×720) and a phone (390×844), with
+axe-core, a check that nothing is cut off or runs past the screen's edge, and screenshots
+kept under ``$PIM_WORKBOOK_SCREENSHOTS`` (else the test's own folder)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+
+from pim_workbook.app.shell import slug
+
+from .helpers import WAIT, open_page
+
+PROJECTOR = {"width": 1280, "height": 720}
+PHONE = {"width": 390, "height": 844}
+PAGES = [  # (name, notebook, query): the landing page, the chooser, each page, training
+    ("landing", "index.ipynb", {}),
+    ("chooser", "01-start.ipynb", {}),
+    ("start", "01-start.ipynb", {"assessment": "sample"}),
+    ("principles", "02-principles.ipynb", {"assessment": "sample"}),
+    ("ecosystem", "03-ecosystem.ipynb", {"assessment": "sample"}),
+    ("step1", "04-step1.ipynb", {"assessment": "sample"}),
+    ("step2", "05-step2.ipynb", {"assessment": "sample"}),
+    ("step3", "06-step3.ipynb", {"assessment": "sample"}),
+    ("step4", "07-step4.ipynb", {"assessment": "sample"}),
+    ("record", "08-record.ipynb", {"assessment": "sample"}),
+    ("training", "09-training.ipynb", {}),
+]
+
+# what the page shows is measured in the page: buttons whose words are cut off, and
+# elements whose right edge runs past the screen (tables scroll inside their own box)
+LAYOUT_FAULTS = """() => {
+  const width = document.documentElement.clientWidth, faults = [];
+  const inside = (el) => {  // within a box that scrolls or clips it: not past the screen
+    for (let p = el.parentElement; p && !p.classList.contains("pimw-page"); p = p.parentElement) {
+      if (["auto", "scroll", "hidden", "clip"].includes(getComputedStyle(p).overflowX)) {
+        return true;
+      }
+    }
+    return false; };
+  document.querySelectorAll(".pimw-page *").forEach((el) => {
+    if (!el.checkVisibility({contentVisibilityAuto: true, visibilityProperty: true}) ||
+        inside(el)) return;
+    const box = el.getBoundingClientRect();
+    if (box.width && box.right > width + 1) {
+      faults.push(`past the edge: ${el.tagName}.${String(el.className).slice(0, 60)} ` +
+                  `(${Math.round(box.right)} > ${width})`);
+    }
+    if (el.tagName === "BUTTON" && el.scrollWidth > el.clientWidth + 1) {
+      faults.push(`cut off: button "${el.textContent.trim()}"`);
+    }
+  });
+  return faults.slice(0, 10);
+}"""
+
+
+def _shots() -> Path | None:
+    folder = os.environ.get("PIM_WORKBOOK_SCREENSHOTS")
+    return Path(folder) if folder else None
+
+
+def _settle(page: Any) -> None:
+    """Until the widgets are drawn and the page has stopped changing."""
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(600)
+
+
+def _tabs(page: Any) -> list[str]:
+    return page.eval_on_selector_all(
+        ".pimw-tablist .pimw-tab",
+        "tabs => tabs.map(t => t.className.match(/pimw-tab-(?!selected)([a-z0-9-]+)/)[1])")
+
+
+def _look(page: Any, axe: Axe, name: str, folder: Path, faults: list[str]) -> None:
+    """Check the pane in view on a projector and a phone; keep both screenshots."""
+    for size, label in ((PROJECTOR, "1280"), (PHONE, "390")):
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+        faults += [f"{name} at {label}: {f}" for f in page.evaluate(LAYOUT_FAULTS)]
+        page.screenshot(path=str(folder / f"{name}-{label}.png"))
+        result = axe.run(page)
+        faults += [f"{name} at {label}: axe {v['id']} ({v['impact']}) on "
+                   f"{v['nodes'][0]['target']}" for v in result.response["violations"]]
+    page.set_viewport_size(PROJECTOR)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "notebook", "query"), PAGES, ids=[p[0] for p in PAGES])
+def test_every_page_and_pane_reads_well_on_a_projector_and_a_phone(
+        server, browser, tmp_path, name, notebook, query):
+    folder = _shots() or tmp_path
+    folder.mkdir(parents=True, exist_ok=True)
+    context, page = open_page(browser, server.page_url(notebook, **query))
+    try:
+        _settle(page)
+        axe, faults = Axe(), []
+        tabs = _tabs(page)
+        if not tabs:
+            _look(page, axe, name, folder, faults)
+        for tab in tabs:
+            page.locator(f".pimw-tab-{tab}").click()
+            page.locator(f".pimw-tab-{tab}.pimw-tab-selected").wait_for(timeout=WAIT)
+            _settle(page)
+            _look(page, axe, f"{name}-{tab}", folder, faults)
+        assert not faults, "\n".join(faults)
+    finally:
+        context.close()
+
+
+def test_a_party_reaches_its_own_box_in_five_tabs_and_works_a_question_by_keyboard(
+        server, browser):
+    """From the last field of the header: the tab of the question in view, the guidance,
+    the definitions, then the party's own box; keys move between questions and drawers."""
+    link = server.cli("invite", "sample", "--party", "A").strip()
+    key = parse_qs(urlsplit(link).query)["key"][0]
+    context, page = open_page(browser, server.page_url("04-step1.ipynb", key=key,
+                                                       assessment="sample"),
+                              ready=".pimw-answer-A textarea")
+    try:
+        page.locator(".pimw-name input").focus()
+        for _ in range(5):
+            page.keyboard.press("Tab")
+            if page.evaluate("document.activeElement.closest('.pimw-answer-A') !== null"):
+                break
+        else:
+            pytest.fail("party A's box is not within 5 Tabs of the header")
+        # the focus ring is plain to see: at least 2 px
+        ring = page.evaluate("parseFloat(getComputedStyle(document.activeElement).outlineWidth)")
+        assert ring >= 2
+        # the question's tab says it is selected, and the keys step to the next question
+        q1 = page.locator(f".pimw-tab-{slug('Q1')}")
+        assert q1.get_attribute("role") == "tab" and q1.get_attribute("aria-selected") == "true"
+        page.keyboard.press("Alt+PageDown")
+        q2 = page.locator(f".pimw-tab-{slug('Q2')}")
+        page.locator(".pimw-tab-q2.pimw-tab-selected").wait_for(timeout=WAIT)
+        page.wait_for_function(
+            "document.querySelector('.pimw-tab-q2').getAttribute('aria-selected') === 'true'")
+        assert q1.get_attribute("aria-selected") == "false"
+        # arrows move along the tabs, the tab stop follows the selected one
+        q2.focus()
+        page.keyboard.press("ArrowRight")
+        page.locator(".pimw-tab-q3.pimw-tab-selected").wait_for(timeout=WAIT)
+        # the guidance opens and closes by keyboard, as a native disclosure
+        summary = page.locator(".pimw-card", has_text="E1.Q3").locator(
+            "details.pimw-drawer summary").first
+        summary.focus()
+        page.keyboard.press("Enter")
+        assert summary.evaluate("s => s.parentElement.open")
+        page.keyboard.press("Escape")
+        assert not summary.evaluate("s => s.parentElement.open")
+    finally:
+        context.close()
+
+
+def test_the_landing_page_offers_a_new_assessment_to_the_facilitator(server, browser):
+    context, page = open_page(browser, server.page_url("index.ipynb"))
+    try:
+        page.get_by_role("link", name="+ New assessment").click()
+        page.get_by_role("button", name="Start a new assessment").wait_for(timeout=WAIT)
+    finally:
+        context.close()
