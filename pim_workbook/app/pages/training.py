@@ -161,10 +161,11 @@ class TraineePane:
         done = self._answered()
         kept = done.get(exercise.id)
         multi = len(exercise.answer) > 1
+        say_all = multi and "all that apply" not in exercise.prompt.lower()  # said once
         head = html(f'<div class="pimw-qid">{escape(exercise.id)} · exercise {self.index + 1} '
                     f"of {len(items)}</div>"
                     f'<div class="pimw-question">{escape(exercise.prompt)}</div>'
-                    + ('<p class="pimw-hint">Choose all that apply.</p>' if multi else ""))
+                    + ('<p class="pimw-hint">Choose all that apply.</p>' if say_all else ""))
         if multi:
             self.choice_widgets = [w.Checkbox(description=c.text, indent=False,
                                               layout=w.Layout(width="100%"))

@@ -104,6 +104,21 @@ def test_an_empty_answer_is_refused_without_saving(store, trainee_link, exercise
     assert store.training_answers(tid) == []
 
 
+def test_choose_all_that_apply_is_said_once(store, trainee_link, exercises):
+    tid, key = trainee_link
+    multi = next(e for e in exercises.exercises if len(e.answer) > 1)
+    plain = multi.model_copy(update={"prompt": "Which principles does this break?"})
+    for exercise, hints in ((multi, 0), (plain, 1)):  # the file's prompts say it already
+        one = exercises.model_copy(update={"exercises": [exercise]})
+        pane = TraineePane(GuardedStore(store, key), tid, one, key=key)
+        pane.widget()
+        pane.start()
+        pane.competency.value = exercise.competency
+        said = " ".join(x.value for x in find(pane.card, w.HTML)).lower()
+        assert said.count("all that apply") == hints + ("all that apply" in exercise.prompt
+                                                        .lower())
+
+
 def test_one_person_is_one_trainee_however_often_they_press_start(store, trainee_link,
                                                                    exercises):
     tid, key = trainee_link
