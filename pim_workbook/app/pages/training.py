@@ -46,10 +46,8 @@ def _pill(text_value: str, css: str) -> str:
 
 
 def _table(headers: list[str], rows: str) -> str:
-    """A table that scrolls by itself on a narrow screen, never the whole page."""
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
-    return (f'<div style="overflow-x:auto"><table class="pimw-table"><tr>{head}</tr>{rows}'
-            "</table></div>")
+    return f'<table class="pimw-table"><tr>{head}</tr>{rows}</table>'
 
 
 def _error(message: object) -> str:
