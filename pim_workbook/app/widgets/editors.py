@@ -56,7 +56,7 @@ class CheckGroup(w.Box, w.ValueWidget):
 
     def __init__(self, options: Sequence[tuple[str, Any]]) -> None:
         self._boxes = {value: w.Checkbox(description=caption, indent=False,
-                                         layout=w.Layout(width="auto"))
+                                         layout=w.Layout(width="auto", max_width="100%"))
                        for caption, value in options}
         self._showing = False
         super().__init__(list(self._boxes.values()),
