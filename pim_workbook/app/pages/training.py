@@ -409,7 +409,8 @@ class TrainerPane:
                         f"<td>{f'{c.mean_credit:.0%}' if c.answered else '—'}</td></tr>"
                         for c in result.competencies)
         people = "".join(f"<tr><td>{escape(t.name)}</td><td>{score(t.correct, t.answered)}</td>"
-                         "</tr>" for t in result.trainees)
+                         f"<td>{f'{t.credit / t.answered:.0%}' if t.answered else '—'}</td></tr>"
+                         for t in result.trainees)
         missed = "".join(f"<tr><td><b>{escape(e.id)}</b> "
                          f"{escape(_short(self.exercises.exercise(e.id).prompt))}</td>"
                          f"<td>{score(e.correct, e.answered)}</td><td>{e.mean_credit:.0%}</td>"
@@ -422,7 +423,7 @@ class TrainerPane:
             + _table(["Competency", "Correct / answered", "Mean score"], comps)
             + "<h3>What the group misses most</h3>"
             + _table(["Exercise", "Correct / answered", "Mean score"], missed)
-            + "<h3>Trainees</h3>" + _table(["Trainee", "Correct / answered"], people))
+            + "<h3>Trainees</h3>" + _table(["Trainee", "Correct / answered", "Mean score"], people))
         self.download.value = link_button(
             "data:text/csv;charset=utf-8;base64,"
             + base64.b64encode(training.results_csv(result).encode()).decode(),

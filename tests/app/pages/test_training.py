@@ -180,8 +180,8 @@ def test_the_trainer_sees_the_group_and_downloads_it(store, trainee_link, exerci
     pane.widget()
     shown = pane.results.value
     assert "2 trainees" in shown
-    assert "<td>Owl</td><td>1 / 1 (100%)</td>" in shown
-    assert re.search(r"<td>anonymous \w{4}</td><td>0 / 1 \(0%\)</td>", shown)
+    assert "<td>Owl</td><td>1 / 1 (100%)</td><td>100%</td>" in shown
+    assert re.search(r"<td>anonymous \w{4}</td><td>0 / 1 \(0%\)</td><td>0%</td>", shown)
     comp = next(c for c in exercises.competencies if c.id == first.competency)
     assert f"<td>{comp.title}</td><td>1 / 2 (50%)</td><td>50%</td>" in unescape(shown)
     assert re.search(r'<img [^>]*alt="[^"]+" src="data:image/png;base64,iVBOR', pane.chart.value)
