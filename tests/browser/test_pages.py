@@ -85,7 +85,7 @@ def _look(page: Any, axe: Axe, name: str, folder: Path, faults: list[str]) -> No
         page.screenshot(path=str(folder / f"{name}-{label}.png"))
         result = axe.run(page)
         faults += [f"{name} at {label}: axe {v['id']} ({v['impact']}) on "
-                   f"{v['nodes'][0]['target']}" for v in result.response["violations"]]
+                   f"{v['nodes'][0]['html'][:160]}" for v in result.response["violations"]]
     page.set_viewport_size(PROJECTOR)
 
 

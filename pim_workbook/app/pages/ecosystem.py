@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import base64
 from html import escape
 from typing import Any
 
@@ -53,20 +54,21 @@ def ecosystem_page(session: Session) -> w.Widget:
 
 
 def _ecosystem_picture(session: Session) -> w.Widget:
+    """The picture as an ``<img>`` with its alternative text (an ipywidgets Image has none)."""
     from pim_workbook.outputs.plots import ecosystem_figure, png
 
-    image = w.Image(format="png", layout=w.Layout(width="100%", max_width="72rem"),
-                    tooltip="The data ecosystem: stakeholders, their systems and the data "
-                            "flows between them, as listed in the other tabs")  # its alt text
+    image = html("")
     shown: list[Any] = [None]
 
     def draw(record: Record) -> None:
         key = (record.stakeholders, record.systems, record.flows)
         if key != shown[0]:
             shown[0] = key
-            image.value = png(ecosystem_figure(record, session.content))
+            data = base64.b64encode(png(ecosystem_figure(record, session.content))).decode()
+            image.value = (f'<img src="data:image/png;base64,{data}" style="width:100%; '
+                           'max-width:72rem" alt="The data ecosystem: stakeholders, their '
+                           'systems and the data flows between them, as listed in the other '
+                           'tabs">')
 
     session.on_refresh(draw)
     return image
-
-
