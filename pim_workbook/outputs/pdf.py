@@ -1,7 +1,7 @@
 """PDF: report HTML printed by headless Chromium, one browser for many files.
 
-Starting Chromium costs about a second, more than printing a report. With Playwright (the
-``pdf`` extra) one Debian Chromium is started on the first file and prints every file until
+Starting Chromium costs more than printing a report in a page already open. With Playwright
+(the ``pdf`` extra) one Debian Chromium is started on the first file and prints every file until
 the printer is closed; without it each file is printed by a Chromium process of its own
 (``--print-to-pdf``). Both print the same PDF: paper, margins and the "Page X of Y" footer
 come from the page's CSS ``@page`` rule, the PDF is tagged (accessible), and a page loads
@@ -85,28 +85,30 @@ class ProcessPrinter(Printer):
 
 class BrowserPrinter(Printer):
     """One Chromium driven through Playwright: started on the first file (again if it
-    died), it prints every file, each in a fresh page, until closed."""
+    died), it prints every file until closed.
+
+    The files go through one page, so that the page's renderer and its fonts stay warm:
+    printing a file then costs half the CPU it does in a new page. A report page has no
+    script and loads nothing but its own file, so one file leaves nothing to the next.
+    """
 
     def __init__(self) -> None:
         self._playwright: Playwright | None = None
         self._browser: Browser | None = None
-        self.launches = 0  # browsers started: one per printer unless a browser died
+        self._page: Page | None = None
 
     def print(self, html_path: Path, pdf_path: Path) -> Path:
         from playwright.sync_api import Error
 
         try:
-            page = self._new_page()
             try:
-                page.route("**/*", _file_only)
-                page.goto(html_path.resolve().as_uri(), wait_until="load",
-                          timeout=TIMEOUT_SECONDS * 1000)
-                page.pdf(path=pdf_path, prefer_css_page_size=True, print_background=True,
-                         display_header_footer=False, tagged=True)
-            finally:
-                with contextlib.suppress(Error):  # the browser may be gone already
-                    page.context.close()
+                self._print(html_path, pdf_path)
+            except Error:
+                if self._browser is not None and self._browser.is_connected():
+                    raise
+                self._print(html_path, pdf_path)  # the browser had died: once more, anew
         except Error as exc:
+            self._drop_page()  # the next file starts on a fresh page
             raise ReportError(f"Chromium could not print {html_path.name}: "
                               f"{_first_line(exc)}") from None
         return pdf_path
@@ -114,7 +116,7 @@ class BrowserPrinter(Printer):
     def close(self) -> None:
         """Close the browser and stop Playwright's driver, so no Chromium outlives us."""
         browser, playwright = self._browser, self._playwright
-        self._browser = self._playwright = None
+        self._browser = self._playwright = self._page = None
         try:
             if browser is not None and browser.is_connected():
                 browser.close()
@@ -122,24 +124,29 @@ class BrowserPrinter(Printer):
             if playwright is not None:
                 playwright.stop()
 
-    def _new_page(self) -> Page:
-        """A page in a context of its own, so that files share nothing; in a new browser if
-        the last one died."""
-        from playwright.sync_api import Error
+    def _print(self, html_path: Path, pdf_path: Path) -> None:
+        page = self._open_page()
+        page.goto(html_path.resolve().as_uri(), wait_until="load",
+                  timeout=TIMEOUT_SECONDS * 1000)
+        page.pdf(path=pdf_path, prefer_css_page_size=True, print_background=True,
+                 display_header_footer=False, tagged=True)
 
-        try:
-            return self._running().new_page()
-        except Error:
-            if self._browser is not None and self._browser.is_connected():
-                raise
-            return self._running().new_page()
-
-    def _running(self) -> Browser:
+    def _open_page(self) -> Page:
         if self._browser is None or not self._browser.is_connected():
             self.close()
             self._browser = self._launch()
-            self.launches += 1
-        return self._browser
+        if self._page is None:
+            self._page = self._browser.new_page()
+            self._page.route("**/*", _file_only)
+        return self._page
+
+    def _drop_page(self) -> None:
+        from playwright.sync_api import Error
+
+        page, self._page = self._page, None
+        if page is not None:
+            with contextlib.suppress(Error):  # the browser may be gone already
+                page.context.close()
 
     def _launch(self) -> Browser:
         from playwright.sync_api import Error, sync_playwright
