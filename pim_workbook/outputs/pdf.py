@@ -10,6 +10,7 @@ nothing from the network.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import importlib.util
 import shutil
@@ -118,8 +119,11 @@ class BrowserPrinter(Printer):
         browser, playwright = self._browser, self._playwright
         self._browser = self._playwright = self._page = None
         try:
-            if browser is not None and browser.is_connected():
-                browser.close()
+            if browser is not None:
+                from playwright.sync_api import Error
+
+                with contextlib.suppress(Error):  # gone already (after Ctrl-C, say)
+                    browser.close()
         finally:
             if playwright is not None:
                 playwright.stop()
@@ -164,14 +168,25 @@ class BrowserPrinter(Printer):
 def open_printer(name: str = "auto") -> Printer:
     """The printer called ``name`` (one of :data:`PRINTERS`), checked before any report runs;
     nothing starts before the first file. ``auto`` is one browser for all files when
-    Playwright is installed, else one Chromium process per file."""
+    Playwright is installed and may run here, else one Chromium process per file."""
     if name not in PRINTERS:
         raise ValueError(f"unknown PDF printer {name!r} (one of: {', '.join(PRINTERS)})")
     installed = importlib.util.find_spec("playwright") is not None
     if name == "playwright" and not installed:
         raise ReportError("the playwright PDF printer needs Playwright: "
                           "pip install 'pim-workbook[pdf]'")
-    return BrowserPrinter() if installed and name != "subprocess" else ProcessPrinter()
+    # Playwright's sync API refuses to run under a running event loop (a Jupyter cell's)
+    if name == "playwright" or (name == "auto" and installed and not _in_event_loop()):
+        return BrowserPrinter()
+    return ProcessPrinter()
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def _file_only(route: Route) -> None:

@@ -3,6 +3,7 @@ without it: the same pages either way, no browser left running, errors said in o
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -197,6 +198,24 @@ def test_without_playwright_each_pdf_is_printed_by_a_chromium_of_its_own(
     asked = run_report(aid, db_path=db_path, out_dir=tmp_path / "asked", printer="playwright")
     assert (asked.status, asked.error) == ("failed", NO_PLAYWRIGHT)
     assert not (tmp_path / "asked").exists()  # refused before a kernel started
+
+
+def test_under_an_event_loop_auto_prints_with_one_chromium_per_file(record_html, tmp_path):
+    """As in a Jupyter cell, where Playwright's sync API cannot run."""
+
+    async def in_a_cell() -> str:
+        with open_printer() as printer:
+            assert isinstance(printer, ProcessPrinter)
+            printer.print(record_html, tmp_path / "cell.pdf")
+        with open_printer("playwright") as printer, pytest.raises(ReportError) as refused:
+            printer.print(record_html, tmp_path / "refused.pdf")
+        return str(refused.value)
+
+    said = asyncio.run(in_a_cell())
+    assert said.startswith("Chromium could not start: ") and "asyncio loop" in said
+    assert "\n" not in said
+    assert pdf_info(tmp_path / "cell.pdf")["Page size"] == "594.96 x 841.92 pts (A4)"
+    assert isinstance(open_printer(), BrowserPrinter)  # outside it, one browser
 
 
 def test_printer_errors_are_one_line(db_path, aid, record_html, tmp_path, monkeypatch):
