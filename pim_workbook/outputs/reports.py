@@ -114,7 +114,8 @@ def _failures(result: ReportResult) -> Iterator[None]:
 
 
 def _prepared(aid: str, options: _Options) -> tuple[ReportResult, _PdfJob | None]:
-    """A batch's report up to its PDF, run in a worker process; failures returned."""
+    """A batch's report up to its PDF (in a worker process when several run at once);
+    failures returned."""
     result = ReportResult(aid)
     job = None
     with _failures(result):
@@ -188,6 +189,7 @@ def _html_exporter() -> HTMLExporter:
 
 
 def _print(result: ReportResult, job: _PdfJob | None, printer: Printer) -> None:
+    """Print the job's PDF; its HTML stays only if it was asked for."""
     if job is None:
         return
     start = time.perf_counter()
@@ -228,8 +230,9 @@ def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
               out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
               history: str = "summary", paper: str = "a4",
               printer: str = "auto") -> list[ReportResult]:
-    """Reports for many assessments on ``paper``, ``jobs`` at a time in worker processes;
-    this process prints every PDF with one ``printer``, closed at the end."""
+    """Reports for many assessments on ``paper``, ``jobs`` at a time (in worker processes
+    when more than one); this process prints every PDF, as the reports come back, with one
+    ``printer`` closed at the end."""
     from tqdm import tqdm
 
     prepare = partial(_prepared, options=_Options(db_path, out_dir, tuple(formats), 0,
