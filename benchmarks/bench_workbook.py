@@ -9,8 +9,10 @@
 2. Time until Step 1 is usable on a slow link (Chromium's emulation: 400 kbit/s both ways,
    300 ms latency, cold cache): a party's answer box enabled, then a typed answer saved
    (the store holds it). Target: usable within 40 s.
-3. Voila's time to the first interactive widget: the Step 2 page (on the sample) against a
-   bare one-widget notebook, both served the same way, warm cache (median of N loads).
+3. Voila's time to the first interactive widget: the Step 2 page (on the sample) served by a
+   preheated kernel (serve's default pool) against a bare one-widget notebook served without
+   a pool, warm cache, median of N loads each (target: at most 0.5x); the Step 2 page
+   without a pool too. And what a kernel costs in memory.
 4. The time from a widget change to the answer's row being committed in the store
    (target < 20 ms), against a bare store write.
 5. ``import pim_workbook`` (target < 0.3 s), against a bare interpreter start.
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import base64
 import os
+import re
 import shutil
 import signal
 import socket
@@ -56,26 +59,96 @@ def _port() -> int:
         return s.getsockname()[1]
 
 
+class Served:
+    """`pim-workbook serve` on a folder of notebooks: its link, its log, its kernels."""
+
+    def __init__(self, url: str, pid: int, log: Path) -> None:
+        self.url, self.pid, self.log = url, pid, log
+
+    def kernels(self) -> list[int]:
+        """The server's kernel processes (Voila lists no kernels over HTTP)."""
+        found = []
+        for proc in Path("/proc").iterdir():
+            try:
+                stat = (proc / "stat").read_text().rsplit(")", 1)[1].split()
+                if int(stat[1]) == self.pid and b"ipykernel" in (proc / "cmdline").read_bytes():
+                    found.append(int(proc.name))
+            except (OSError, ValueError):
+                continue  # not a process, or one that ended meanwhile
+        return found
+
+    def _cpu(self, pid: int) -> float:
+        try:
+            stat = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")
+
+    def quiet(self, kernels: int = 0) -> None:
+        """Wait until at least ``kernels`` kernels run and none has used more than a tenth
+        of a CPU for a second: a preheated kernel has then reached its wait for a page."""
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            pids = self.kernels()
+            before = {pid: self._cpu(pid) for pid in pids}
+            time.sleep(1)
+            if len(pids) >= kernels and all(self._cpu(pid) - cpu < 0.1
+                                            for pid, cpu in before.items()):
+                return
+        raise RuntimeError("the server's kernels did not settle within 3 minutes")
+
+    def rss_mb(self) -> list[float]:
+        """The resident memory of each kernel, in MB."""
+        sizes = []
+        for pid in self.kernels():
+            try:
+                status = Path(f"/proc/{pid}/status").read_text()
+            except OSError:
+                continue
+            sizes += [int(line.split()[1]) / 1024 for line in status.splitlines()
+                      if line.startswith("VmRSS:")]
+        return sizes
+
+    def preheated(self, notebook: str) -> list[str]:
+        """The kernels Voila took from ``notebook``'s pool so far, from its log."""
+        return re.findall(rf"Using pre-heated kernel: ([0-9a-f-]{{36}}) for {notebook}",
+                          self.log.read_text())
+
+    def ready(self, notebook: str) -> None:
+        """Wait until ``notebook``'s pool, if it has one, holds a kernel again and the
+        kernels are quiet: a preheated kernel has then reached its wait for a page."""
+        deadline = time.monotonic() + 180
+        while "Kernel pool of" in self.log.read_text() and self.log.read_text().count(
+                f"Kernel pool of {notebook} is filled") <= len(self.preheated(notebook)):
+            assert time.monotonic() < deadline, f"no preheated kernel for {notebook}"
+            time.sleep(0.5)
+        self.quiet()
+
+
 @contextmanager
-def _served(notebooks: Path, env: dict[str, str], *options: str) -> Iterator[str]:
-    """The workbook's own serve command on ``notebooks``; yields the link it prints."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(_port()),
-         "--notebooks", str(notebooks), *options], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL, text=True, start_new_session=True)
+def _served(notebooks: Path, env: dict[str, str], *options: str) -> Iterator[Served]:
+    """The workbook's own serve command on ``notebooks``, with ``options``."""
+    log = notebooks.parent / f"serve-{_port()}.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(_port()),
+             "--notebooks", str(notebooks), *options], env=env, stdout=out,
+            stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
-        assert proc.stdout is not None
-        url = proc.stdout.readline().split()[-1]
         deadline = time.monotonic() + 120
+        while not (found := re.search(r"(http://\S+)", log.read_text())):
+            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.2)
+        url = found.group(1)
         while True:
             try:  # the tree page: a page of the workbook would start a kernel
                 urllib.request.urlopen(f"{url.split('/voila/')[0]}/?"
                                        f"{url.split('&')[-1]}", timeout=5).close()
                 break
             except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, "no server"
+                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
                 time.sleep(0.5)
-        yield url
+        yield Served(url, proc.pid, log)
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
@@ -196,14 +269,17 @@ def bench_slow_link(url: str, browser: Any) -> None:
           "transferred)")
 
 
-def _first_widget_seconds(context: Any, url: str, selector: str) -> float:
+def _first_widget_seconds(context: Any, url: str, selector: str) -> tuple[float, str]:
+    """Seconds until ``selector`` is enabled, and the page's kernel."""
     page = context.new_page()
     start = time.perf_counter()
     page.goto(url)
     page.wait_for_selector(f"{selector}:enabled", timeout=WAIT_MS)
     elapsed = time.perf_counter() - start
+    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"
+                           ".textContent).kernelId")
     page.close()
-    return elapsed
+    return elapsed, kernel
 
 
 def _bare_notebook(folder: Path) -> None:
@@ -215,26 +291,38 @@ def _bare_notebook(folder: Path) -> None:
     nbformat.write(nb, folder / "bare.ipynb")
 
 
-def bench_first_widget(url: str, browser: Any, runs: int) -> None:
+def bench_first_widget(pooled: Served, plain: Served, browser: Any, runs: int) -> None:
+    """The Step 2 page from a preheated kernel, the bare notebook and the Step 2 page each
+    from a kernel of their own (``plain``: no pool), in turn; before each preheated load,
+    the pool's kernel has reached its wait for a page."""
+    step2 = {"assessment": "sample", "party": "A"}
     targets = {
-        "bare one-widget notebook": (_page(url, "bare.ipynb"), ".widget-text input"),
-        "Step 2 page (sample)": (_page(url, "05-step2.ipynb", assessment="sample", party="A"),
-                                 ANSWER_A),
+        "bare one-widget notebook": (plain, "bare.ipynb", {}, ".widget-text input"),
+        "Step 2, preheated": (pooled, "05-step2.ipynb", step2, ANSWER_A),
+        "Step 2, own kernel": (plain, "05-step2.ipynb", step2, ANSWER_A),
     }
-    context = browser.new_context()
-    _first_widget_seconds(context, *targets["bare one-widget notebook"])  # warm-up, cache
+    context = browser.new_context()  # one browser cache, warmed by a first load of each
+    for served in (pooled, plain):
+        _first_widget_seconds(context, _page(served.url, "bare.ipynb"), ".widget-text input")
     times: dict[str, list[float]] = {name: [] for name in targets}
     for _ in range(runs):
-        for name, (page_url, selector) in targets.items():
-            times[name].append(_first_widget_seconds(context, page_url, selector))
+        for name, (served, notebook, query, selector) in targets.items():
+            served.ready(notebook)
+            seconds, kernel = _first_widget_seconds(context,
+                                                    _page(served.url, notebook, **query),
+                                                    selector)
+            assert (kernel in served.preheated(notebook)) == (served is pooled), name
+            times[name].append(seconds)
     context.close()
     print(f"Voila, time to first interactive widget (median of {runs}, warm cache):")
     medians = {name: statistics.median(t) for name, t in times.items()}
     for name, value in medians.items():
         print(f"  {name:<28} {value:6.2f} s   (runs: "
               + ", ".join(f"{t:.2f}" for t in times[name]) + ")")
-    ratio = medians["Step 2 page (sample)"] / medians["bare one-widget notebook"]
-    print(f"  ratio Step 2 / bare          {ratio:6.2f}x")
+    bare = medians["bare one-widget notebook"]
+    print(f"  ratio preheated Step 2 / bare {medians['Step 2, preheated'] / bare:5.2f}x   "
+          "(target <= 0.5x)")
+    print(f"  ratio own-kernel Step 2 / bare {medians['Step 2, own kernel'] / bare:4.2f}x")
 
 
 def bench_voila(runs: int, quick: bool) -> None:
@@ -246,16 +334,27 @@ def bench_voila(runs: int, quick: bool) -> None:
                "PIM_WORKBOOK_ACTOR": "bench"}
         subprocess.run([sys.executable, "-m", "pim_workbook.cli", "sample"], env=env,
                        check=True, capture_output=True)
-        folder = work / "notebooks"
-        shutil.copytree(ROOT / "notebooks", folder)
+        folder = work / "notebooks"  # the pages measured: fewer kernels to preheat
+        folder.mkdir()
+        for name in ("index.ipynb", "04-step1.ipynb", "05-step2.ipynb"):
+            shutil.copy(ROOT / "notebooks" / name, folder / name)
         _bare_notebook(folder)
-        with sync_playwright() as p, _served(folder, env) as url:
+        with sync_playwright() as p, _served(folder, env) as pooled, \
+                _served(folder, env, "--pool-size", "0") as plain:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=CHROMIUM_ARGS)
-            bench_transfer(url, browser)
+            pooled.quiet(kernels=4)
+            waiting = pooled.rss_mb()
+            print(f"Preheated kernels (serve's default pool, one per notebook): "
+                  f"{statistics.median(waiting):.0f} MB each (median of {len(waiting)})")
+            bench_transfer(pooled.url, browser)
             if not quick:
-                bench_slow_link(url, browser)
-            bench_first_widget(url, browser, runs)
+                pooled.ready("04-step1.ipynb")
+                bench_slow_link(pooled.url, browser)
+            bench_first_widget(pooled, plain, browser, runs)
+            pages = pooled.rss_mb() + plain.rss_mb()
+            print(f"Kernels of the pages opened and of the pools: {statistics.median(pages):.0f}"
+                  f" MB each (median of {len(pages)})")
             browser.close()
     finally:
         shutil.rmtree(work, ignore_errors=True)

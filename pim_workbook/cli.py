@@ -482,7 +482,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
                                    notebooks=args.notebooks, use_token=not args.no_token,
                                    allow_remote=args.allow_remote, content=args.content,
                                    orphan_timeout=args.orphan_timeout,
-                                   max_kernels=args.max_kernels, data_dir=args.data_dir)
+                                   max_kernels=args.max_kernels, data_dir=args.data_dir,
+                                   pool_size=args.pool_size)
     print(f"Open the workbook at: {url}", flush=True)
     os.execvpe(argv[0], argv, env)
 
@@ -656,11 +657,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--allow-remote", action="store_true",
                    help="allow a non-loopback --host")
     p.add_argument("--orphan-timeout", type=float, metavar="SECONDS",
-                   help="end a page's kernel this long after its tab was closed "
-                        "(default 120)")
+                   help="end a page's kernel this long after its tab was closed, or after "
+                        "a page stopped loading (default 120)")
     p.add_argument("--max-kernels", type=int, metavar="N",
-                   help="open pages at most; past it a new page says the server is busy "
-                        "(default 40)")
+                   help="open pages at most, preheated kernels included; past it a new page "
+                        "says the server is busy (default 40)")
+    p.add_argument("--pool-size", type=int, metavar="N",
+                   help="kernels kept preheated for each notebook, so that pages open at "
+                        "once (default 1; 0: none; about 70 MB each)")
     p.add_argument("--data-dir", metavar="DIR",
                    help="the folder of tables the facilitator may check for disclosure risk "
                         "on the server (default: $PIM_WORKBOOK_DATA_DIR; without it, "

@@ -1,14 +1,19 @@
 """The kernels of a served workbook: refused pages, abandoned pages and a cap.
 
-Every page load starts a kernel of its own (about 67 MB). Voila's culler ends a kernel only
+Every page load takes a kernel of its own (about 67 MB). Voila's culler ends a kernel only
 after two idle hours, so requests with a bogus link and closed tabs would pile kernels up.
 :class:`WorkbookKernelManager` (Voila's default manager plus three rules) ends a kernel
-whose page was refused for its link once that page has rendered, ends a kernel that has had
-no page connected for ``orphan_timeout`` seconds, and refuses new pages past ``max_kernels``
+whose page was refused for its link once that page has rendered, ends a kernel whose page
+has not been seen for ``orphan_timeout`` seconds, and refuses new pages past ``max_kernels``
 live kernels with a readable "server is busy" page (HTTP 503).
 
-Kernels waiting in Voila's preheat pool count toward the cap and are never orphans: no page
-has asked for them yet.
+A page is seen while its connection is open, and while it asks the server about its kernel
+(the page template does every 1.5 s, from the moment its first script has arrived): a page
+still loading Voila's scripts over a slow link keeps its kernel however long that takes.
+
+Kernels waiting in Voila's preheat pool (``serve --pool-size``) count toward the cap and are
+never orphans: no page has asked for them yet. A pool refilled at the cap waits for room
+rather than fail, so the pool never empties for good.
 """
 
 from __future__ import annotations
@@ -88,9 +93,9 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
 
     refused_grace = Float(5.0, min=0.0, config=True, help="Seconds a kernel whose page "
                           "was refused for its link stays once the page has rendered.")
-    orphan_timeout = Float(120.0, min=0.1, config=True, help="Seconds a kernel stays without "
-                           "any page connected (a closed tab, a page never opened in a "
-                           "browser).")
+    orphan_timeout = Float(120.0, min=0.1, config=True, help="Seconds a kernel stays once its "
+                           "page is no longer seen (a closed tab, a page never opened in a "
+                           "browser); a page still loading asks about its kernel.")
     max_kernels = Integer(40, min=1, config=True, help="Live kernels at most (pooled ones "
                           "included); past it a new page gets a 'server is busy' page.")
     check_interval = Float(10.0, min=0.1, config=True, help="Seconds between looks for "
@@ -105,25 +110,34 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         self._seen: dict[str, float] = {}  # kernel → last time a page held it (or its start)
         self._orphan_check: PeriodicCallback | None = None
         self._endings: set[asyncio.Task[None]] = set()
+        self._stopping = False
+
+    def _live(self) -> int:
+        return len(set(self._kernels) | set(self._pending_kernels))
 
     # jupyter_client types its synchronous start_kernel; jupyter_server's own asynchronous
     # managers override it with a coroutine the same way
     async def start_kernel(self, *, kernel_id: str | None = None,  # type: ignore[override]
                            path: ApiPath | None = None, **kwargs: Any) -> str:
-        """Start a page's kernel unless the cap is reached; watch it if its link is refused."""
+        """Start a page's kernel unless the cap is reached (a pool's kernel waits for room);
+        watch it if its link is refused."""
+        env = kwargs.get("env") or {}
+        pooled = env.get(ENV_VARIABLE.VOILA_PREHEAT) == "True"
         if kernel_id is None or kernel_id not in self:
-            live = set(self._kernels) | set(self._pending_kernels)
-            if len(live) >= self.max_kernels:
-                self.log.warning("Refusing a new kernel: %d live (max_kernels)", len(live))
+            if pooled and self._live() >= self.max_kernels:
+                self.log.info("Preheated kernel waits: %d live (max_kernels)", self._live())
+            while pooled and self._live() >= self.max_kernels and not self._stopping:
+                await asyncio.sleep(self.check_interval)
+            if self._live() >= self.max_kernels or self._stopping:
+                self.log.warning("Refusing a new kernel: %d live (max_kernels)", self._live())
                 raise web.HTTPError(503, reason=BUSY)  # the page's words, kept out of logs
         kernel_id = await super().start_kernel(kernel_id=kernel_id, path=path, **kwargs)
         self._seen.setdefault(kernel_id, time.monotonic())
         if self._orphan_check is None:
             self._orphan_check = PeriodicCallback(self.end_orphans, 1000 * self.check_interval)
             self._orphan_check.start()
-        env = kwargs.get("env") or {}
         # a pooled kernel learns its page's query only later: it has no link to check yet
-        if env.get(ENV_VARIABLE.VOILA_PREHEAT) != "True" and links_required() and \
+        if not pooled and links_required() and \
                 await asyncio.to_thread(link_refused, env.get(ENV_VARIABLE.QUERY_STRING, "")):
             ending = asyncio.create_task(self._end_refused(kernel_id, utcnow()))
             self._endings.add(ending)
@@ -150,6 +164,12 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         except Exception:  # gone meanwhile, or it would not stop: the next check tries again
             self.log.exception("Could not end kernel %s", kernel_id)
 
+    def kernel_model(self, kernel_id: str) -> dict[str, Any]:
+        """What ``GET /api/kernels/<id>`` answers; a page asking is a page alive."""
+        model: dict[str, Any] = super().kernel_model(kernel_id)
+        self._seen[kernel_id] = time.monotonic()
+        return model
+
     def notify_connect(self, kernel_id: str) -> None:
         """A page connected: the orphan clock starts again from now."""
         super().notify_connect(kernel_id)
@@ -163,6 +183,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
     async def shutdown_all(self, now: bool = False) -> None:  # type: ignore[override]
         """The server stops: end every kernel, then remove the trainees' practice copies,
         which live only as long as the server that made them."""
+        self._stopping = True  # a pool's kernel waiting for room starts no more
         await super().shutdown_all(now=now)
         remove_all(Path(os.environ.get(DB_ENV) or default_db_path()))
 
@@ -173,8 +194,25 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
                 for task in pool
                 if task.done() and not task.cancelled() and task.exception() is None}
 
+    def ready_in_pool(self, notebook: str) -> bool:
+        """Whether the next kernel of ``notebook``'s pool is started and alive, so that a page
+        taking it need not wait for a kernel. One that failed or ended is replaced."""
+        pool = getattr(self, "_pools", {}).get(notebook) or []
+        if not pool or not pool[0].done():
+            return False
+        first = pool[0]
+        if not first.cancelled() and first.exception() is None \
+                and first.result()["kernel_id"] in self:
+            return True
+        pool.pop(0)
+        self.log.warning("Replacing a preheated kernel of %s that failed or ended", notebook)
+        refill = getattr(self, "fill_if_needed", None)  # VoilaKernelManager's
+        if refill is not None:
+            refill(notebook_name=notebook)
+        return False
+
     async def end_orphans(self) -> None:
-        """End the kernels no page has held for ``orphan_timeout`` seconds."""
+        """End the kernels whose page has not been seen for ``orphan_timeout`` seconds."""
         now = time.monotonic()
         pooled = self.pooled()
         for kernel_id in list(self._kernels):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import errno
 import ipaddress
 import os
+import re
 import secrets
 import socket
 import sys
@@ -36,6 +37,9 @@ CULL_IDLE_S = 2 * 60 * 60
 DEAD_CHECK_S = 1.5  # how often the server looks whether a kernel process died
 KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/server/kernels.py
 VOILA = "pim_workbook.server.voila_app"  # Voila, compressed and long-cached
+POOL_SIZE = 1  # preheated kernels kept waiting per notebook
+MAX_KERNELS = 40  # the default of WorkbookKernelManager.max_kernels
+NOT_PREHEATED = r"^report\.ipynb$"  # runs once per report, never served to a person
 
 
 def _is_loopback(host: str) -> bool:
@@ -79,7 +83,8 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
                   notebooks: str | None = None, use_token: bool = True,
                   allow_remote: bool = False, content: str | None = None,
                   orphan_timeout: float | None = None, max_kernels: int | None = None,
-                  data_dir: str | None = None) -> tuple[list[str], dict[str, str], str]:
+                  data_dir: str | None = None, pool_size: int | None = None
+                  ) -> tuple[list[str], dict[str, str], str]:
     """The Voila command line, its environment and the URL to open.
 
     Voila is this interpreter's own (``python -m pim_workbook.server.voila_app``: Voila
@@ -88,7 +93,10 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     another installation's code. ``orphan_timeout`` and ``max_kernels``
     override the defaults of :class:`pim_workbook.server.kernels.WorkbookKernelManager`.
     ``data_dir`` (else ``$PIM_WORKBOOK_DATA_DIR``) is the only folder of server files a page
-    may read, and only through the facilitator's link (see datafolder.py).
+    may read, and only through the facilitator's link (see datafolder.py). ``pool_size``
+    (default :data:`POOL_SIZE`) kernels per notebook, the report's aside, are kept preheated
+    so that pages open at once; they count toward ``max_kernels`` and must leave room under
+    it for pages.
     """
     folder = Path(notebooks).resolve() if notebooks else notebooks_dir()
     if not (folder / LANDING).is_file():
@@ -105,6 +113,16 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
                          "above 0")
     if max_kernels is not None and max_kernels < 1:
         raise StoreError(f"--max-kernels {max_kernels}: give at least 1")
+    pool_size = POOL_SIZE if pool_size is None else pool_size
+    if pool_size < 0:
+        raise StoreError(f"--pool-size {pool_size}: give 0 (no preheated kernels) or more")
+    preheated = [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
+                 and not re.match(NOT_PREHEATED, p.relative_to(folder).as_posix())]
+    cap = max_kernels or MAX_KERNELS
+    if pool_size * len(preheated) >= cap:
+        raise StoreError(f"--pool-size {pool_size} keeps {pool_size * len(preheated)} kernels "
+                         f"waiting ({len(preheated)} notebooks), leaving no room under "
+                         f"--max-kernels {cap}: lower --pool-size or raise --max-kernels")
     named = data_dir or os.environ.get(DATA_DIR_ENV, "").strip()
     option = "--data-dir" if data_dir else f"${DATA_DIR_ENV}"
     if named and not Path(named).expanduser().is_dir():
@@ -131,6 +149,10 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
         argv.append(f"--{KERNEL_MANAGER}.orphan_timeout={orphan_timeout:g}")
     if max_kernels is not None:
         argv.append(f"--{KERNEL_MANAGER}.max_kernels={max_kernels}")
+    if pool_size:
+        argv += ["--VoilaConfiguration.preheat_kernel=True",
+                 f"--VoilaConfiguration.default_pool_size={pool_size}",
+                 f"--VoilaKernelManager.preheat_denylist={NOT_PREHEATED}"]
     token = ""
     if use_token:
         token = store.setting(TOKEN_SETTING) or ""
@@ -150,6 +172,9 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
         env["PIM_WORKBOOK_CONTENT"] = str(Path(content).resolve())
     if named:
         env[DATA_DIR_ENV] = str(Path(named).expanduser().resolve())
+    # where a preheated kernel asks Voila for its page's request (Voila assumes 127.0.0.1)
+    env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::") else \
+        f"[{host}]" if ":" in host else host
     remove_all(Path(store.path))  # practice copies a killed server left behind
     env[REQUIRE_ENV] = "1"  # every served page needs a link (see access.py)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host

@@ -14,10 +14,17 @@ of the wait. :class:`WorkbookVoila` is Voila with three changes:
   scripts load each other by bare names (``4371.voila.js``), so their folder carries the
   version: the page's ``fullStaticUrl`` points there. Anything else keeps Voila's headers.
 * ``jupyterlab_pygments`` (code highlighting) is not loaded: pages show no code.
+
+With ``serve --pool-size N``, Voila keeps N kernels per notebook that have run their
+notebook up to ``wait_for_page()`` (imports and content loaded) and wait there for a page's
+request. :class:`WorkbookPage` gives one only to a link the server accepts: a refused link
+gets a kernel of its own, ended once its page says so (kernels.py), so bogus links never
+drain the pool; every page still runs its own access check on its own query.
 """
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
 import re
@@ -31,6 +38,10 @@ from tornado import web
 from voila import __version__ as voila_version
 from voila.app import Voila
 from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFileHandler
+from voila.tornado.handler import TornadoVoilaHandler
+
+from pim_workbook.access import links_required
+from pim_workbook.server.kernels import link_refused
 
 YEAR_S = 365 * 24 * 3600
 _HASHED_NAME = re.compile(r"(?:^|[._-])[0-9a-f]{16,}(?:[._-]|$)")  # 84.09c61a35dce1705f.js
@@ -81,6 +92,21 @@ class VersionedStaticFiles(_Immutable, MultiStaticFileHandler):
         return True
 
 
+class WorkbookPage(TornadoVoilaHandler):
+    """Voila's page handler: a preheated kernel only for a link the server accepts, and only
+    one already started (else a kernel of its own, as without a pool)."""
+
+    @web.authenticated
+    async def get(self, path: str | None = None) -> None:
+        self.preheated = bool(path) and not (
+            links_required() and await asyncio.to_thread(link_refused, self.request.query)
+        ) and bool(self.kernel_manager.ready_in_pool(path))
+        await super().get(path)
+
+    def should_use_rendered_notebook(self, *args: Any) -> bool:
+        return self.preheated and bool(super().should_use_rendered_notebook(*args))
+
+
 class WorkbookVoila(Voila):
     """Voila with compressed responses and versioned, long-cached static files."""
 
@@ -97,7 +123,8 @@ class WorkbookVoila(Voila):
                 "websocket_compression_options": {}}
 
     def init_handlers(self) -> list[Any]:
-        swap = {TemplateStaticFileHandler: TemplateFiles, FileFindHandler: LabExtensionFiles}
+        swap = {TemplateStaticFileHandler: TemplateFiles, FileFindHandler: LabExtensionFiles,
+                TornadoVoilaHandler: WorkbookPage}
         handlers = [(route[0], swap.get(route[1], route[1]), *route[2:])
                     for route in super().init_handlers()]
         versioned = (url_path_join(self.server_url, rf"/voila/static/v-{self.static_digest}/(.*)"),

@@ -54,7 +54,8 @@ class Server:
         # and then blocks whichever process writes next
         with self.log.open("w") as out:
             self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port),
-                                          "--data-dir", str(self.data)], env=self.env,
+                                          "--data-dir", str(self.data),
+                                          "--pool-size", "0"], env=self.env,  # no preheating
                                          stdout=out, stderr=subprocess.STDOUT, text=True,
                                          start_new_session=True)
         deadline = time.monotonic() + 60

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import re
 import shutil
 import subprocess
@@ -15,15 +14,17 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server, _free_port
+from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server
 
 from pim_workbook.access import create_invite, revoke
 from pim_workbook.resources import notebooks_dir
 from pim_workbook.server.kernels import BUSY, OwnKernelSpecManager, link_refused
-from pim_workbook.server.serve import serve_command
 from pim_workbook.store.connection import DB_ENV
+from pim_workbook.store.core import Store
 
 
 # -- without a server ----------------------------------------------------------------------
@@ -61,15 +62,17 @@ def test_the_server_refuses_the_links_the_pages_refuse(store, aid, monkeypatch):
 
 # -- a real served workbook ----------------------------------------------------------------
 QUICK = {"WorkbookKernelManager": {"check_interval": 0.5, "refused_grace": 1}}
+# a refused page's kernel stays until the refusal shows in a browser, however loaded the machine
+SHOWN_REFUSED = {"WorkbookKernelManager": {"check_interval": 0.5, "refused_grace": 60}}
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
-def quick_config(folder: Path) -> str:
+def quick_config(folder: Path, settings: dict[str, Any] = QUICK) -> str:
     """A Jupyter config folder whose voila.json makes the kernel manager look every half
     second (as an operator tunes it); the folder, for JUPYTER_CONFIG_DIR."""
     config = folder / "jupyter-config"
     config.mkdir()
-    (config / "voila.json").write_text(json.dumps(QUICK))
+    (config / "voila.json").write_text(json.dumps(settings))
     return str(config)
 
 
@@ -95,25 +98,33 @@ def wait_until(condition: Callable[[], bool], seconds: float) -> None:
 
 
 class KernelServer(Server):
-    """`pim-workbook serve` with kernel options, its manager looking every half second."""
+    """`pim-workbook serve` with kernel options, its manager looking every half second (or
+    configured by ``settings``)."""
 
-    def __init__(self, folder: Path, *options: str) -> None:
+    def __init__(self, folder: Path, *options: str, settings: dict[str, Any] = QUICK) -> None:
         super().__init__(folder)
-        self.env["JUPYTER_CONFIG_DIR"] = quick_config(folder)
+        self.env["JUPYTER_CONFIG_DIR"] = quick_config(folder, settings)
         self.options = options
 
     def start(self) -> str:
-        self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port), *self.options],
-                                     env=self.env, stdout=subprocess.PIPE,
-                                     stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
-        assert self.proc.stdout is not None
-        line = self.proc.stdout.readline()
-        match = re.search(r"(http://\S+)", line)
-        assert match, f"serve printed no URL: {line!r}"
-        self.url = match.group(1)
+        with self.log.open("w") as out:  # a file: a pipe nobody reads would stall the server
+            self.proc = subprocess.Popen([*CLI, "serve", "--port", str(self.port),
+                                          *self.options], env=self.env, stdout=out,
+                                         stderr=subprocess.STDOUT, text=True,
+                                         start_new_session=True)
+        wait_until(lambda: re.search(r"http://\S+", self.log.read_text()) is not None, 60)
+        self.url = re.search(r"(http://\S+)", self.log.read_text()).group(1)
         wait_until(self.listening, 60)
         return self.url
+
+    def preheated(self, notebook: str) -> list[str]:
+        """The kernels Voila took from ``notebook``'s pool so far, from its log."""
+        return re.findall(rf"Using pre-heated kernel: ([0-9a-f-]{{36}}) for {notebook}",
+                          self.log.read_text())
+
+    def pool_fills(self, notebook: str) -> int:
+        """How often ``notebook``'s pool was (re)filled, from Voila's log."""
+        return self.log.read_text().count(f"Kernel pool of {notebook} is filled")
 
     def listening(self) -> bool:
         """Whether Voila answers, asked through its list of notebooks (which starts no
@@ -135,15 +146,17 @@ class KernelServer(Server):
             return exc.code, exc.read().decode()
 
     def alive(self, kernel_id: str) -> bool:
-        base = self.url.split("/voila/")[0]
-        try:
-            with urllib.request.urlopen(f"{base}/api/kernels/{kernel_id}?token={self.token}",
-                                        timeout=30):
-                return True
-        except urllib.error.HTTPError as exc:
-            if exc.code == 404:
-                return False
-            raise
+        """Whether the kernel's process runs, read from /proc: asking the server about a
+        kernel (GET /api/kernels/<id>) is what a page does, and keeps the kernel."""
+        marker = f"kernel-{kernel_id}".encode()
+        for proc in Path("/proc").iterdir():
+            try:
+                if marker in (proc / "cmdline").read_bytes() and \
+                        (proc / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z":
+                    return True
+            except (OSError, IndexError):
+                continue  # not a process, or one that ended meanwhile
+        return False
 
 
 def _served(folder: Path, *options: str) -> Iterator[KernelServer]:
@@ -158,14 +171,22 @@ def _served(folder: Path, *options: str) -> Iterator[KernelServer]:
 
 @pytest.fixture
 def refusing(tmp_path) -> Iterator[KernelServer]:
-    """The default limits: two minutes for an orphan, 40 kernels."""
-    yield from _served(tmp_path)
+    """The default limits: two minutes for an orphan, 40 kernels (none preheated)."""
+    yield from _served(tmp_path, "--pool-size", "0")
 
 
 @pytest.fixture(scope="module")
 def limited(tmp_path_factory) -> Iterator[KernelServer]:
     yield from _served(tmp_path_factory.mktemp("limited"), "--orphan-timeout", "8",
-                       "--max-kernels", "2")
+                       "--max-kernels", "2", "--pool-size", "0")
+
+
+def _notebooks(folder: Path, *names: str) -> str:
+    """A folder with some of the workbook's notebooks (fewer kernels to preheat)."""
+    folder.mkdir()
+    for name in names:
+        shutil.copy(notebooks_dir() / name, folder / name)
+    return str(folder)
 
 
 @pytest.fixture(scope="module")
@@ -210,6 +231,19 @@ def test_a_closed_page_ends_after_the_orphan_timeout_an_open_one_stays(limited, 
 
 
 @pytest.mark.slow
+def test_a_page_still_loading_on_a_slow_link_keeps_its_kernel(limited):
+    status, html = limited.page(limited.key)  # rendered; its scripts still on their way
+    kernel = KERNEL_ID.search(html).group(1)
+    asked = f"{limited.url.split('/voila/')[0]}/api/kernels/{kernel}?token={limited.token}"
+    until = time.monotonic() + 2 * (8 + 5)  # twice what an orphan is given
+    while time.monotonic() < until:  # the page asks about its kernel, as it does every 1.5 s
+        urllib.request.urlopen(asked, timeout=30).close()
+        time.sleep(1.5)
+    assert status == 200 and limited.alive(kernel)
+    wait_until(lambda: not limited.alive(kernel), 8 + 5)  # the tab closed before connecting
+
+
+@pytest.mark.slow
 def test_past_max_kernels_a_new_page_says_the_server_is_busy(limited):
     with ThreadPoolExecutor(2) as pool:
         pages = list(pool.map(lambda _: limited.page(limited.key), range(2)))
@@ -226,32 +260,81 @@ def test_past_max_kernels_a_new_page_says_the_server_is_busy(limited):
     limited.shut_down_kernel(KERNEL_ID.search(html).group(1))
 
 
+def _kernel_id(page: Any) -> str:
+    return page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"
+                         ".textContent).kernelId")
+
+
 @pytest.mark.slow
-def test_pooled_kernels_count_toward_the_cap_and_are_never_orphans(store, tmp_path):
-    folder = tmp_path / "notebooks"
-    folder.mkdir()
-    for name in ("index.ipynb", "01-start.ipynb"):
-        shutil.copy(notebooks_dir() / name, folder / name)
-    port = _free_port()
-    argv, env, url = serve_command(store, port=port, notebooks=str(folder), orphan_timeout=1,
-                                   max_kernels=1)
-    argv += ["--VoilaConfiguration.preheat_kernel=True",
-             "--VoilaConfiguration.default_pool_size=1",
-             "--VoilaKernelManager.preheat_denylist=01-start"]  # its pages start kernels
-    env["JUPYTER_CONFIG_DIR"] = quick_config(tmp_path)
-    voila = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL,
-                             stderr=subprocess.DEVNULL, start_new_session=True)
+def test_pooled_kernels_count_toward_the_cap_are_never_orphans_and_refill_at_room(
+        tmp_path, chromium):
+    server = KernelServer(tmp_path, "--notebooks", _notebooks(tmp_path / "nb", "index.ipynb"),
+                          "--pool-size", "1", "--max-kernels", "2", "--orphan-timeout", "3")
+    server.cli("sample")
+    server.start()
     try:
-        wait_until(lambda: len(kernel_executables(voila.pid)) == 1, 60)  # the pool is full
-        time.sleep(3)  # three orphan timeouts
-        assert len(kernel_executables(voila.pid)) == 1
-        start = url.replace("index.ipynb", "01-start.ipynb")
-        with pytest.raises(urllib.error.HTTPError) as refused:
-            urllib.request.urlopen(start, timeout=60)
-        assert refused.value.code == 503 and BUSY in refused.value.read().decode()
+        wait_until(lambda: server.pool_fills("index.ipynb") == 1, 60)
+        time.sleep(3 + 2)  # past the orphan timeout: a pooled kernel has no page yet
+        assert len(kernel_executables(server.proc.pid)) == 1
+        first = chromium.new_page()  # takes the pooled kernel; the pool refills: the cap
+        first.goto(server.url)
+        first.get_by_text("SAMPLE (fictional)").wait_for(timeout=60_000)
+        assert server.preheated("index.ipynb") == [_kernel_id(first)]
+        wait_until(lambda: server.pool_fills("index.ipynb") == 2, 60)
+        status, html = server.page("bogus.key")  # a refused link never takes a pooled one
+        assert status == 503 and BUSY in html and "kernelId" not in html
+        second = chromium.new_page()  # the refill, at once; its own refill waits for room
+        second.goto(server.url)
+        second.get_by_text("SAMPLE (fictional)").wait_for(timeout=60_000)
+        assert server.preheated("index.ipynb") == [_kernel_id(first), _kernel_id(second)]
+        time.sleep(3)
+        assert server.pool_fills("index.ipynb") == 2  # no room: waiting, not failed
+        first.close()  # an orphan after 3 s: room for the pool again
+        wait_until(lambda: server.pool_fills("index.ipynb") == 3, 60)
+        assert server.alive(_kernel_id(second))
+        second.close()
     finally:
-        os.killpg(voila.pid, 15)
-        voila.wait(timeout=30)
+        server.stop()
+
+
+@pytest.mark.slow
+def test_a_preheated_page_checks_its_own_link_and_shows_only_its_own_query(tmp_path,
+                                                                         chromium):
+    server = KernelServer(tmp_path, "--notebooks", _notebooks(tmp_path / "nb", "index.ipynb",
+                                                              "04-step1.ipynb"),
+                          "--pool-size", "1", settings=SHOWN_REFUSED)
+    server.cli("sample")
+    server.start()
+    keys = {party: parse_qs(urlsplit(server.cli("invite", "sample", "--party", party)
+                                     .strip()).query)["key"][0] for party in "AB"}
+    step1 = "04-step1.ipynb"
+
+    def opened(key: str, **query: str) -> Any:
+        wait_until(lambda: server.pool_fills(step1) == len(server.preheated(step1)) + 1, 60)
+        page = chromium.new_page()
+        page.goto(server.page_url(step1, key=key, assessment="sample", **query))
+        page.locator(".pimw-refused, .pimw-name input").first.wait_for(timeout=120_000)
+        return page
+
+    try:
+        refused = opened("l0.bogus")
+        assert "Link not valid" in refused.locator(".pimw-refused").inner_text()
+        assert server.preheated(step1) == []  # the pool's kernel waits for a valid link
+        refused.close()
+        pages = {"A": opened(keys["A"], name="Amina"), "B": opened(keys["B"], party="A")}
+        assert server.preheated(step1) == [_kernel_id(pages["A"]), _kernel_id(pages["B"])]
+        with Store(server.env["PIM_WORKBOOK_DB"]) as store:
+            parties = store.get("sample").parties
+        for party, page in pages.items():  # the link's party, whatever the address says
+            shown = page.locator(".pimw-party select option:checked").inner_text()
+            shown = shown.replace("\xa0", " ")  # as the dropdown draws its spaces
+            assert shown == f"{party} · {parties[party].organisation}"
+        assert pages["A"].locator(".pimw-name input").input_value() == "Amina"
+        assert pages["B"].locator(".pimw-name input").input_value() == ""  # not A's name
+        for page in pages.values():
+            page.close()
+    finally:
+        server.stop()
 
 
 def test_a_stopping_server_removes_the_practice_copies(store, monkeypatch):

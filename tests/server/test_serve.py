@@ -12,7 +12,8 @@ import pytest
 from pim_workbook import cli
 from pim_workbook.access import BASE_URL_SETTING, AccessDenied, check_key
 from pim_workbook.errors import StoreError
-from pim_workbook.server.serve import serve_command
+from pim_workbook.resources import notebooks_dir
+from pim_workbook.server.serve import MAX_KERNELS, serve_command
 
 
 def _query(url: str) -> dict[str, str]:
@@ -87,7 +88,7 @@ def test_kernel_options_reach_voila_from_the_command_line(store, db_path, port, 
     ran = []
     monkeypatch.setattr(cli.os, "execvpe", lambda path, argv, env: ran.append(argv))
     assert cli.main(["--db", str(db_path), "serve", "--port", str(port),
-                     "--orphan-timeout", "30", "--max-kernels", "5"]) == 0
+                     "--orphan-timeout", "30", "--max-kernels", "5", "--pool-size", "0"]) == 0
     assert "--WorkbookKernelManager.orphan_timeout=30" in ran[0]
     assert "--WorkbookKernelManager.max_kernels=5" in ran[0]
     assert f"http://127.0.0.1:{port}/voila/render/" in capsys.readouterr().out
@@ -145,3 +146,41 @@ def test_serving_removes_practice_copies_a_killed_server_left(store, port):
     left.write_bytes(b"practice")
     serve_command(store, port=port)
     assert not left.parent.exists()
+
+
+def test_each_notebook_but_the_report_keeps_one_preheated_kernel_by_default(store, port):
+    from pim_workbook.server.kernels import WorkbookKernelManager
+
+    argv, env, _ = serve_command(store, port=port)
+    assert "--VoilaConfiguration.preheat_kernel=True" in argv
+    assert "--VoilaConfiguration.default_pool_size=1" in argv
+    assert r"--VoilaKernelManager.preheat_denylist=^report\.ipynb$" in argv
+    assert env["VOILA_APP_IP"] == "127.0.0.1"  # where a pooled kernel asks for its request
+    assert WorkbookKernelManager.max_kernels.default_value == MAX_KERNELS  # the check's cap
+    argv, _, _ = serve_command(store, port=port, pool_size=0)
+    assert not any("preheat" in a or "pool_size" in a for a in argv)
+
+
+def test_the_pool_size_comes_from_the_command_line_and_must_leave_room_for_pages(
+        store, db_path, port, monkeypatch, capsys):
+    ran = []
+    monkeypatch.setattr(cli.os, "execvpe", lambda path, argv, env: ran.append(argv))
+    assert cli.main(["--db", str(db_path), "serve", "--port", str(port),
+                     "--pool-size", "3"]) == 0
+    assert "--VoilaConfiguration.default_pool_size=3" in ran[0]
+    assert cli.main(["--db", str(db_path), "serve", "--port", str(port),
+                     "--pool-size", "-1"]) == 1
+    error = capsys.readouterr().err
+    assert error == ("pim-workbook: --pool-size -1: give 0 (no preheated kernels) or more\n")
+    served = len([n for n in notebooks_dir().glob("*.ipynb") if n.name != "report.ipynb"])
+    size = -(-MAX_KERNELS // served)  # the smallest pool that fills the cap
+    with pytest.raises(StoreError, match=rf"^--pool-size {size} keeps {size * served} kernels "
+                                         rf"waiting \({served} notebooks\), leaving no room "
+                                         r"under --max-kernels 40: lower --pool-size or raise "
+                                         r"--max-kernels$"):
+        serve_command(store, port=port, pool_size=size)
+    with pytest.raises(StoreError, match="--max-kernels 5: lower --pool-size"):
+        serve_command(store, port=port, max_kernels=5)
+    argv, _, _ = serve_command(store, port=port, pool_size=size,
+                               max_kernels=size * served + 1)
+    assert f"--VoilaConfiguration.default_pool_size={size}" in argv

@@ -42,3 +42,27 @@ def test_pages_load_voila_s_scripts_from_the_versioned_folder_after_any_other_ho
                     "seen": "04-step1.ipynb"}
     alone = _versioned_static("0123456789abcdef", None)({}, base_url="/")
     assert alone == {"fullStaticUrl": "/voila/static/v-0123456789abcdef"}
+
+
+def test_a_preheated_kernel_shows_its_page_only_with_the_query_of_its_own_request(
+        monkeypatch):
+    import voila.utils
+
+    from pim_workbook.app.pages.workbook import wait_for_page
+
+    asked = []
+
+    def answered_once_the_server_listens() -> None:  # Voila's wait: the page's request info
+        asked.append(True)
+        if len(asked) == 2:
+            monkeypatch.setenv("QUERY_STRING", "key=mine&assessment=sample")
+
+    monkeypatch.setattr(voila.utils, "wait_for_request", answered_once_the_server_listens)
+    monkeypatch.setattr("pim_workbook.app.pages.workbook.time.sleep", lambda _: None)
+    monkeypatch.setenv("QUERY_STRING", "key=the-servers-own")
+    monkeypatch.delenv("VOILA_PREHEAT", raising=False)
+    wait_for_page()  # a page's own kernel (or papermill): nothing to wait for
+    assert asked == []
+    monkeypatch.setenv("VOILA_PREHEAT", "True")
+    wait_for_page()
+    assert len(asked) == 2 and os.environ["QUERY_STRING"] == "key=mine&assessment=sample"

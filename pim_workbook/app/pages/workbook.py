@@ -2,11 +2,14 @@
 
 ``show_page("E.2")`` in a notebook finds the assessment (parameter, else ``?assessment=`` in
 the page's URL), builds the page from the store and displays it. :func:`build_page` does the
-same without displaying, for tests and scripts.
+same without displaying, for tests and scripts. Every served notebook calls
+:func:`wait_for_page` after its imports and before it shows its page.
 """
 
 from __future__ import annotations
 
+import os
+import time
 from collections.abc import Callable
 from html import escape
 
@@ -26,6 +29,7 @@ from pim_workbook.app.shell import page_box, page_footer, page_header
 from pim_workbook.app.widgets.controls import (
     html,
 )
+from pim_workbook.content.framework import load_content
 from pim_workbook.errors import AccessDenied
 from pim_workbook.store.core import Store
 from pim_workbook.training.practice import open_copy
@@ -46,6 +50,27 @@ def build_page(key: str, session: Session) -> w.VBox:
     else:
         body = BUILDERS[key](session)
     return page_box(*page_header(session, page), body, page_footer(session, page))
+
+
+def wait_for_page() -> None:
+    """In a kernel Voila preheated (``serve --pool-size``), wait until a page is asked of it:
+    its query (the link key, the assessment, the party) is in the environment after that.
+    Anywhere else (a page's own kernel, papermill, JupyterLab) return at once.
+
+    A preheated kernel runs its notebook up to here before anyone asks for the page, so the
+    imports and the framework content are ready; the page, its access check included, is
+    then built for the one request that takes the kernel (Voila gives each kernel one page).
+    """
+    if os.environ.get("VOILA_PREHEAT") != "True":
+        return
+    from voila.utils import wait_for_request  # slow to import: only where it is needed
+
+    load_content()
+    os.environ.pop("QUERY_STRING", None)  # the page's own, never one the server started with
+    while "QUERY_STRING" not in os.environ:  # no answer yet (the server busy or stopping)
+        wait_for_request()
+        if "QUERY_STRING" not in os.environ:
+            time.sleep(1)
 
 
 def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
