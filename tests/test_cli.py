@@ -261,12 +261,12 @@ def test_training_sessions_from_the_command_line(env, capsys):
         training.answer(store, training.join(store, tid, "Owl"), exercises, first.id,
                         first.answer)
     code, out, _ = run(capsys, "training", "list")
-    assert code == 0 and tid in out and "1 trainees" in out
+    assert code == 0 and tid in out and "1 trainee" in out
     code, out, _ = run(capsys, "training", "results", tid)
     assert code == 0 and "100%" in out and "Applying the PIM principles" in out
     code, out, _ = run(capsys, "training", "results", tid, "--csv", str(env / "r.csv"))
     assert (env / "r.csv").read_text().splitlines()[1] == \
-        f"{tid},{first.id},{first.competency},{first.kind},1,1,1.000"
+        f"{tid},{first.id},{first.competency},{first.kind},1,1,1.000,100"
     code, _, err = run(capsys, "training", "purge", tid)
     assert code == 1 and "--confirm" in err
     code, out, _ = run(capsys, "training", "purge", tid, "--confirm", tid)

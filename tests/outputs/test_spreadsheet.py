@@ -99,7 +99,7 @@ def test_training_results_never_carry_a_pseudonym_and_neutralise_their_cells(sto
     crafted = training.Results("\tx", [training.ExerciseResult(
         "=1+1", "@SUM(A1)", "\rx", 1, 1, 1.0)], [], [])
     assert _rows(training.results_csv(crafted))[1] == ["'\tx", "'=1+1", "'@SUM(A1)", "'\rx",
-                                                         "1", "1", "1.000"]
+                                                         "1", "1", "1.000", "100"]
 
 
 def test_a_treated_microdata_file_keeps_its_values_exactly(store, aid, tmp_path):
