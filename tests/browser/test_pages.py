@@ -164,3 +164,44 @@ def test_the_landing_page_offers_a_new_assessment_to_the_facilitator(server, bro
         page.get_by_role("button", name="Start a new assessment").wait_for(timeout=WAIT)
     finally:
         context.close()
+
+
+CONTRAST = """(el) => {  // WCAG contrast of an element's text on its background, and its opacity
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number).map((v) => {
+    v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+  const lum = (c) => { const [r, g, b] = rgb(c); return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const style = getComputedStyle(el);
+  const [a, b] = [lum(style.color), lum(style.backgroundColor)].sort((x, y) => y - x);
+  let opacity = 1;
+  for (let p = el; p; p = p.parentElement) opacity *= Number(getComputedStyle(p).opacity);
+  return [(a + 0.05) / (b + 0.05), opacity];
+}"""
+
+
+def test_a_question_fits_a_projector_screen_under_a_short_header(server, browser):
+    """At 1280×720: the header in about 90 px, and the question, its state, the parties'
+    answers and the agreed answer with its status without scrolling; another party's
+    answer is as readable as one's own."""
+    context, page = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample"),
+                              ready=".pimw-answer-B textarea")
+    try:
+        page.set_viewport_size(PROJECTOR)
+        _settle(page)
+        header = page.locator(".pimw-who").bounding_box()
+        assert header["y"] + header["height"] <= 100
+        for part in (".pimw-qhead", ".pimw-answers", ".pimw-joint select",
+                     ".pimw-agreed-answer textarea"):
+            box = page.locator(f".pimw-card {part}").first.bounding_box()
+            assert box["y"] >= header["y"] + header["height"] - 1, part
+            assert box["y"] + box["height"] <= PROJECTOR["height"], part
+        other = page.locator(".pimw-answer-B textarea")
+        assert other.is_disabled()  # the facilitator types only in the agreed answer
+        ratio, opacity = other.evaluate(CONTRAST)
+        assert ratio >= 4.5 and opacity == 1
+        # the header stays on screen while the page scrolls
+        page.mouse.wheel(0, 600)
+        page.wait_for_timeout(300)
+        assert 0 < page.locator(".pimw-who").bounding_box()["y"] <= header["y"]
+        assert page.locator(".pimw-bar").bounding_box()["y"] >= 0
+    finally:
+        context.close()
