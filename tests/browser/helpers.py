@@ -46,3 +46,13 @@ def answer(page: Any, qid: str, party: str, text: str) -> None:
     box.fill(text)
     box.press("Tab")
     page.locator(f'.pimw-status span[data-saves="{before + 1}"]').wait_for(timeout=WAIT)
+
+
+def axe_faults(page: Any) -> list[str]:
+    """What axe-core (its default rules: WCAG 2.0/2.1 A and AA, best practices) finds on
+    the page as it is now, one line per rule broken."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page)
+    return [f"axe {v['id']} ({v['impact']}) on {v['nodes'][0]['html'][:160]}"
+            for v in result.response["violations"]]

@@ -10,11 +10,10 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 
 from pim_workbook.app.shell import slug
 
-from .helpers import WAIT, open_page
+from .helpers import WAIT, axe_faults, open_page
 
 PROJECTOR = {"width": 1280, "height": 720}
 PHONE = {"width": 390, "height": 844}
@@ -30,6 +29,7 @@ PAGES = [  # (name, notebook, query): the landing page, the chooser, each page, 
     ("step4", "07-step4.ipynb", {"assessment": "sample"}),
     ("record", "08-record.ipynb", {"assessment": "sample"}),
     ("training", "09-training.ipynb", {}),
+    ("trainee", "", {}),  # a trainee's page, through a session's trainee link
 ]
 
 # what the page shows is measured in the page: buttons whose words are cut off, and
@@ -76,16 +76,14 @@ def _tabs(page: Any) -> list[str]:
         "tabs => tabs.map(t => t.className.match(/pimw-tab-(?!selected)([a-z0-9-]+)/)[1])")
 
 
-def _look(page: Any, axe: Axe, name: str, folder: Path, faults: list[str]) -> None:
+def _look(page: Any, name: str, folder: Path, faults: list[str]) -> None:
     """Check the pane in view on a projector and a phone; keep both screenshots."""
     for size, label in ((PROJECTOR, "1280"), (PHONE, "390")):
         page.set_viewport_size(size)
         page.wait_for_timeout(300)
         faults += [f"{name} at {label}: {f}" for f in page.evaluate(LAYOUT_FAULTS)]
         page.screenshot(path=str(folder / f"{name}-{label}.png"))
-        result = axe.run(page)
-        faults += [f"{name} at {label}: axe {v['id']} ({v['impact']}) on "
-                   f"{v['nodes'][0]['html'][:160]}" for v in result.response["violations"]]
+        faults += [f"{name} at {label}: {f}" for f in axe_faults(page)]
     page.set_viewport_size(PROJECTOR)
 
 
@@ -95,18 +93,28 @@ def test_every_page_and_pane_reads_well_on_a_projector_and_a_phone(
         server, browser, tmp_path, name, notebook, query):
     folder = _shots() or tmp_path
     folder.mkdir(parents=True, exist_ok=True)
-    context, page = open_page(browser, server.page_url(notebook, **query))
+    if name == "trainee":
+        link = server.cli("training", "new", "Layout check").strip().splitlines()[-1]
+        url = server.page_url("09-training.ipynb", key=parse_qs(urlsplit(link).query)["key"][0])
+    else:
+        url = server.page_url(notebook, **query)
+    context, page = open_page(browser, url)
+    faults: list[str] = []
     try:
         _settle(page)
-        axe, faults = Axe(), []
+        if name == "trainee":  # the start, then the exercises
+            _look(page, "trainee-start", folder, faults)
+            page.get_by_role("button", name="Start").click()
+            page.get_by_role("button", name="Check my answer").wait_for(timeout=WAIT)
+            _settle(page)
         tabs = _tabs(page)
         if not tabs:
-            _look(page, axe, name, folder, faults)
+            _look(page, name, folder, faults)
         for tab in tabs:
             page.locator(f".pimw-tab-{tab}").click()
             page.locator(f".pimw-tab-{tab}.pimw-tab-selected").wait_for(timeout=WAIT)
             _settle(page)
-            _look(page, axe, f"{name}-{tab}", folder, faults)
+            _look(page, f"{name}-{tab}", folder, faults)
         assert not faults, "\n".join(faults)
     finally:
         context.close()

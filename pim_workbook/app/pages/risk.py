@@ -329,7 +329,7 @@ class RiskPane:
             if after is not None:
                 row.append(f"{after['risk_bands'][band]:,}")
             rows.append(row)
-        head = ["", "Before"] + (["After the steps"] if after is not None else [])
+        head = ["Figure", "Before"] + (["After the steps"] if after is not None else [])
         latest = after or before
         verdict = (f'<p class="pimw-badge pimw-diverge">Needs action: the target is k ≥ '
                    f"{work.min_k} and a global risk of at most {work.max_risk:.1%}</p>"
