@@ -127,13 +127,17 @@ class Served:
 
 @contextmanager
 def _served(notebooks: Path, env: dict[str, str], *options: str) -> Iterator[Served]:
-    """The workbook's own serve command on ``notebooks``, with ``options``."""
-    log = notebooks.parent / f"serve-{_port()}.log"
+    """The workbook's own serve command on ``notebooks``, with ``options``, on a copy of the
+    store of ``env`` (each run of serve ends the facilitator link of the one before)."""
+    port = _port()
+    log = notebooks.parent / f"serve-{port}.log"
+    store = notebooks.parent / f"serve-{port}.sqlite"
+    shutil.copy(env["PIM_WORKBOOK_DB"], store)
     with log.open("w") as out:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(_port()),
-             "--notebooks", str(notebooks), *options], env=env, stdout=out,
-            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+            [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(port),
+             "--notebooks", str(notebooks), *options], env={**env, "PIM_WORKBOOK_DB": str(store)},
+            stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
         while not (found := re.search(r"(http://\S+)", log.read_text())):

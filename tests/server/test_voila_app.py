@@ -46,23 +46,40 @@ def test_pages_load_voila_s_scripts_from_the_versioned_folder_after_any_other_ho
 
 def test_a_preheated_kernel_shows_its_page_only_with_the_query_of_its_own_request(
         monkeypatch):
-    import voila.utils
+    from pim_workbook.app.pages import workbook
 
-    from pim_workbook.app.pages.workbook import wait_for_page
-
-    asked = []
-
-    def answered_once_the_server_listens() -> None:  # Voila's wait: the page's request info
-        asked.append(True)
-        if len(asked) == 2:
-            monkeypatch.setenv("QUERY_STRING", "key=mine&assessment=sample")
-
-    monkeypatch.setattr(voila.utils, "wait_for_request", answered_once_the_server_listens)
-    monkeypatch.setattr("pim_workbook.app.pages.workbook.time.sleep", lambda _: None)
+    answers = [None, {"QUERY_STRING": "key=mine&assessment=sample", "SERVER_PORT": "8866"}]
+    monkeypatch.setattr(workbook, "_request_info", lambda: answers.pop(0))  # Voila's answer
+    monkeypatch.setattr(workbook.time, "sleep", lambda _: None)
     monkeypatch.setenv("QUERY_STRING", "key=the-servers-own")
     monkeypatch.delenv("VOILA_PREHEAT", raising=False)
-    wait_for_page()  # a page's own kernel (or papermill): nothing to wait for
-    assert asked == []
+    workbook.wait_for_page()  # a page's own kernel (or papermill): nothing to wait for
+    assert len(answers) == 2 and os.environ["QUERY_STRING"] == "key=the-servers-own"
     monkeypatch.setenv("VOILA_PREHEAT", "True")
-    wait_for_page()
-    assert len(asked) == 2 and os.environ["QUERY_STRING"] == "key=mine&assessment=sample"
+    workbook.wait_for_page()  # no answer at first (the server busy), then the request's
+    assert answers == [] and os.environ["QUERY_STRING"] == "key=mine&assessment=sample"
+
+
+def test_a_kernel_asks_for_its_request_where_voila_s_own_helper_asks(monkeypatch):
+    import voila.utils
+
+    from pim_workbook.app.pages import workbook
+
+    ours: list[str] = []
+    voilas: list[str] = []
+
+    async def refused(url: str, connect_timeout: float) -> None:
+        ours.append(url)
+        raise ConnectionRefusedError
+
+    async def voila_asks(url: str) -> None:
+        voilas.append(url)
+
+    monkeypatch.setattr(workbook, "websocket_connect", refused)
+    monkeypatch.setattr(voila.utils, "_get_request_info", voila_asks)
+    for name, value in {"VOILA_PREHEAT": "True", "VOILA_APP_PORT": "43210",
+                        "VOILA_SERVER_URL": "/base/", "VOILA_KERNEL_ID": "0123"}.items():
+        monkeypatch.setenv(name, value)
+    assert workbook._request_info() is None  # no server answering: asked again later
+    voila.utils.wait_for_request()
+    assert ours == voilas == ["ws://127.0.0.1:43210/base/voila/query/0123"]

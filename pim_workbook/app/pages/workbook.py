@@ -8,12 +8,17 @@ same without displaying, for tests and scripts. Every served notebook calls
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from html import escape
 
 import ipywidgets as w
+from tornado.httpclient import HTTPClientError
+from tornado.websocket import WebSocketError, websocket_connect
 
 from pim_workbook.access import grant_of
 from pim_workbook.app.gate import guarded, not_valid, open_session
@@ -63,14 +68,36 @@ def wait_for_page() -> None:
     """
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    from voila.utils import wait_for_request  # slow to import: only where it is needed
-
     load_content()
     os.environ.pop("QUERY_STRING", None)  # the page's own, never one the server started with
-    while "QUERY_STRING" not in os.environ:  # no answer yet (the server busy or stopping)
-        wait_for_request()
-        if "QUERY_STRING" not in os.environ:
-            time.sleep(1)
+    while (request := _request_info()) is None:  # no answer (the server busy or stopping)
+        time.sleep(1)
+    os.environ.update(request)
+
+
+def _request_info() -> dict[str, str] | None:
+    """The request Voila hands this preheated kernel, as ``voila.utils.wait_for_request``
+    asks for it (the same address, from the same variables), without importing Voila: that
+    would cost each waiting kernel about 50 MB."""
+    env = os.environ.get
+    url = (f"{env('VOILA_WS_PROTOCOL', 'ws')}://{env('VOILA_APP_IP', '127.0.0.1')}:"
+           f"{env('VOILA_APP_PORT', '8866')}"
+           f"{env('VOILA_WS_BASE_URL') or env('VOILA_SERVER_URL', '/')}voila/query/"
+           f"{env('VOILA_KERNEL_ID', '')}")
+
+    async def ask() -> str | bytes | None:
+        connection = await websocket_connect(url, connect_timeout=5)
+        try:
+            return await connection.read_message()
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(1) as thread:  # this thread runs the kernel's own event loop
+        try:
+            message = thread.submit(asyncio.run, ask()).result()
+        except (OSError, HTTPClientError, WebSocketError):
+            return None
+    return json.loads(message) if message else None
 
 
 def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
