@@ -315,7 +315,8 @@ def bench_first_widget(pooled: Served, plain: Served, browser: Any, runs: int) -
             seconds, kernel = _first_widget_seconds(context,
                                                     _page(served.url, notebook, **query),
                                                     selector)
-            assert (kernel in served.preheated(notebook)) == (served is pooled), name
+            assert (kernel in served.preheated(notebook)) == (served is pooled), \
+                f"{name}: kernel {kernel}\n{served.log.read_text()[-4000:]}"
             times[name].append(seconds)
     context.close()
     print(f"Voila, time to first interactive widget (median of {runs}, warm cache):")
