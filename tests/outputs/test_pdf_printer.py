@@ -100,7 +100,7 @@ def launches(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     def counted(self: BrowserType, **options: object) -> object:
         launched.append(str(options["executable_path"]))
-        return launch(self, **options)  # type: ignore[arg-type]
+        return launch(self, **options)
 
     monkeypatch.setattr(BrowserType, "launch", counted)
     return launched
@@ -150,6 +150,7 @@ def test_a_batch_prints_every_pdf_with_one_browser_and_leaves_none_running(
                         db_path=store.path, out_dir=tmp_path, formats=["pdf"],
                         printer="playwright")
     assert [r.status for r in results] == ["ok", "ok", "failed", "ok"], results
+    assert "\n" not in results[2].error and "missing" in results[2].error
     assert launches == [pdf.chromium()]
     for result in results[:2] + results[3:]:
         printed = [p for p in result.files if p.suffix == ".pdf"]
