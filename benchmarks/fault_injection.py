@@ -453,7 +453,7 @@ def killed_kernel(report: Report, server: Server, browser: Any, rounds: int) -> 
     typed = stored = lost = 0
     for n in range(rounds):
         qid = f"E1.Q{n % 4 + 1}"
-        page.get_by_role("button", name=qid.split(".")[1], exact=True).click()
+        page.locator(f".pimw-tab-{qid.split('.')[1].lower()}").click()  # the question's tab
         box = page.locator(".pimw-card", has_text=qid).locator(".pimw-answer-B textarea")
         box.fill("")
         saved = f"Round {n}: saved at a pause."
@@ -539,7 +539,9 @@ def bogus_keys(report: Report, server: Server, requests: int) -> None:
 
 @contextmanager
 def _served(folder: Path, orphan_timeout: float | None) -> Iterator[Server]:
-    options = ("--orphan-timeout", f"{orphan_timeout:g}") if orphan_timeout else ()
+    # no preheated pool: every kernel counted is one a page (or a plain GET) started
+    options = ("--pool-size", "0") + (
+        ("--orphan-timeout", f"{orphan_timeout:g}") if orphan_timeout else ())
     server = Server(folder, *options, check_interval=QUICK_CHECK_S if orphan_timeout else None)
     try:
         server.start()
