@@ -55,7 +55,7 @@ def test_three_organisations_each_see_only_their_own(server, browser):
     assert link_id in server.cli("invites", "sample")
     server.cli("revoke", link_id)
     page_a.locator(".pimw-status", has_text="revoked").wait_for(timeout=WAIT)
-    assert page_a.locator(".pimw-answer-A textarea").is_disabled()
+    page_a.locator(".pimw-answer-A textarea:disabled").wait_for(timeout=WAIT)  # locked too
     page_a.reload()
     page_a.get_by_text("Link not valid").wait_for(timeout=WAIT)
     for context in (ctx_a, ctx_b, ctx_c):

@@ -245,8 +245,16 @@ def test_a_page_still_loading_on_a_slow_link_keeps_its_kernel(limited):
 
 @pytest.mark.slow
 def test_past_max_kernels_a_new_page_says_the_server_is_busy(limited):
-    with ThreadPoolExecutor(2) as pool:
-        pages = list(pool.map(lambda _: limited.page(limited.key), range(2)))
+    until = time.monotonic() + 30  # until the tests before have left no kernel counted
+    while True:
+        with ThreadPoolExecutor(2) as pool:
+            pages = list(pool.map(lambda _: limited.page(limited.key), range(2)))
+        if [status for status, _ in pages] == [200, 200] or time.monotonic() > until:
+            break
+        for status, html in pages:
+            if status == 200:
+                limited.shut_down_kernel(KERNEL_ID.search(html).group(1))
+        time.sleep(2)
     assert [status for status, _ in pages] == [200, 200]
     # the kernels run serve's own interpreter, not whatever `python` a kernel spec names
     assert kernel_executables(limited.proc.pid) == [Path(sys.executable).resolve()] * 2
