@@ -38,9 +38,8 @@ PAGES = (
 PAGE_BY_KEY = {p.key: p for p in PAGES}
 
 
-def page_link(page: Page, session: Session | None, aid: str, css: str = "",
-              text: str | None = None, key: str = "", name: str = "",
-              current: bool = False) -> str:
+def page_link(page: Page, session: Session | None, aid: str, text: str | None = None,
+              key: str = "", name: str = "", current: bool = False) -> str:
     """An HTML link to ``page`` on assessment ``aid``, carrying the session's party, name and
     link key along, so the next page opens as the same person with the same rights."""
     query = {"assessment": aid}
@@ -54,8 +53,7 @@ def page_link(page: Page, session: Session | None, aid: str, css: str = "",
         key = key or session.key
     if key:
         query[KEY_PARAM] = key
-    cls = f' class="{css}"' if css else ""
-    if current:  # announced by screen readers as the page they are on
-        cls += ' aria-current="page"'
+    # announced by screen readers as the page they are on
+    cls = ' aria-current="page"' if current else ""
     caption = escape(page.title if text is None else text)
     return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'
