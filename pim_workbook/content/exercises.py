@@ -25,6 +25,7 @@ from pydantic import (
 )
 
 from pim_workbook.content.framework import Content, Wording, describe_errors, load_content
+from pim_workbook.content.overlay import apply_entries, load_translation
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ExercisesError
 
@@ -191,19 +192,31 @@ def _unknown_framework_ids(exercises: list[Exercise], content: Content) -> list[
     return problems
 
 
-def load_exercises(
-    path: str | os.PathLike[str] | None = None, *, content: Content | None = None
-) -> Exercises:
-    """Load and validate an exercises file (default: the packaged exercises).
-
-    Without ``path``, the environment variable ``PIM_WORKBOOK_EXERCISES`` is used if set.
-    Principle and action ids are checked against ``content`` (default: ``load_content()``).
-    """
+def exercises_data(path: str | os.PathLike[str] | None = None) -> dict[str, object]:
+    """The English exercises file's data as read (for checking a translation against it)."""
     chosen = Path(path or os.environ.get(EXERCISES_ENV) or DEFAULT_EXERCISES)
     resolved = chosen.expanduser().resolve()
     data = read_yaml(resolved, "exercises file", ExercisesError)
     if not isinstance(data, dict):
         raise ExercisesError(f"exercises file {resolved}: expected a mapping at the top level")
+    return data
+
+
+def load_exercises(
+    path: str | os.PathLike[str] | None = None, *, content: Content | None = None,
+    language: str = "en",
+) -> Exercises:
+    """Load and validate an exercises file (default: the packaged exercises), in ``language``.
+
+    Without ``path``, the environment variable ``PIM_WORKBOOK_EXERCISES`` is used if set.
+    Principle and action ids are checked against ``content`` (default: ``load_content()``).
+    Other languages lay their translation overlay over the English text.
+    """
+    chosen = Path(path or os.environ.get(EXERCISES_ENV) or DEFAULT_EXERCISES)
+    resolved = chosen.expanduser().resolve()
+    data = exercises_data(path)
+    if language != "en":
+        data = apply_entries(data, load_translation("exercises", language).entries)
     framework = content if content is not None else load_content()
     try:
         return Exercises.model_validate(data, context={"content": framework})

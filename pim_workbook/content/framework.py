@@ -15,6 +15,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from pim_workbook.content.overlay import apply_entries, load_translation
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ContentError
 
@@ -281,23 +282,43 @@ def describe_errors(error: ValidationError, data: object) -> str:
     return "\n".join(lines)
 
 
-def load_content(path: str | os.PathLike[str] | None = None) -> Content:
-    """Load and validate a content file (default: the packaged framework).
+def load_content(path: str | os.PathLike[str] | None = None, language: str = "en") -> Content:
+    """Load and validate a content file (default: the packaged framework), in ``language``.
 
-    Without ``path``, the environment variable ``PIM_WORKBOOK_CONTENT`` is used if set.
+    Without ``path``, the environment variable ``PIM_WORKBOOK_CONTENT`` is used if set. Other
+    languages than English lay their translation overlays over the English text (see
+    :mod:`pim_workbook.content.overlay`); what an overlay lacks stays English.
     """
     chosen = path or os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT
-    return _load(str(Path(chosen).expanduser().resolve()))
+    resolved = str(Path(chosen).expanduser().resolve())
+    if language == "en":
+        return _load(resolved)
+    translation = load_translation("framework", language)
+    return _load(resolved, tuple(sorted(translation.entries.items())))
 
 
-@lru_cache(maxsize=8)
-def _load(path: str) -> Content:
+def content_data(path: str | os.PathLike[str] | None = None) -> dict[str, object]:
+    """The English content file's data as read (for checking a translation against it)."""
+    chosen = path or os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT
+    return _read(str(Path(chosen).expanduser().resolve()))
+
+
+def _read(path: str) -> dict[str, object]:
     data = read_yaml(Path(path), "content file", ContentError)
     if not isinstance(data, dict):
         raise ContentError(f"content file {path}: expected a mapping at the top level")
+    return data
+
+
+@lru_cache(maxsize=16)
+def _load(path: str, entries: tuple[tuple[str, str], ...] = ()) -> Content:
+    data = _read(path)
+    if entries:
+        data = apply_entries(data, dict(entries))
     try:
         return Content.model_validate(data)
     except ValidationError as exc:
+        what = "content file" + (" with its translation" if entries else "")
         raise ContentError(
-            f"content file {path} does not follow the schema:\n{describe_errors(exc, data)}"
+            f"{what} {path} does not follow the schema:\n{describe_errors(exc, data)}"
         ) from None
