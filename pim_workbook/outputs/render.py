@@ -8,6 +8,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from pim_workbook import i18n
 from pim_workbook.outputs.context import report_context
 from pim_workbook.record.labels import human_date, label
 from pim_workbook.store.protocol import WorkbookStore
@@ -19,8 +20,10 @@ def _environment(autoescape: bool) -> Any:
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("pim_workbook.outputs", "templates"),
         autoescape=autoescape, trim_blocks=True, lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
+        undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
     )
+    # the active language's catalogue, looked up at render time ({% trans %} and _())
+    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)
     env.filters["md"] = markdown_escape
     env.filters["label"] = label
     env.filters["human_date"] = human_date
