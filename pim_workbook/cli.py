@@ -474,6 +474,29 @@ def cmd_training(args: argparse.Namespace) -> None:
               "copies")
 
 
+def cmd_content(args: argparse.Namespace) -> None:
+    from pim_workbook.content.exercises import exercises_data, load_exercises
+    from pim_workbook.content.framework import content_data, load_content
+    from pim_workbook.content.overlay import check_overlay, load_translation
+
+    languages = [args.lang] if args.lang else ["fr", "es", "ar"]
+    for language in languages:
+        content = load_content(args.content, language=language)  # the merged file validates
+        load_exercises(content=content, language=language)
+        for kind, data in (("framework", content_data(args.content)),
+                           ("exercises", exercises_data())):
+            translation = load_translation(kind, language)
+            missing, unknown = check_overlay(data, translation)
+            total = len(missing) + len(translation.entries) - len(unknown)
+            files = ", ".join(translation.files) or "no translation file"
+            print(f"{kind} in {language}: {total - len(missing)} of {total} texts translated "
+                  f"({files})")
+            for key in missing:
+                print(f"  missing (shown in English): {key}")
+            for key in unknown:
+                print(f"  not in the English file (ignored): {key}")
+
+
 def cmd_serve(args: argparse.Namespace) -> None:
     from pim_workbook.server.serve import serve_command
 
@@ -647,6 +670,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", metavar="FILE", help="results: write them as CSV")
     p.add_argument("--confirm", metavar="ID", help="purge: the session id again")
     p.add_argument("--url", metavar="BASE", help="new: the server's address for the link")
+
+    p = add("content", cmd_content, "check the content's translations: list what each "
+            "overlay lacks (shown in English) and what it has that the English file does not")
+    p.add_argument("action", choices=["check"])
+    p.add_argument("--lang", choices=["fr", "es", "ar"], help="one language (default: all)")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

@@ -318,7 +318,7 @@ def _load(path: str, entries: tuple[tuple[str, str], ...] = ()) -> Content:
     try:
         return Content.model_validate(data)
     except ValidationError as exc:
-        what = "content file" + (" with its translation" if entries else "")
+        what = f"content file {path}" + (" with its translation" if entries else "")
         raise ContentError(
-            f"{what} {path} does not follow the schema:\n{describe_errors(exc, data)}"
+            f"{what} does not follow the schema:\n{describe_errors(exc, data)}"
         ) from None

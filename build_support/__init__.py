@@ -1,0 +1,1 @@
+"""Steps of the package build that setuptools does not know by itself."""
