@@ -36,6 +36,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from pim_workbook.errors import AccessDenied, DataFolderError
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import Record
 from pim_workbook.sdc.datafolder import data_dir
 from pim_workbook.store.connection import now
@@ -174,15 +175,16 @@ def invitation_link(store: WorkbookStore, key: str, *, page: str, assessment: st
 # -- checking ------------------------------------------------------------------------------
 def check_key(store: Store, key: str, *, touch: bool = False) -> Grant:
     """The grant of a valid, unexpired, unrevoked key; :class:`AccessDenied` otherwise."""
-    iid, _, secret = (key or "").partition(".")
+    iid, _dot, secret = (key or "").partition(".")
     invite = store.invite(iid) if iid and secret else None
     if invite is None or not hmac.compare_digest(invite.secret_hash,
                                                  _hash(invite.salt, secret)):
-        raise AccessDenied("this link is not valid: ask the facilitator for a new one")
+        raise AccessDenied(_("this link is not valid: ask the facilitator for a new one"))
     state = invite.state(_today())
     if state != "active":
-        raise AccessDenied(f"this link has {'been revoked' if state == 'revoked' else 'expired'}"
-                           ": ask the facilitator for a new one")
+        raise AccessDenied(_("this link has been revoked: ask the facilitator for a new one")
+                           if state == "revoked" else
+                           _("this link has expired: ask the facilitator for a new one"))
     if touch:
         store.touch_invite(iid)
     return Grant(iid, invite.role, invite.assessment_id, invite.party, invite.training_id)
@@ -194,15 +196,15 @@ def links_required() -> bool:
 
 
 # -- files on the server ------------------------------------------------------------------
-NOT_ON_SERVER = ("only the facilitator reads files on the server: upload the file, or give a "
-                 "larger one to the facilitator, who puts it in the server's data folder")
+NOT_ON_SERVER = N_("only the facilitator reads files on the server: upload the file, or give "
+                   "a larger one to the facilitator, who puts it in the server's data folder")
 
 
 def _named_data_folder() -> Path:
     folder = data_dir()
     if folder is None:
-        raise DataFolderError("this server has no data folder: upload the file, or ask the "
-                              "host to start the server with --data-dir")
+        raise DataFolderError(_("this server has no data folder: upload the file, or ask the "
+                                "host to start the server with --data-dir"))
     return folder
 
 
@@ -216,17 +218,32 @@ def data_folder(store: WorkbookStore) -> Path:
     if isinstance(store, GuardedStore):
         return store.data_folder()
     if links_required():
-        raise AccessDenied(NOT_ON_SERVER)
+        raise AccessDenied(_(NOT_ON_SERVER))
     return _named_data_folder()
 
 
 # -- the store as one link sees it ---------------------------------------------------------
-ON_BEHALF_ONLY = ("the facilitator records a party's answer only on its behalf: choose "
-                  "'On behalf of …' in 'Answering as' first")
+ON_BEHALF_ONLY = N_("the facilitator records a party's answer only on its behalf: choose "
+                    "'On behalf of …' in 'Answering as' first")
 _SHARED_WRITES = frozenset({"set", "update", "add", "remove", "set_action"})
 _FACILITATOR_ONLY = frozenset({"create", "add_party", "agree", "archive", "delete",
                                "set_setting", "load_raw", "backup", "add_invite",
                                "revoke_invite", "add_training", "purge_training"})
+# what a link other than the facilitator's is told when it tries one of those operations
+_FACILITATOR_ONLY_SAID = {
+    "create": N_("only the facilitator can create"),
+    "add_party": N_("only the facilitator can add party"),
+    "agree": N_("only the facilitator can agree"),
+    "archive": N_("only the facilitator can archive"),
+    "delete": N_("only the facilitator can delete"),
+    "set_setting": N_("only the facilitator can set setting"),
+    "load_raw": N_("only the facilitator can load raw"),
+    "backup": N_("only the facilitator can backup"),
+    "add_invite": N_("only the facilitator can add invite"),
+    "revoke_invite": N_("only the facilitator can revoke invite"),
+    "add_training": N_("only the facilitator can add training"),
+    "purge_training": N_("only the facilitator can purge training"),
+}
 
 
 class GuardedStore:
@@ -251,7 +268,8 @@ class GuardedStore:
 
     def _need_assessment(self, aid: str, grant: Grant | None = None) -> None:
         if not (grant or self.grant).may_open(aid):
-            raise AccessDenied(f"this link does not open assessment {aid!r}")
+            raise AccessDenied(_("this link does not open assessment {assessment}")
+                               .format(assessment=repr(aid)))
 
     def _open(self, aid: str) -> None:
         """A read of one assessment: the link, checked afresh, must open it."""
@@ -259,7 +277,7 @@ class GuardedStore:
 
     def _need_facilitator(self) -> None:
         if not self._fresh().is_facilitator:
-            raise AccessDenied("only the facilitator's link shows this")
+            raise AccessDenied(_("only the facilitator's link shows this"))
 
     # -- reading one assessment
     def exists(self, aid: str) -> bool:
@@ -315,7 +333,7 @@ class GuardedStore:
         if grant.is_facilitator:
             return self._store.invites(aid)
         if aid is None:
-            raise AccessDenied("only the facilitator sees every link")
+            raise AccessDenied(_("only the facilitator sees every link"))
         self._need_assessment(aid, grant)
         return [replace(i, salt="", secret_hash="") for i in self._store.invites(None)
                 if i.assessment_id == aid or i.role == "facilitator"]
@@ -387,7 +405,7 @@ class GuardedStore:
         grant = self._fresh()
         if not grant.is_facilitator and (grant.role != "trainee" or
                                          training_id != grant.training_id):
-            raise AccessDenied("this link does not open that training session")
+            raise AccessDenied(_("this link does not open that training session"))
         return grant
 
     def training(self, training_id: str) -> TrainingRow | None:
@@ -411,37 +429,39 @@ class GuardedStore:
         if not grant.is_facilitator:
             trainee = self._store.trainee(trainee_id) if trainee_id is not None else None
             if trainee is None or trainee.training_id != training_id:
-                raise AccessDenied("a trainee sees only their own answers")
+                raise AccessDenied(_("a trainee sees only their own answers"))
         return self._store.training_answers(training_id, trainee_id)
 
     def put_training_answer(self, trainee_id: str, exercise_id: str, chosen: list[str],
                             correct: bool, credit: float) -> bool:
         if self.trainee(trainee_id) is None:
-            raise AccessDenied("unknown trainee for this link")
+            raise AccessDenied(_("unknown trainee for this link"))
         return self._store.put_training_answer(trainee_id, exercise_id, chosen, correct,
                                                credit)
 
     def data_folder(self) -> Path:
         """The host's data folder, for the facilitator's link only (checked afresh)."""
         if not self._fresh().is_facilitator:
-            raise AccessDenied(NOT_ON_SERVER)
+            raise AccessDenied(_(NOT_ON_SERVER))
         return _named_data_folder()
 
     def setting(self, key: str, default: str | None = None) -> str | None:
         if not self.grant.is_facilitator and key not in SHARED_SETTINGS:
-            raise AccessDenied(f"the setting {key!r} is not available through this link")
+            raise AccessDenied(_("the setting {setting} is not available through this link")
+                               .format(setting=repr(key)))
         return self._store.setting(key, default)
 
     # -- writing
     def _write(self, name: str, method: Any, args: tuple[Any, ...], kwargs: dict[str, Any],
                as_party: tuple[str, str] | None = None) -> Any:
         """Run one write if the link allows it; ``as_party`` is (the party the operation
-        names, what it does) for the operations a party may do only for itself."""
+        names, the refusal, a message marked with ``N_`` whose ``{party}`` is the link's
+        party) for the operations a party may do only for itself."""
         grant = self._fresh()
         if grant.read_only:
-            raise AccessDenied("this link is read-only: it can change nothing")
+            raise AccessDenied(_("this link is read-only: it can change nothing"))
         if as_party and not grant.is_facilitator and as_party[0] != grant.party:
-            raise AccessDenied(f"party {grant.party} {as_party[1]}")
+            raise AccessDenied(_(as_party[1]).format(party=grant.party))
         if grant.is_facilitator:
             if name in _SHARED_WRITES and name != "set_action":
                 self._check_facilitator_path(args, kwargs)
@@ -449,7 +469,7 @@ class GuardedStore:
                 kwargs["via"] = grant.via
             return method(*args, **kwargs)
         if name in _FACILITATOR_ONLY:
-            raise AccessDenied(f"only the facilitator can {name.replace('_', ' ')}")
+            raise AccessDenied(_(_FACILITATOR_ONLY_SAID[name]))
         aid = args[0] if args else kwargs.get("aid", "")
         self._need_assessment(aid, grant)
         if name in _SHARED_WRITES:
@@ -469,7 +489,7 @@ class GuardedStore:
         """A party's own answer is written by the party, or visibly on its behalf."""
         parts = cls._path(args, kwargs).split("/")
         if parts[0] == "answers" and len(parts) >= 3 and parts[2] == "parties":
-            raise AccessDenied(ON_BEHALF_ONLY)
+            raise AccessDenied(_(ON_BEHALF_ONLY))
 
     @classmethod
     def _check_path(cls, args: tuple[Any, ...], kwargs: dict[str, Any], grant: Grant) -> None:
@@ -477,12 +497,14 @@ class GuardedStore:
         parts = path.split("/")
         if parts[0] == "answers" and len(parts) >= 3:
             if parts[2] in ("agreed", "status"):
-                raise AccessDenied("only the facilitator sets the agreed answer and its status")
+                raise AccessDenied(_("only the facilitator sets the agreed answer and its "
+                                     "status"))
             if parts[2] == "parties" and (len(parts) < 4 or parts[3] != grant.party):
-                raise AccessDenied(f"party {grant.party} answers only as itself")
+                raise AccessDenied(_("party {party} answers only as itself")
+                                   .format(party=grant.party))
         if parts[0] in ("trust", "signoffs", "parties") and (len(parts) < 2 or
                                                             parts[1] != grant.party):
-            raise AccessDenied(f"party {grant.party} acts only as itself")
+            raise AccessDenied(_("party {party} acts only as itself").format(party=grant.party))
 
     # the dedicated operations that name a party
     def answer(self, aid: str, question_id: str, party: str, text: str, *,
@@ -490,33 +512,36 @@ class GuardedStore:
         """A party answers as itself; the facilitator only visibly on a party's behalf."""
         grant = self._fresh()
         if grant.is_facilitator and not on_behalf:
-            raise AccessDenied(ON_BEHALF_ONLY)
+            raise AccessDenied(_(ON_BEHALF_ONLY))
         if on_behalf and not grant.is_facilitator:
-            raise AccessDenied("only the facilitator records an answer on a party's behalf")
+            raise AccessDenied(_("only the facilitator records an answer on a party's behalf"))
         write = partial(self._store.answer, on_behalf=on_behalf)
         return self._write("answer", write, (aid, question_id, party, text),
-                           kwargs, as_party=(party, "answers only as itself"))
+                           kwargs, as_party=(party, N_("party {party} answers only as itself")))
 
     def agree_trust(self, aid: str, party: str, agreed_by: str, **kwargs: Any) -> None:
-        self._need_own_link(party, "agrees to the trust statement")
+        self._need_own_link(party, N_("party {party} agrees to the trust statement only "
+                                      "through its own link, never on its behalf"))
         return self._write("agree_trust", self._store.agree_trust, (aid, party, agreed_by),
-                           kwargs, as_party=(party, "agrees to the trust statement only for "
-                                             "itself"))
+                           kwargs, as_party=(party, N_("party {party} agrees to the trust "
+                                                       "statement only for itself")))
 
     def sign(self, aid: str, party: str, signatory: str, **kwargs: Any) -> int | None:
-        self._need_own_link(party, "signs")
+        self._need_own_link(party, N_("party {party} signs only through its own link, never "
+                                      "on its behalf"))
         return self._write("sign", self._store.sign, (aid, party, signatory), kwargs,
-                           as_party=(party, "signs only for itself"))
+                           as_party=(party, N_("party {party} signs only for itself")))
 
     def _need_own_link(self, party: str, does: str) -> None:
-        """Agreeing to trust and signing are a party's own acts: never on its behalf."""
+        """Agreeing to trust and signing are a party's own acts: never on its behalf.
+        ``does`` is the refusal, marked with ``N_``, whose ``{party}`` is ``party``."""
         if self._fresh().is_facilitator:
-            raise AccessDenied(f"party {party} {does} only through its own link, never "
-                               "on its behalf")
+            raise AccessDenied(_(does).format(party=party))
 
     def update_party(self, aid: str, pid: str, changes: dict[str, Any], **kwargs: Any) -> None:
         return self._write("update_party", self._store.update_party, (aid, pid, changes),
-                           kwargs, as_party=(pid, "edits only its own organisation's details"))
+                           kwargs, as_party=(pid, N_("party {party} edits only its own "
+                                                     "organisation's details")))
 
 
 def grant_of(store: WorkbookStore) -> Grant | None:

@@ -10,6 +10,7 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.editors import (
     Field,
 )
+from pim_workbook.i18n import N_
 from pim_workbook.record.model import (
     Record,
 )
@@ -44,32 +45,36 @@ def _sensitivity(s: Session, r: Record) -> list[tuple[str, Any]]:
     return [(c.title, c.id) for c in s.content.sensitivity_levels]
 
 
+# Captions and hints are marked with N_ here and translated where the editors show them.
 STAKEHOLDER_FIELDS = (
-    Field("name", "Name"), Field("kind", "Kind", hint="NGO, UN agency, authority, community…"),
-    Field("party", "Is this party", "choice", choices=_parties),
-    Field("information", "What information and data it has", "long"),
+    Field("name", N_("Name")),
+    Field("kind", N_("Kind"), hint=N_("NGO, UN agency, authority, community…")),
+    Field("party", N_("Is this party"), "choice", choices=_parties),
+    Field("information", N_("What information and data it has"), "long"),
 )
 SYSTEM_FIELDS = (
-    Field("name", "System"), Field("category", "PIM Matrix category", "choice",
-                                   choices=_categories),
-    Field("holder", "Held by", "choice", choices=_stakeholders),
-    Field("operated_by", "Operated by (details)"), Field("where", "Where"),
-    Field("data_types", "What data, information and analysis it produces", "long"),
-    Field("used_by", "Who uses it"),
+    Field("name", N_("System")), Field("category", N_("PIM Matrix category"), "choice",
+                                       choices=_categories),
+    Field("holder", N_("Held by"), "choice", choices=_stakeholders),
+    Field("operated_by", N_("Operated by (details)")), Field("where", N_("Where")),
+    Field("data_types", N_("What data, information and analysis it produces"), "long"),
+    Field("used_by", N_("Who uses it")),
 )
 FLOW_FIELDS = (
-    Field("data", "What is shared"), Field("source", "From", "choice", choices=_stakeholders),
-    Field("target", "To", "choice", choices=_stakeholders),
-    Field("system", "Through system", "choice", choices=_systems),
+    Field("data", N_("What is shared")),
+    Field("source", N_("From"), "choice", choices=_stakeholders),
+    Field("target", N_("To"), "choice", choices=_stakeholders),
+    Field("system", N_("Through system"), "choice", choices=_systems),
 )
 DATA_ITEM_FIELDS = (
-    Field("name", "Data item"), Field("description", "Description", "long"),
-    Field("importance", "Critical for decision-making, or nice to have", "choice"),
-    Field("personal", "Personal data", "check"), Field("sensitive", "Sensitive", "check"),
-    Field("sensitivity", "Sensitivity (potential harm)", "choice", choices=_sensitivity),
-    Field("aggregation", "Level of aggregation", hint="e.g. individual, household, commune"),
-    Field("categories", "Data categories", "multi", choices=_data_categories),
-    Field("purposes", "Collected to inform", "multi", choices=_purposes),
+    Field("name", N_("Data item")), Field("description", N_("Description"), "long"),
+    Field("importance", N_("Critical for decision-making, or nice to have"), "choice"),
+    Field("personal", N_("Personal data"), "check"), Field("sensitive", N_("Sensitive"), "check"),
+    Field("sensitivity", N_("Sensitivity (potential harm)"), "choice", choices=_sensitivity),
+    Field("aggregation", N_("Level of aggregation"),
+          hint=N_("e.g. individual, household, commune")),
+    Field("categories", N_("Data categories"), "multi", choices=_data_categories),
+    Field("purposes", N_("Collected to inform"), "multi", choices=_purposes),
 )
 def _data_items(s: Session, r: Record) -> list[tuple[str, Any]]:
     return [(f"{did} · {d.name}", did) for did, d in r.data_items.items()]
@@ -80,75 +85,78 @@ def _grants(s: Session, r: Record) -> list[tuple[str, Any]]:
 
 
 DATASET_FIELDS = (
-    Field("title", "Dataset"),
-    Field("data_items", "Data items it carries", "multi", choices=_data_items,
-          hint="sensitivity, personal data and purposes are read from them"),
-    Field("owner", "Owner (source organisation)", "choice", choices=_parties),
-    Field("recipients", "Recipients", "multi", choices=_parties),
-    Field("source_system", "Source system", "choice", choices=_systems,
-          hint="gives the PIM Matrix category"),
-    Field("aggregation", "Level of aggregation", hint="empty: as in the arrangement"),
-    Field("consent_basis", "Consent basis", "choice",
-          hint="empty: the assessment's consent basis"),
-    Field("format", "Format", hint="e.g. CSV"), Field("frequency", "Frequency"),
-    Field("channel", "Channel"),
-    Field("access", "Who may access it", "multi", choices=_grants),
-    Field("retention_until", "Delete by", "date"),
-    Field("licence", "Licence"), Field("conditions", "Sharing conditions", "long"),
-    Field("method", "Collection method"),
-    Field("collected_from", "Collected from", "date"),
-    Field("collected_to", "Collected to", "date"),
+    Field("title", N_("Dataset")),
+    Field("data_items", N_("Data items it carries"), "multi", choices=_data_items,
+          hint=N_("sensitivity, personal data and purposes are read from them")),
+    Field("owner", N_("Owner (source organisation)"), "choice", choices=_parties),
+    Field("recipients", N_("Recipients"), "multi", choices=_parties),
+    Field("source_system", N_("Source system"), "choice", choices=_systems,
+          hint=N_("gives the PIM Matrix category")),
+    Field("aggregation", N_("Level of aggregation"), hint=N_("empty: as in the arrangement")),
+    Field("consent_basis", N_("Consent basis"), "choice",
+          hint=N_("empty: the assessment's consent basis")),
+    Field("format", N_("Format"), hint=N_("e.g. CSV")), Field("frequency", N_("Frequency")),
+    Field("channel", N_("Channel")),
+    Field("access", N_("Who may access it"), "multi", choices=_grants),
+    Field("retention_until", N_("Delete by"), "date"),
+    Field("licence", N_("Licence")), Field("conditions", N_("Sharing conditions"), "long"),
+    Field("method", N_("Collection method")),
+    Field("collected_from", N_("Collected from"), "date"),
+    Field("collected_to", N_("Collected to"), "date"),
 )
-ACCESS_FIELDS = (Field("who", "Who has access"), Field("purpose", "For which purpose", "long"))
+ACCESS_FIELDS = (Field("who", N_("Who has access")),
+                 Field("purpose", N_("For which purpose"), "long"))
 INCIDENT_FIELDS = (
-    Field("description", "What happened"), Field("occurred_on", "Date", "date"),
-    Field("harm", "Harm (to whom, what kind)", "long"),
-    Field("severity", "Severity", "choice"),
-    Field("reported_by", "Reported by", "choice", choices=_parties),
-    Field("corrective_action", "Corrective action", "long"), Field("status", "Status", "choice"),
+    Field("description", N_("What happened")), Field("occurred_on", N_("Date"), "date"),
+    Field("harm", N_("Harm (to whom, what kind)"), "long"),
+    Field("severity", N_("Severity"), "choice"),
+    Field("reported_by", N_("Reported by"), "choice", choices=_parties),
+    Field("corrective_action", N_("Corrective action"), "long"),
+    Field("status", N_("Status"), "choice"),
 )
 CUSTOM_ACTION_FIELDS = (
-    Field("text", "Action"), Field("kind", "Maximise or mitigate", "choice"),
-    Field("status", "Status", "choice"), Field("owner", "Owner"), Field("due", "Due", "date"),
-    Field("note", "Note"),
+    Field("text", N_("Action")), Field("kind", N_("Maximise or mitigate"), "choice"),
+    Field("status", N_("Status"), "choice"), Field("owner", N_("Owner")),
+    Field("due", N_("Due"), "date"),
+    Field("note", N_("Note")),
 )
 ARRANGEMENT_FIELDS = (
-    Field("form", "Form", hint="e.g. aggregated tables, individual referral forms"),
-    Field("frequency", "Frequency"), Field("channel", "Channel"),
-    Field("aggregation", "Level of aggregation"),
-    Field("practices", "Actual practices in the network", "long",
-          hint="e.g. self-censoring, informal decisions on how to share"),
-    Field("red_lines", "Red lines", "long",
-          hint="thresholds that require remedial measures or stop the sharing"),
-    Field("retention", "Retention plan", "long"),
-    Field("time_frame", "Time frame for which the data may be used", "long"),
-    Field("next_review", "Next review date", "date"),
+    Field("form", N_("Form"), hint=N_("e.g. aggregated tables, individual referral forms")),
+    Field("frequency", N_("Frequency")), Field("channel", N_("Channel")),
+    Field("aggregation", N_("Level of aggregation")),
+    Field("practices", N_("Actual practices in the network"), "long",
+          hint=N_("e.g. self-censoring, informal decisions on how to share")),
+    Field("red_lines", N_("Red lines"), "long",
+          hint=N_("thresholds that require remedial measures or stop the sharing")),
+    Field("retention", N_("Retention plan"), "long"),
+    Field("time_frame", N_("Time frame for which the data may be used"), "long"),
+    Field("next_review", N_("Next review date"), "date"),
 )
 CONSENT_FIELDS = (
-    Field("basis", "Basis", "choice"), Field("details", "Details", "long"),
-    Field("limitations", "Limitations of the consent obtained", "long"),
+    Field("basis", N_("Basis"), "choice"), Field("details", N_("Details"), "long"),
+    Field("limitations", N_("Limitations of the consent obtained"), "long"),
 )
 DECISION_FIELDS = (
-    Field("outcome", "Decision", "choice"), Field("rationale", "Rationale", "long"),
-    Field("conditions", "Conditions", "long"), Field("decided_on", "Decided on", "date"),
+    Field("outcome", N_("Decision"), "choice"), Field("rationale", N_("Rationale"), "long"),
+    Field("conditions", N_("Conditions"), "long"), Field("decided_on", N_("Decided on"), "date"),
 )
 EVALUATION_FIELDS = (
-    Field("sufficiency", "Information shared was", "choice"),
-    Field("benefits_achieved", "Were the intended benefits achieved?", "choice"),
-    Field("shared_as_planned", "Was the identified information shared as planned?", "choice"),
-    Field("risks_mitigated", "Were risks mitigated effectively?", "choice"),
-    Field("unanticipated", "Benefits or risks not anticipated, and how they were addressed",
+    Field("sufficiency", N_("Information shared was"), "choice"),
+    Field("benefits_achieved", N_("Were the intended benefits achieved?"), "choice"),
+    Field("shared_as_planned", N_("Was the identified information shared as planned?"), "choice"),
+    Field("risks_mitigated", N_("Were risks mitigated effectively?"), "choice"),
+    Field("unanticipated", N_("Benefits or risks not anticipated, and how they were addressed"),
           "long"),
-    Field("resources", "Resources to support sharing (funds, people, systems)", "long"),
-    Field("community_feedback", "Feedback from affected populations", "long"),
-    Field("recommendations", "Findings and recommendations", "long"),
-    Field("evaluated_on", "Evaluated on", "date"),
+    Field("resources", N_("Resources to support sharing (funds, people, systems)"), "long"),
+    Field("community_feedback", N_("Feedback from affected populations"), "long"),
+    Field("recommendations", N_("Findings and recommendations"), "long"),
+    Field("evaluated_on", N_("Evaluated on"), "date"),
 )
 PURPOSE_FIELDS = (
-    Field("purpose", "Defined purpose", "long",
-          hint="protection objectives and activities the shared data will inform"),
-    Field("expected_benefits", "Expected benefits", "long"),
-    Field("harms_of_not_sharing", "Potential harms of not sharing", "long"),
+    Field("purpose", N_("Defined purpose"), "long",
+          hint=N_("protection objectives and activities the shared data will inform")),
+    Field("expected_benefits", N_("Expected benefits"), "long"),
+    Field("harms_of_not_sharing", N_("Potential harms of not sharing"), "long"),
 )
 
 

@@ -16,6 +16,7 @@ from pim_workbook.app.widgets.controls import (
     html,
 )
 from pim_workbook.errors import AccessDenied
+from pim_workbook.i18n import _
 from pim_workbook.sdc.datafolder import resolve
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
@@ -30,10 +31,12 @@ def open_session(store: WorkbookStore, aid: str,
 
 def not_valid(reason: str) -> w.HTML:
     """What a page shows, and all it shows, without a valid link."""
+    hint = _("Links to the workbook are personal: each organisation receives its own from "
+             "the facilitator.")
+    title = _("Link not valid")
     return html(f"<style>{CSS}</style><div class=\"pimw-page pimw-refused\">"
-                "<h1>Link not valid</h1>"
-                f"<p>{escape(reason)}</p><p class=\"pimw-hint\">Links to the workbook are "
-                "personal: each organisation receives its own from the facilitator.</p></div>")
+                f"<h1>{escape(title)}</h1>"
+                f"<p>{escape(reason)}</p><p class=\"pimw-hint\">{escape(hint)}</p></div>")
 
 
 def guarded(store: Store, query: PageQuery) -> WorkbookStore:
@@ -45,8 +48,8 @@ def guarded(store: Store, query: PageQuery) -> WorkbookStore:
     if not query.key and not links_required():
         return store
     if not query.key:
-        raise AccessDenied("this page was opened without its link key: use the whole link "
-                           "you were given")
+        raise AccessDenied(_("this page was opened without its link key: use the whole "
+                             "link you were given"))
     return GuardedStore(store, query.key)
 
 

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from pim_workbook.access import KEY_PARAM
+from pim_workbook.i18n import N_, _
 
 if TYPE_CHECKING:
     from pim_workbook.app.session import Session
@@ -21,19 +22,19 @@ if TYPE_CHECKING:
 class Page:
     key: str
     notebook: str
-    title: str
-    short: str  # the page's name in the header's one row of navigation
+    title: str  # marked with N_: translated where shown
+    short: str  # the page's name in the header's one row of navigation (N_ too)
 
 
 PAGES = (
-    Page("start", "01-start.ipynb", "Start: parties, purpose, trust statement", "Start"),
-    Page("principles", "02-principles.ipynb", "PIM principles", "Principles"),
-    Page("ecosystem", "03-ecosystem.ipynb", "Data ecosystem", "Ecosystem"),
-    Page("E.1", "04-step1.ipynb", "Step 1: information landscape", "Step 1"),
-    Page("E.2", "05-step2.ipynb", "Step 2: design the sharing", "Step 2"),
-    Page("E.3", "06-step3.ipynb", "Step 3: implement and monitor", "Step 3"),
-    Page("E.4", "07-step4.ipynb", "Step 4: evaluate impact", "Step 4"),
-    Page("record", "08-record.ipynb", "Record, sign-off and exports", "Record"),
+    Page("start", "01-start.ipynb", N_("Start: parties, purpose, trust statement"), N_("Start")),
+    Page("principles", "02-principles.ipynb", N_("PIM principles"), N_("Principles")),
+    Page("ecosystem", "03-ecosystem.ipynb", N_("Data ecosystem"), N_("Ecosystem")),
+    Page("E.1", "04-step1.ipynb", N_("Step 1: information landscape"), N_("Step 1")),
+    Page("E.2", "05-step2.ipynb", N_("Step 2: design the sharing"), N_("Step 2")),
+    Page("E.3", "06-step3.ipynb", N_("Step 3: implement and monitor"), N_("Step 3")),
+    Page("E.4", "07-step4.ipynb", N_("Step 4: evaluate impact"), N_("Step 4")),
+    Page("record", "08-record.ipynb", N_("Record, sign-off and exports"), N_("Record")),
 )
 PAGE_BY_KEY = {p.key: p for p in PAGES}
 
@@ -55,5 +56,5 @@ def page_link(page: Page, session: Session | None, aid: str, text: str | None = 
         query[KEY_PARAM] = key
     # announced by screen readers as the page they are on
     cls = ' aria-current="page"' if current else ""
-    caption = escape(page.title if text is None else text)
+    caption = escape(_(page.title) if text is None else text)
     return f'<a href="{page.notebook}?{escape(urlencode(query))}"{cls}>{caption}</a>'

@@ -29,6 +29,7 @@ import ipywidgets as w
 
 from pim_workbook.access import Grant, grant_of
 from pim_workbook.errors import AccessDenied, WorkbookError
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import Record
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -37,7 +38,7 @@ log = logging.getLogger(__name__)
 FACILITATOR = ""  # the "answering as" value of the facilitator (joint answers)
 REFRESH_MS = 2500
 TYPING_PAUSE_S = 0.8  # a pause in typing this long saves a text box
-NOT_YET = "Not saved yet: saving when you pause typing"
+NOT_YET = N_("Not saved yet: saving when you pause typing")  # shown as _(NOT_YET)
 EXPECTED = (WorkbookError, ValueError)  # refused with a reason; anything else is a fault
 
 
@@ -84,21 +85,21 @@ class Session:
         self.party_picker = w.Dropdown(
             options=self._party_options(self.record),
             value=party if party in parties else FACILITATOR,
-            description="Answering as", style={"description_width": "initial"},
+            description=_("Answering as"), style={"description_width": "initial"},
             layout=w.Layout(width="34rem"),
         )
         self.party_picker.add_class("pimw-party")
         self.party_picker.disabled = self.grant is not None and not self.grant.is_facilitator
-        self.name_box = w.Text(value=actor, placeholder="your name (shown in the history)",
-                               continuous_update=False,
-                               description="Your name", style={"description_width": "initial"},
+        self.name_box = w.Text(value=actor, placeholder=_("your name (shown in the history)"),
+                               continuous_update=False, description=_("Your name"),
+                               style={"description_width": "initial"},
                                layout=w.Layout(width="26rem"))
         self.name_box.add_class("pimw-name")  # the page remembers it for the link
         self.status = w.HTML(layout=w.Layout(min_width="16rem"))
         self.status.add_class("pimw-status")
         for who in (self.party_picker, self.name_box):  # links carry both: redraw them
             who.observe(lambda _: self.refresh(force=True), "value")
-        self._say("pimw-ok", "All changes saved")
+        self._say("pimw-ok", _("All changes saved"))
 
     # -- who is answering --------------------------------------------------------------
     def _party_options(self, record: Record) -> list[tuple[str, str]]:
@@ -108,10 +109,11 @@ class Session:
                 else grant.party
             return [(f"{grant.party} · {org}", grant.party or "")]
         if grant is not None and grant.read_only:
-            return [("Observer (read only)", FACILITATOR)]
-        behalf = "On behalf of " if grant is not None else ""
-        return [("Facilitator (joint answers)", FACILITATOR)] + [
-            (f"{behalf}{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
+            return [(_("Observer (read only)"), FACILITATOR)]
+        behalf = _("On behalf of {party}") if grant is not None else "{party}"
+        return [(_("Facilitator (joint answers)"), FACILITATOR)] + [
+            (behalf.format(party=f"{pid} · {p.organisation}"), pid)
+            for pid, p in record.parties.items()]
 
     @property
     def read_only(self) -> bool:
@@ -160,27 +162,28 @@ class Session:
         try:
             change()
         except EXPECTED as exc:
-            self.last_error = f"Not saved: {exc}"
+            self.last_error = _("Not saved: {reason}").format(reason=exc)
             self._say("pimw-error", self.last_error)
             return False
         except Exception:  # an unexpected fault must not vanish silently in Voila
             log.exception("change failed")
-            self.last_error = ("Not saved: an unexpected error occurred; please tell the "
-                               "facilitator. Your earlier answers are safe.")
+            self.last_error = _("Not saved: an unexpected error occurred; please tell the "
+                                "facilitator. Your earlier answers are safe.")
             self._say("pimw-error", self.last_error)
             return False
         self.saves += 1
         self.refresh(force=True)
         if self._typing:
-            self._say("pimw-pending", NOT_YET)
+            self._say("pimw-pending", _(NOT_YET))
         else:
-            self._say("pimw-ok", f"Saved at {dt.datetime.now():%H:%M:%S}")
+            self._say("pimw-ok", _("Saved at {time}").format(
+                time=f"{dt.datetime.now():%H:%M:%S}"))
         return True
 
     def typing(self, bound: Bound, pending: bool) -> None:
         """Note that ``bound`` holds typed text not yet written (or no longer does)."""
         if pending and not self._typing:
-            self._say("pimw-pending", NOT_YET)
+            self._say("pimw-pending", _(NOT_YET))
         if pending:
             self._typing.add(bound)
         else:
@@ -197,7 +200,7 @@ class Session:
 
     def refuse(self, reason: str) -> None:
         """Say why nothing was written (a check of the page, before any store call)."""
-        self.last_error = f"Not saved: {reason}"
+        self.last_error = _("Not saved: {reason}").format(reason=reason)
         self._say("pimw-error", self.last_error)
 
     def _say(self, css: str, text: str) -> None:
@@ -243,7 +246,7 @@ class Session:
                         refresher(self.record)
         except Exception:
             log.exception("refresh failed")
-            self._say("pimw-error", "Could not read the latest answers; retrying.")
+            self._say("pimw-error", _("Could not read the latest answers; retrying."))
 
     def refresh(self, force: bool = False) -> None:
         latest = self.store.last_change(self.aid)

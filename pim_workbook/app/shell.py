@@ -16,6 +16,7 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import (
     html,
 )
+from pim_workbook.i18n import _, format_percent, ngettext
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import human_date
 from pim_workbook.record.model import (
@@ -38,17 +39,20 @@ def page_header(session: Session, page: Page) -> tuple[w.Widget, w.Widget, w.Wid
         sections = progress(record, session.content)
         done, total = sum(d for d, _ in sections.values()), sum(t for _, t in sections.values())
         pct = round(100 * done / total) if total else 0
-        links = "".join(page_link(p, session, record.id, text=p.short, current=p == page)
+        links = "".join(page_link(p, session, record.id, text=_(p.short), current=p == page)
                         for p in PAGES)
+        pages_label, pages = escape(_("Workbook pages")), escape(_("Pages"))
+        progress_label = escape(_("Overall progress"))
+        done_text = escape(_("{percent} done").format(percent=format_percent(pct / 100)))
         bar.value = (
             f'<div class="pimw-bar-row"><h1 class="pimw-where" title="{escape(record.title)}">'
-            f'<span class="pimw-here">{escape(page.short)}</span> '
+            f'<span class="pimw-here">{escape(_(page.short))}</span> '
             f'<span class="pimw-assessment">{escape(record.title)}</span></h1>'
-            f'<nav class="pimw-menu-wide" aria-label="Workbook pages">{links}</nav>'
-            f'<details class="pimw-menu-narrow"><summary>Pages</summary>'
-            f'<nav aria-label="Workbook pages">{links}</nav></details>'
-            f'<span class="pimw-pct">{pct}% done</span></div>'
-            f'<div class="pimw-progress" role="progressbar" aria-label="Overall progress" '
+            f'<nav class="pimw-menu-wide" aria-label="{pages_label}">{links}</nav>'
+            f'<details class="pimw-menu-narrow"><summary>{pages}</summary>'
+            f'<nav aria-label="{pages_label}">{links}</nav></details>'
+            f'<span class="pimw-pct">{done_text}</span></div>'
+            f'<div class="pimw-progress" role="progressbar" aria-label="{progress_label}" '
             f'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{pct}">'
             f'<div style="width:{pct}%"></div></div>')
 
@@ -75,11 +79,20 @@ def _signed_notice(session: Session, record: Record) -> str:
                     and pid in record.parties)
     still_open = max((len(s.open_items) for s in record.signoffs.values()
                       if s.record_hash == last.record_hash), default=0)
-    open_note = f" It was signed with {still_open} item(s) still open." if still_open else ""
-    return (f'<div class="pimw-signed-notice" role="status"><b>Signed: revision '
-            f"{last.number}</b>, frozen {escape(human_date(last.created_at))}, signed by "
-            f"{who}.{open_note} Any change makes the record a draft that every party must "
-            "sign again.</div>")
+    # English keeps "item(s)" in both forms; other languages get their plural
+    open_note = " " + escape(ngettext("It was signed with {count} item(s) still open.",
+                                      "It was signed with {count} item(s) still open.",
+                                      still_open).format(count=still_open)) \
+        if still_open else ""
+    signed = escape(_("Signed: revision {number}").format(number=last.number))
+    notice = escape(_("{signed}, frozen {date}, signed by {parties}.{open_note} Any change "
+                      "makes the record a draft that every party must sign again."),
+                    quote=False)
+    return ('<div class="pimw-signed-notice" role="status">'
+            + notice.format(signed=f"<b>{signed}</b>",
+                            date=escape(human_date(last.created_at)), parties=who,
+                            open_note=open_note)
+            + "</div>")
 
 
 def _behalf_notice(session: Session, record: Record) -> str:
@@ -87,9 +100,12 @@ def _behalf_notice(session: Session, record: Record) -> str:
     if not session.on_behalf or session.party not in record.parties:
         return ""
     org = escape(record.parties[session.party].organisation)
-    return (f'<div class="pimw-behalf" role="status"><b>On behalf of {org}</b>: what you type '
-            f"in {org}'s boxes is recorded as its answer, by the facilitator on its behalf, "
-            "and the history says so. Choose “Facilitator” in “Answering as” to stop.</div>")
+    behalf = escape(_("On behalf of {org}"), quote=False).format(org=org)
+    notice = escape(_("{on_behalf}: what you type in {org}'s boxes is recorded as its answer, "
+                      "by the facilitator on its behalf, and the history says so. Choose "
+                      "“Facilitator” in “Answering as” to stop."), quote=False)
+    return ('<div class="pimw-behalf" role="status">'
+            + notice.format(on_behalf=f"<b>{behalf}</b>", org=org) + "</div>")
 
 
 def page_footer(session: Session, page: Page) -> w.HTML:
@@ -101,17 +117,21 @@ def page_footer(session: Session, page: Page) -> w.HTML:
         parts = []
         if index > 0:
             before = PAGES[index - 1]
-            parts.append(page_link(before, session, record.id, text=f"← Previous: {before.title}"))
+            parts.append(page_link(before, session, record.id, text=_(
+                "← Previous: {title}").format(title=_(before.title))))
         if index < len(PAGES) - 1:
             after = PAGES[index + 1]
-            parts.append(page_link(after, session, record.id, text=f"Next: {after.title} →"))
-        footer.value = f'<nav aria-label="Previous and next page">{" ".join(parts)}</nav>'
+            parts.append(page_link(after, session, record.id, text=_(
+                "Next: {title} →").format(title=_(after.title))))
+        around = escape(_("Previous and next page"))
+        footer.value = f'<nav aria-label="{around}">{" ".join(parts)}</nav>'
 
     session.on_refresh(draw)
     return footer
 
 
-Mark = Callable[[Record], tuple[str, str]]  # a pane's state: (css name, words on its tab)
+# a pane's state: (css name, words on its tab, marked with N_ and translated on the tab)
+Mark = Callable[[Record], tuple[str, str]]
 
 
 def slug(title: str) -> str:
@@ -125,7 +145,10 @@ class Tabs(w.VBox):
     buttons under the pane step through them (Alt+Page Up / Alt+Page Down in the page).
 
     The buttons are plain ipywidgets buttons; the page template gives them the tab roles,
-    ``aria-selected`` and arrow-key moves that ipywidgets does not."""
+    ``aria-selected`` and arrow-key moves that ipywidgets does not.
+
+    A pane's title is its key (``select``, the tab's CSS class); its tab shows ``_(title)``,
+    so a title marked with N_ keeps one key in every language."""
 
     def __init__(self, panes: list[tuple[str, Callable[[], w.Widget]]],
                  session: Session | None = None, marks: dict[str, Mark] | None = None,
@@ -136,7 +159,7 @@ class Tabs(w.VBox):
         self._marks = marks or {}
         self._buttons: dict[str, w.Button] = {}
         for title in self.titles:
-            button = w.Button(description=title, tooltip="")
+            button = w.Button(description=_(title), tooltip="")
             button.add_class("pimw-tab")
             button.add_class(f"pimw-tab-{slug(title)}")
             button.on_click(lambda _, t=title: self.select(t))
@@ -175,10 +198,10 @@ class Tabs(w.VBox):
                 button.remove_class("pimw-tab-selected")
             button.tabbable = name == title  # one Tab stop for the row; arrows move along
         at = self.titles.index(title)
-        for button, other, words in ((self._previous, at - 1, "← Previous: {}"),
-                                     (self._next, at + 1, "Next: {} →")):
+        for button, other, words in ((self._previous, at - 1, _("← Previous: {title}")),
+                                     (self._next, at + 1, _("Next: {title} →"))):
             inside = 0 <= other < len(self.titles)
-            button.description = words.format(self.titles[other]) if inside else ""
+            button.description = words.format(title=_(self.titles[other])) if inside else ""
             button.layout.visibility = "visible" if inside else "hidden"
             button.disabled = not inside
 
@@ -191,7 +214,7 @@ class Tabs(w.VBox):
         for title, mark in self._marks.items():
             css, words = mark(record)
             button = self._buttons[title]
-            button.description = f"{title} · {words}"
+            button.description = f"{_(title)} · {_(words)}"
             for old in [c for c in button._dom_classes if c.startswith("pimw-state-")]:
                 button.remove_class(old)
             button.add_class(f"pimw-state-{css}")

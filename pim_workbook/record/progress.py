@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pim_workbook.content.framework import Content
+from pim_workbook.i18n import N_
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.model import Record
 from pim_workbook.record.sections import sections_of
@@ -20,18 +21,21 @@ def signing_parties(record: Record) -> list[str]:
 
 
 def progress(record: Record, content: Content) -> dict[str, tuple[int, int]]:
-    """Done / total per section of the workbook."""
+    """Done / total per section of the workbook.
+
+    The section names are keys code looks up (``progress(...)["Step 4"]``), so they stay
+    English here; they are marked for the catalogue and translated where they are shown."""
     out: dict[str, tuple[int, int]] = {}
     parties = list(record.parties)
     start = [bool(record.purpose), len(parties) >= 2]
     start += [pid in record.trust for pid in parties]
-    out["Start"] = (sum(start), len(start))
+    out[N_("Start")] = (sum(start), len(start))
     checked = [p.id for p in content.principles if p.id in record.principles
                and record.principles[p.id].status != "not_checked"]
-    out["Principles"] = (len(checked), len(content.principles))
+    out[N_("Principles")] = (len(checked), len(content.principles))
     eco = [bool(record.stakeholders), bool(record.systems),
            bool(record.systems) and all(s.data_types for s in record.systems.values())]
-    out["Ecosystem"] = (sum(eco), len(eco))
+    out[N_("Ecosystem")] = (sum(eco), len(eco))
     for step in content.assessment.steps:
         items = [
             q.id in record.answers and record.answers[q.id].status == "agreed"
@@ -41,12 +45,12 @@ def progress(record: Record, content: Content) -> dict[str, tuple[int, int]]:
                                                    *step.mitigate.actions)]
         for section in sections_of(step.id):
             items += section.done(record)
-        out[f"Step {step.number}"] = (sum(items), len(items))
+        out[N_("Step {number}").format(number=step.number)] = (sum(items), len(items))
     signers = signing_parties(record)
     current = record_hash(record)
     signed = [pid for pid in signers
               if pid in record.signoffs and record.signoffs[pid].record_hash == current]
-    out["Sign-off"] = (len(signed), len(signers))
+    out[N_("Sign-off")] = (len(signed), len(signers))
     return out
 
 

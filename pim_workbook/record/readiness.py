@@ -2,6 +2,8 @@
 
 Each check names what is still missing and the page where it is fixed, so the record page,
 the sign-off and every report of a revision signed with open items say the same thing.
+The titles and items are in the active language: a signatory acknowledges the items as the
+page shows them, and the sign-off keeps them so.
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from pim_workbook.content.framework import Content
+from pim_workbook.i18n import _
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
 from pim_workbook.record.progress import divergences, signing_parties
@@ -29,11 +32,13 @@ class Check:
 
 
 def _trust(record: Record) -> Check:
-    missing = tuple(f"{record.parties[pid].organisation} has not agreed the trust statement"
+    missing = tuple(_("{organisation} has not agreed the trust statement")
+                    .format(organisation=record.parties[pid].organisation)
                     for pid in signing_parties(record) if pid not in record.trust)
     if len(signing_parties(record)) < 2:
-        missing += ("at least two signing parties are needed",)
-    return Check("trust", "Every signing party agreed the trust statement", "start", missing)
+        missing += (_("at least two signing parties are needed"),)
+    return Check("trust", _("Every signing party agreed the trust statement"), "start",
+                 missing)
 
 
 def _answers(record: Record, content: Content) -> list[Check]:
@@ -46,54 +51,64 @@ def _answers(record: Record, content: Content) -> list[Check]:
             if ans is not None and ans.status in ("agreed", "not_applicable") \
                     and ans.agreed.strip():
                 continue
-            why = "answers differ or are missing" if q.id in open_ids or ans is None \
-                or not any(ans.parties.values()) else "no agreed answer yet"
-            missing.append(f"{q.id}: {why}")
+            why = _("{question}: answers differ or are missing") if q.id in open_ids \
+                or ans is None or not any(ans.parties.values()) \
+                else _("{question}: no agreed answer yet")
+            missing.append(why.format(question=q.id))
         out.append(Check(f"answers-{step.id}",
-                         f"Step {step.number}: every question agreed (or not applicable, "
-                         "with the reason)", f"E.{step.number}", tuple(missing)))
+                         _("Step {number}: every question agreed (or not applicable, with "
+                           "the reason)").format(number=step.number),
+                         f"E.{step.number}", tuple(missing)))
     return out
 
 
 def _data_items(record: Record) -> Check:
-    missing = tuple(f"{did} {d.name}: no harm level (sensitivity) yet"
+    missing = tuple(_("{item} {name}: no harm level (sensitivity) yet")
+                    .format(item=did, name=d.name)
                     for did, d in record.data_items.items() if d.sensitivity is None)
     if not record.data_items:
-        missing = ("no data item listed yet",)
-    return Check("data-items", "Data items listed and classified (personal, sensitive, harm "
-                 "level)", "E.2", missing)
+        missing = (_("no data item listed yet"),)
+    return Check("data-items", _("Data items listed and classified (personal, sensitive, "
+                                 "harm level)"), "E.2", missing)
 
 
 def _arrangement(record: Record) -> Check:
     arr = record.arrangement
-    fields = [("form", arr.form), ("frequency", arr.frequency), ("channel", arr.channel),
-              ("aggregation level", arr.aggregation), ("red lines", arr.red_lines),
-              ("retention", arr.retention), ("time frame of use", arr.time_frame)]
-    missing = [f"{name}: not filled in" for name, value in fields if not value.strip()]
+    fields = [(_("form: not filled in"), arr.form),
+              (_("frequency: not filled in"), arr.frequency),
+              (_("channel: not filled in"), arr.channel),
+              (_("aggregation level: not filled in"), arr.aggregation),
+              (_("red lines: not filled in"), arr.red_lines),
+              (_("retention: not filled in"), arr.retention),
+              (_("time frame of use: not filled in"), arr.time_frame)]
+    missing = [said for said, value in fields if not value.strip()]
     if not arr.access:
-        missing.append("who has access: nobody listed")
-    missing += [f"access for {g.who}: no purpose" for g in arr.access.values()
-                if not g.purpose.strip()]
+        missing.append(_("who has access: nobody listed"))
+    missing += [_("access for {who}: no purpose").format(who=g.who)
+                for g in arr.access.values() if not g.purpose.strip()]
     if arr.next_review is None:
-        missing.append("next review: no date")
-    return Check("arrangement", "The sharing arrangement is complete", "E.2", tuple(missing))
+        missing.append(_("next review: no date"))
+    return Check("arrangement", _("The sharing arrangement is complete"), "E.2",
+                 tuple(missing))
 
 
 def _decision(record: Record) -> Check:
     missing = []
     if record.decision.outcome is None:
-        missing.append("no decision yet")
+        missing.append(_("no decision yet"))
     elif not record.decision.rationale.strip():
-        missing.append(f"decision '{label(record.decision.outcome)}' has no rationale")
-    return Check("decision", "A decision on the sharing, with its rationale", "E.2",
+        missing.append(_("decision '{outcome}' has no rationale")
+                       .format(outcome=label(record.decision.outcome)))
+    return Check("decision", _("A decision on the sharing, with its rationale"), "E.2",
                  tuple(missing))
 
 
 def _owners(record: Record) -> Check:
     states = {**record.actions, **record.custom_actions}
-    missing = tuple(f"{aid}: no owner" for aid, state in states.items()
+    missing = tuple(_("{action}: no owner").format(action=aid)
+                    for aid, state in states.items()
                     if state.status != "not_applicable" and not state.owner.strip())
-    return Check("owners", "Every action taken on has an owner", "E.1", missing)
+    return Check("owners", _("Every action taken on has an owner"), "E.1", missing)
 
 
 def readiness(record: Record, content: Content) -> list[Check]:

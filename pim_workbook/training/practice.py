@@ -19,6 +19,7 @@ from pathlib import Path
 
 from pim_workbook.access import Grant, GuardedStore, grant_of
 from pim_workbook.errors import AccessDenied, StoreError
+from pim_workbook.i18n import _
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -47,8 +48,8 @@ class PracticeStore(GuardedStore):
 
     def _fresh(self) -> Grant:
         if self._workbook.trainee(str(self.grant.assessment_id)) is None:
-            raise AccessDenied("this practice copy is gone: the trainer purged the training "
-                               "session")
+            raise AccessDenied(_("this practice copy is gone: the trainer purged the "
+                                 "training session"))
         return self.grant
 
 
@@ -71,8 +72,9 @@ def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> Practi
 
     trainee = store.trainee(trainee_id) if _SAFE_ID.fullmatch(trainee_id) else None
     if trainee is None or trainee.training_id != training_id:
-        raise AccessDenied(f"no trainee {trainee_id!r} in training session {training_id!r}: "
-                           "open the practice copy from your training page")
+        raise AccessDenied(_("no trainee {trainee} in training session {training}: open the "
+                             "practice copy from your training page")
+                           .format(trainee=repr(trainee_id), training=repr(training_id)))
     practice = Store(copy_path(store.path, training_id), content=store.content)
     if not practice.exists(trainee_id):
         try:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from pim_workbook.content.exercises import Exercises, Score, score
+from pim_workbook.i18n import _, format_percent
 from pim_workbook.outputs.spreadsheet import csv_text
 
 if TYPE_CHECKING:
@@ -69,8 +70,8 @@ def new_training(store: WorkbookStore, title: str, *, actor: str) -> str:
     """Start a training session; returns its id."""
     title = title.strip()
     if not title:
-        raise ValueError("give the training session a title, e.g. 'Data sharing basics, "
-                         "Kessaly, March'")
+        raise ValueError(_("give the training session a title, e.g. 'Data sharing basics, "
+                           "Kessaly, March'"))
     tid = "t" + secrets.token_hex(4)
     store.add_training(tid, title, actor=actor)
     return tid
@@ -80,7 +81,8 @@ def clean_pseudonym(pseudonym: str) -> str:
     """The pseudonym as kept (spaces tidied); ``ValueError`` if it is too long."""
     pseudonym = " ".join(pseudonym.split())
     if len(pseudonym) > PSEUDONYM_MAX:
-        raise ValueError(f"a pseudonym has at most {PSEUDONYM_MAX} characters: shorten it")
+        raise ValueError(_("a pseudonym has at most {limit} characters: shorten it")
+                         .format(limit=PSEUDONYM_MAX))
     return pseudonym
 
 
@@ -97,7 +99,7 @@ def join(store: WorkbookStore, training_id: str, pseudonym: str = "") -> str:
 
 
 def display_name(trainee: TraineeRow) -> str:
-    return trainee.pseudonym or f"anonymous {trainee.id[1:5]}"
+    return trainee.pseudonym or _("anonymous {id}").format(id=trainee.id[1:5])
 
 
 def answer(store: WorkbookStore, trainee_id: str, exercises: Exercises, exercise_id: str,
@@ -155,7 +157,10 @@ def percent(correct: int, answered: int) -> int | None:
 def correct_of_answered(correct: int, answered: int) -> str:
     """A score as trainers read it: "7 / 9 (78%)", or "—" when nothing was answered."""
     share = percent(correct, answered)
-    return "—" if share is None else f"{correct} / {answered} ({share}%)"
+    if share is None:
+        return "—"
+    return _("{correct} / {answered} ({percent})").format(
+        correct=correct, answered=answered, percent=format_percent(share / 100))
 
 
 def results_csv(result: Results) -> str:
@@ -183,14 +188,14 @@ def results_figure(result: Results) -> Any:
     left.barh([c.title for c in comps][::-1], [100 * c.mean_credit for c in comps][::-1],
               color="#0b4f71")
     left.set_xlim(0, 100)
-    left.set_xlabel("mean score (%)")
-    left.set_title("By competency")
+    left.set_xlabel(_("mean score (%)"))
+    left.set_title(_("By competency"))
     missed = result.most_missed()
     right.barh([e.id for e in missed][::-1], [100 * e.mean_credit for e in missed][::-1],
                color="#b44d12")
     right.set_xlim(0, 100)
-    right.set_xlabel("mean score (%)")
-    right.set_title("Most missed exercises")
+    right.set_xlabel(_("mean score (%)"))
+    right.set_title(_("Most missed exercises"))
     for ax in (left, right):  # read from the back of a room
         ax.tick_params(labelsize=14)
         ax.title.set_fontsize(16)

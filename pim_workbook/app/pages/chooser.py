@@ -17,6 +17,7 @@ from pim_workbook.app.widgets.controls import (
     labelled,
     text,
 )
+from pim_workbook.i18n import _
 from pim_workbook.record.labels import label
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -29,12 +30,14 @@ def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
         f"{page_link(page, None, s.id, text=s.title, key=link_key)}"
         f"</td><td>{escape(', '.join(s.parties))}</td><td>{escape(label(s.status))}</td></tr>"
         for s in store.summaries())
+    choose = escape(_("{page}: choose the assessment to work on.")).format(
+        page=escape(_(page.title)))
+    headers = "".join(f"<th>{escape(h)}</th>" for h in (
+        _("Id"), _("Assessment"), _("Parties"), _("Status")))
     parts: list[w.Widget] = [html(
-        f"<h1>PIM Data-Sharing Workbook</h1><p>{escape(page.title)}: choose the assessment "
-        "to work on.</p>"
-        + (f'<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
-           f"<th>Status</th></tr>{links}</table>" if links else
-           '<p class="pimw-hint">No assessment yet.</p>'))]
+        f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1><p>{choose}</p>"
+        + (f'<table class="pimw-table"><tr>{headers}</tr>{links}</table>' if links else
+           f'<p class="pimw-hint">{escape(_("No assessment yet."))}</p>'))]
     grant = grant_of(store)
     if key == "start" and (grant is None or grant.is_facilitator):
         parts.append(_creator(store, page, link_key))
@@ -42,25 +45,27 @@ def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
 
 
 def _creator(store: WorkbookStore, page: Page, link_key: str = "") -> w.VBox:
-    title = text("e.g. Protection monitoring data to the protection cluster")
-    name = text("your name")
+    title = text(_("e.g. Protection monitoring data to the protection cluster"))
+    name = text(_("your name"))
     result = html("")
-    create = w.Button(description="Start a new assessment", icon="plus",
+    create = w.Button(description=_("Start a new assessment"), icon="plus",
                       button_style="primary")
 
-    def on_create(_: Any) -> None:
+    def on_create(_click: Any) -> None:
         try:
             aid = store.create(title.value, actor=name.value.strip() or "facilitator",
                                via="notebook")
         except ValueError as exc:
             result.value = f'<span class="pimw-error">{escape(str(exc))}</span>'
             return
-        opened = page_link(page, None, aid, text="Open it →", key=link_key, name=name.value)
-        result.value = (f'<p class="pimw-ok">Created <b>{escape(aid)}</b>.</p>'
+        opened = page_link(page, None, aid, text=_("Open it →"), key=link_key,
+                           name=name.value)
+        created = escape(_("Created {id}.")).format(id=f"<b>{escape(aid)}</b>")
+        result.value = (f'<p class="pimw-ok">{created}</p>'
                         f'<p class="pimw-nav">{opened}</p>')
 
     create.on_click(on_create)
-    return w.VBox([heading("Start a new assessment"), labelled("Title", title),
-                   labelled("Your name", name), create, result])
+    return w.VBox([heading(_("Start a new assessment")), labelled(_("Title"), title),
+                   labelled(_("Your name"), name), create, result])
 
 

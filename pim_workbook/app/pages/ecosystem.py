@@ -19,6 +19,7 @@ from pim_workbook.app.widgets.controls import (
 from pim_workbook.app.widgets.editors import (
     collection_editor,
 )
+from pim_workbook.i18n import _
 from pim_workbook.record.model import (
     DataFlow,
     InfoSystem,
@@ -34,22 +35,25 @@ def ecosystem_page(session: Session) -> w.Widget:
                    for c in matrix.categories)
     intro = html(f"<h2>{escape(eco.title)}</h2><p>{escape(eco.introduction)}</p>"
                  f"<ol>{questions}</ol><p>{escape(eco.recommendation)}</p>")
+    wording = escape(_("Description (workbook's wording)"), quote=False)
+    headers = f"<th>{escape(_('Category'))}</th><th>{wording}</th>"
     categories = collapsible(
-        "PIM Matrix categories",
+        _("PIM Matrix categories"),
         f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'
-        f"<tr><th>Category</th><th>Description (workbook's wording)</th></tr>{cats}</table>")
+        f"<tr>{headers}</tr>{cats}</table>")
     return w.VBox([intro, categories, Tabs([
-        ("Stakeholders", lambda: collection_editor(
+        (_("Stakeholders"), lambda: collection_editor(
             session, "stakeholders", Stakeholder, STAKEHOLDER_FIELDS, title_field="name",
-            noun="stakeholder")),
-        ("Systems", lambda: collection_editor(
-            session, "systems", InfoSystem, SYSTEM_FIELDS, title_field="name", noun="system",
+            noun=_("stakeholder"))),
+        (_("Systems"), lambda: collection_editor(
+            session, "systems", InfoSystem, SYSTEM_FIELDS, title_field="name",
+            noun=_("system"),
             defaults=lambda r: {"category": session.content.pim_matrix.categories[0].id})),
-        ("Data flows", lambda: collection_editor(
-            session, "flows", DataFlow, FLOW_FIELDS, title_field="data", noun="flow",
+        (_("Data flows"), lambda: collection_editor(
+            session, "flows", DataFlow, FLOW_FIELDS, title_field="data", noun=_("flow"),
             defaults=lambda r: dict.fromkeys(("source", "target"),
                                              next(iter(r.stakeholders), "")))),
-        ("Picture", lambda: _ecosystem_picture(session)),
+        (_("Picture"), lambda: _ecosystem_picture(session)),
     ])])
 
 
@@ -65,10 +69,10 @@ def _ecosystem_picture(session: Session) -> w.Widget:
         if key != shown[0]:
             shown[0] = key
             data = base64.b64encode(png(ecosystem_figure(record, session.content))).decode()
+            alt = escape(_("The data ecosystem: stakeholders, their systems and the data "
+                           "flows between them, as listed in the other tabs"))
             image.value = (f'<img src="data:image/png;base64,{data}" style="width:100%; '
-                           'max-width:72rem" alt="The data ecosystem: stakeholders, their '
-                           'systems and the data flows between them, as listed in the other '
-                           'tabs">')
+                           f'max-width:72rem" alt="{alt}">')
 
     session.on_refresh(draw)
     return image

@@ -11,6 +11,7 @@ from pim_workbook.app.nav import PAGES
 from pim_workbook.app.session import PageQuery
 from pim_workbook.app.shell import CSS
 from pim_workbook.errors import AccessDenied
+from pim_workbook.i18n import _, format_percent
 from pim_workbook.record.labels import label
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
@@ -29,31 +30,39 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
             f"<td>{escape(', '.join(summary.parties))}</td>"
             f"<td>{escape(label(summary.status))}</td>"
             f'<td><progress max="{total}" value="{done}"></progress> '
-            f"{round(100 * done / total) if total else 0}%</td></tr>")
+            f"{escape(format_percent((round(100 * done / total) if total else 0) / 100))}"
+            "</td></tr>")
+    headers = "".join(f"<th>{escape(h)}</th>" for h in (
+        _("Id"), _("Assessment"), _("Parties"), _("Status"), _("Progress")))
     body = (
-        '<table class="pimw-table"><tr><th>Id</th><th>Assessment</th><th>Parties</th>'
-        "<th>Status</th><th>Progress</th></tr>" + "".join(rows) + "</table>"
+        f'<table class="pimw-table"><tr>{headers}</tr>' + "".join(rows) + "</table>"
         if rows else
-        '<p class="pimw-hint">No assessment yet. Run <code>pim-workbook sample</code> to load '
-        "the sample, or <code>pim-workbook new</code> to start one.</p>"
+        '<p class="pimw-hint">' + escape(_(
+            "No assessment yet. Run {sample} to load the sample, or {new} to start one.")).format(
+            sample="<code>pim-workbook sample</code>", new="<code>pim-workbook new</code>")
+        + "</p>"
     )
     title = escape(store.content.title)
     first = f"?{KEY_PARAM}={quote(key)}" if key else ""
-    parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(p.title)}</a></li>'
+    parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(_(p.title))}</a></li>'
                     for p in PAGES)
     grant = grant_of(store)
     trainer = new = ""
     if grant is None or grant.is_facilitator:
         new = (f'<p class="pimw-nav"><a href="{PAGES[0].notebook}{escape(first)}" '
-               'class="pimw-new">+ New assessment</a></p>')
-        trainer = (f'<h2>Training</h2><p><a href="09-training.ipynb{escape(first)}">Core '
-                   "competencies: the trainer's view</a> — training sessions, links for "
-                   "trainees, the group's results.</p>")
-    return (f'<style>{CSS}</style><div class="pimw-page"><h1>PIM Data-Sharing Workbook</h1>'
-            f"<p>Two or more organisations work through the <i>{title}</i> together and "
-            "leave with one signed record of their decision. Open an assessment to start; "
-            f"each page leads to the next.</p>{new}{body}"
-            f"<h2>The parts, in order</h2><ol>{parts}</ol>{trainer}</div>")
+               f'class="pimw-new">{escape(_("+ New assessment"))}</a></p>')
+        view = escape(_("Core competencies: the trainer's view"), quote=False)
+        link = f'<a href="09-training.ipynb{escape(first)}">{view}</a>'
+        trainer = (f"<h2>{escape(_('Training'))}</h2><p>"
+                   + escape(_("{link} — training sessions, links for trainees, the group's "
+                              "results."), quote=False).format(link=link) + "</p>")
+    intro = escape(_("Two or more organisations work through the {title} together and leave "
+                     "with one signed record of their decision. Open an assessment to start; "
+                     "each page leads to the next.")).format(title=f"<i>{title}</i>")
+    return (f'<style>{CSS}</style><div class="pimw-page">'
+            f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1>"
+            f"<p>{intro}</p>{new}{body}"
+            f"<h2>{escape(_('The parts, in order'))}</h2><ol>{parts}</ol>{trainer}</div>")
 
 
 def show_landing(db_path: str = "") -> None:

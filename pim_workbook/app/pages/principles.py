@@ -18,6 +18,7 @@ from pim_workbook.app.widgets.controls import (
     labelled,
     textarea,
 )
+from pim_workbook.i18n import _
 from pim_workbook.record.model import (
     PrincipleCheck,
     Record,
@@ -27,11 +28,11 @@ from pim_workbook.record.model import (
 def principles_page(session: Session) -> w.Widget:
     content = session.content
     statuses = choices_of(PrincipleCheck.model_fields["status"].annotation)
-    rows: list[w.Widget] = [heading("The eight PIM principles"),
+    rows: list[w.Widget] = [heading(_("The eight PIM principles")),
                             html(f"<p>{escape(content.principles_introduction)}</p>")]
     for principle in content.principles:
         status = dropdown(statuses)
-        note = textarea("how the parties meet this principle; what is missing", rows=2)
+        note = textarea(_("how the parties meet this principle; what is missing"), rows=2)
 
         def read(r: Record, pid: str = principle.id) -> PrincipleCheck:
             return r.principles.get(pid) or PrincipleCheck()
@@ -47,7 +48,7 @@ def principles_page(session: Session) -> w.Widget:
               write=partial(write, "note"), key=f"principle-{principle.id}")
         rows.append(w.VBox([html(f"<h3>{escape(principle.title)}</h3>"
                                  f"<p>{escape(principle.description)}</p>"),
-                            w.HBox([labelled("Status", status), labelled("Note", note)],
+                            w.HBox([labelled(_("Status"), status), labelled(_("Note"), note)],
                                    layout=w.Layout(width="100%"))]))
     return w.VBox(rows, layout=w.Layout(width="100%"))
 

@@ -19,6 +19,7 @@ from pim_workbook.app.gate import data_file
 from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import heading, html, labelled, text
 from pim_workbook.errors import WorkbookError
+from pim_workbook.i18n import _, format_number, format_percent
 from pim_workbook.record.model import Record
 from pim_workbook.sdc.microdata import UPLOAD_LIMIT
 from pim_workbook.store.settings import set_thresholds, thresholds
@@ -55,18 +56,20 @@ def register_summary(session: Session) -> w.VBox:
 
     table = html("")
     result = html("")
-    button = w.Button(description="Export the register (HXL, JSON, datapackage.json)",
+    button = w.Button(description=_("Export the register (HXL, JSON, datapackage.json)"),
                       icon="download", button_style="primary")
 
     def draw(record: Record) -> None:
         rows = [[e.id, e.title, e.sensitivity or NONE, e.personal, e.recipients or NONE,
                  e.risk_status + (f" (k={e.risk_k})" if e.risk_k else ""),
                  e.treatment or NONE] for e in entries(record, session.content)]
-        table.value = _table(rows, ["Id", "Dataset", "Sensitivity", "Personal data",
-                                    "Recipients", "Disclosure risk", "Treatment"]) \
-            if rows else '<p class="pimw-hint">No dataset in the register yet.</p>'
+        table.value = _table(rows, [_("Id"), _("Dataset"), _("Sensitivity"),
+                                    _("Personal data"), _("Recipients"), _("Disclosure risk"),
+                                    _("Treatment")]) \
+            if rows else ('<p class="pimw-hint">' + escape(_("No dataset in the register yet."))
+                          + "</p>")
 
-    def on_export(_: Any) -> None:
+    def on_export(_click: Any) -> None:
         import base64
 
         from pim_workbook.outputs.filenames import default_exports_dir
@@ -77,15 +80,16 @@ def register_summary(session: Session) -> w.VBox:
             lines = []
             for path in write_register(session.store, session.aid, folder):
                 problems = check_file(path)
-                verdict = ('<span class="pimw-ok">valid</span>' if not problems else
+                verdict = ('<span class="pimw-ok">' + escape(_("valid")) + "</span>"
+                           if not problems else
                            '<span class="pimw-error">' + escape("; ".join(problems))
                            + "</span>")
                 name = str(path.relative_to(folder))
                 data = base64.b64encode(path.read_bytes()).decode()
                 lines.append(f'<li><a download="{escape(path.name)}" href="data:text/plain;'
                              f'base64,{data}">{escape(name)}</a> {verdict}</li>')
-            result.value = (f"<ul>{''.join(lines)}</ul>"
-                            f'<p class="pimw-hint">Written to {escape(str(folder))}</p>')
+            written = escape(_("Written to {folder}")).format(folder=escape(str(folder)))
+            result.value = f"<ul>{''.join(lines)}</ul>" f'<p class="pimw-hint">{written}</p>'
         session.write(run)
 
     button.on_click(on_export)
@@ -102,14 +106,14 @@ class RiskPane:
         self.work: Workspace | None = None
         self.message = html("")
         # 1. the file
-        self.sample_button = w.Button(description="Use the sample microdata", icon="table")
+        self.sample_button = w.Button(description=_("Use the sample microdata"), icon="table")
         self.server_file = w.Dropdown(layout=w.Layout(width="32rem"))
         self.server_file.add_class("pimw-risk-server-file")
-        self.list_button = w.Button(description="Look again", icon="refresh")
-        self.read_button = w.Button(description="Read the file", icon="folder-open")
+        self.list_button = w.Button(description=_("Look again"), icon="refresh")
+        self.read_button = w.Button(description=_("Read the file"), icon="folder-open")
         self.server_hint = html("")
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
-                                   description="Upload a small file")
+                                   description=_("Upload a small file"))
         self.loaded = html("")
         # 2. the columns and thresholds
         self.quasi = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
@@ -120,41 +124,42 @@ class RiskPane:
                                       layout=w.Layout(width="8rem"))
         self.max_risk = w.BoundedFloatText(value=round(100 * max_risk, 3), min=0, max=100,
                                            step=0.5, layout=w.Layout(width="8rem"))
-        self.check_button = w.Button(description="Check the risk", icon="search",
+        self.check_button = w.Button(description=_("Check the risk"), icon="search",
                                      button_style="primary")
         # 3. the result
         self.result = html("")
         self.riskiest = html("")
-        self.drivers_button = w.Button(description="Which quasi-identifiers drive the risk?",
-                                       icon="sitemap")
+        self.drivers_button = w.Button(
+            description=_("Which quasi-identifiers drive the risk?"), icon="sitemap")
         self.drivers = html("")
         # 4. treatments
         self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
-        self.merge_label = text("new category, e.g. 18-59")
+        self.merge_label = text(_("new category, e.g. 18-59"))
         self.merge_label.layout.width = "16rem"
-        self.merge_button = w.Button(description="Merge into one category", icon="compress")
-        self.bands_button = w.Button(description="Age groups into 0-17 / 18-59 / 60+",
+        self.merge_button = w.Button(description=_("Merge into one category"),
+                                     icon="compress")
+        self.bands_button = w.Button(description=_("Age groups into 0-17 / 18-59 / 60+"),
                                      icon="compress")
         self.replace_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.replace_by = w.Dropdown(layout=w.Layout(width="16rem"))
-        self.replace_button = w.Button(description="Replace by the coarser column",
+        self.replace_button = w.Button(description=_("Replace by the coarser column"),
                                        icon="level-up")
         self.suppress_column = w.Dropdown(layout=w.Layout(width="16rem"))
-        self.suppress_button = w.Button(description="Remove the column", icon="eraser")
+        self.suppress_button = w.Button(description=_("Remove the column"), icon="eraser")
         self.drop_button = w.Button(icon="trash")
-        self.undo_button = w.Button(description="Undo the last step", icon="undo")
+        self.undo_button = w.Button(description=_("Undo the last step"), icon="undo")
         self.steps = html("")
         # 5. small cells
         self.cells_by = w.SelectMultiple(rows=6, layout=w.Layout(width="20rem"))
-        self.cells_button = w.Button(description="Check small cells", icon="th")
+        self.cells_button = w.Button(description=_("Check small cells"), icon="th")
         self.cells = html("")
         # 6. recording
         self.dataset = w.Dropdown(layout=w.Layout(width="32rem"))
-        self.record_check_button = w.Button(description="Record the check as evidence",
+        self.record_check_button = w.Button(description=_("Record the check as evidence"),
                                             icon="save")
         self.record_treatment_button = w.Button(
-            description="Record the treatment and write the file", icon="save",
+            description=_("Record the treatment and write the file"), icon="save",
             button_style="success")
         self.recorded = html("")
         for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",
@@ -217,7 +222,8 @@ class RiskPane:
         self._enable()
 
     def _draw_drop(self) -> None:
-        self.drop_button.description = f"Drop records in groups smaller than {self.min_k.value}"
+        self.drop_button.description = _("Drop records in groups smaller than {k}").format(
+            k=self.min_k.value)
 
     def _save_thresholds(self) -> None:
         self._draw_drop()
@@ -233,8 +239,10 @@ class RiskPane:
         work.min_k, work.max_risk = self.min_k.value, self.max_risk.value / 100
         self.work = work
         columns = work.columns
-        self.loaded.value = (f'<p class="pimw-ok">{escape(work.file)}: {len(work.table):,} '
-                             f"records, {len(columns)} columns.</p>")
+        said = escape(_("{file}: {records} records, {columns} columns.")).format(
+            file=escape(work.file), records=format_number(len(work.table)),
+            columns=len(columns))
+        self.loaded.value = f'<p class="pimw-ok">{said}</p>'
         self.quasi.options = self.sensitive.options = self.cells_by.options = columns
         self.weight.options = [NONE, *columns]
         self.weight.value = NONE
@@ -268,16 +276,16 @@ class RiskPane:
             return
         self.server_file.options = names
         self.server_file.value = names[0] if names else None
-        hint = "" if names else "it has no CSV or Excel file yet"
+        hint = "" if names else _("it has no CSV or Excel file yet")
         self.server_row.children = (
-            _field("Or a file of the server's data folder", self.server_file, hint),
+            _field(_("Or a file of the server's data folder"), self.server_file, hint),
             self.read_button, self.list_button)
 
     def read_server_file(self) -> None:
         from pim_workbook.sdc.workspace import Workspace
 
         if not self.server_file.value:
-            raise ValueError("choose a file of the data folder first")
+            raise ValueError(_("choose a file of the data folder first"))
         name = self.server_file.value
         self._loaded(Workspace.from_data_folder(data_file(self.session.store, name), name))
 
@@ -289,18 +297,18 @@ class RiskPane:
         upload = self.upload.value[0]
         data = bytes(upload["content"])
         if len(data) > UPLOAD_LIMIT:
-            raise ValueError(f"{upload['name']} is larger than {UPLOAD_LIMIT // 2**20} MB: "
-                             "give it to the facilitator, who puts it in the server's data "
-                             "folder")
+            raise ValueError(_("{file} is larger than {limit} MB: give it to the facilitator, "
+                               "who puts it in the server's data folder")
+                             .format(file=upload["name"], limit=UPLOAD_LIMIT // 2**20))
         self._loaded(Workspace.from_upload(data, upload["name"]))
 
     # -- 2-3. checking -----------------------------------------------------------------
     def _require(self) -> Workspace:
         if self.work is None:
-            raise ValueError("load a file first")
+            raise ValueError(_("load a file first"))
         if not self.quasi.value:
-            raise ValueError("choose the quasi-identifiers: the columns someone could know "
-                             "about a person (place, age group, sex, nationality…)")
+            raise ValueError(_("choose the quasi-identifiers: the columns someone could know "
+                               "about a person (place, age group, sex, nationality…)"))
         self.work.quasi = list(self.quasi.value)
         self.work.sensitive = [c for c in self.sensitive.value if c not in self.work.quasi]
         self.work.weight = None if self.weight.value in (None, NONE) else self.weight.value
@@ -315,34 +323,43 @@ class RiskPane:
         after = work.after().to_dict() if work.steps else None
         rows = []
         for caption, key, shown in FIGURES:
-            row = [caption, shown.format(figure(before, key))]
+            row = [_(caption), shown.format(figure(before, key))]
             if after is not None:
                 row.append(shown.format(figure(after, key)))
             rows.append(row)
         for column in work.sensitive:
-            row = [f"l-diversity of {column}", str(before["l_diversity"][column])]
+            row = [_("l-diversity of {column}").format(column=column),
+                   str(before["l_diversity"][column])]
             if after is not None:
                 row.append(str(after["l_diversity"].get(column, NONE)))
             rows.append(row)
         for band, count in before["risk_bands"].items():
-            row = [f"Records with individual risk {band}", f"{count:,}"]
+            row = [_("Records with individual risk {band}").format(band=band),
+                   format_number(count)]
             if after is not None:
-                row.append(f"{after['risk_bands'][band]:,}")
+                row.append(format_number(after["risk_bands"][band]))
             rows.append(row)
-        head = ["Figure", "Before"] + (["After the steps"] if after is not None else [])
+        head = [_("Figure"), _("Before")] + ([_("After the steps")] if after is not None
+                                            else [])
         latest = after or before
-        verdict = (f'<p class="pimw-badge pimw-diverge">Needs action: the target is k ≥ '
-                   f"{work.min_k} and a global risk of at most {work.max_risk:.1%}</p>"
-                   if latest["needs_action"] else
-                   f'<p class="pimw-badge pimw-agreed">Within the thresholds (k ≥ {work.min_k},'
-                   f" global risk ≤ {work.max_risk:.1%})</p>")
+        limit = escape(format_percent(work.max_risk, 1))
+        verdict = (
+            '<p class="pimw-badge pimw-diverge">'
+            + escape(_("Needs action: the target is k ≥ {k} and a global risk of at most "
+                       "{risk}")).format(k=work.min_k, risk=limit) + "</p>"
+            if latest["needs_action"] else
+            '<p class="pimw-badge pimw-agreed">'
+            + escape(_("Within the thresholds (k ≥ {k}, global risk ≤ {risk})"))
+            .format(k=work.min_k, risk=limit) + "</p>")
         self.result.value = verdict + _table(rows, head, "pimw-table pimw-figures")
         risky = work.riskiest()
         if len(risky):
             self.riskiest.value = (
-                f"<h4>Combinations shared by fewer than {work.min_k} records</h4>"
-                '<p class="pimw-hint">Someone who knows these facts about a person could '
-                "single them out. Only the quasi-identifiers are shown.</p>"
+                "<h4>" + escape(_("Combinations shared by fewer than {k} records"))
+                .format(k=work.min_k) + "</h4>"
+                '<p class="pimw-hint">'
+                + escape(_("Someone who knows these facts about a person could single them "
+                           "out. Only the quasi-identifiers are shown.")) + "</p>"
                 + _table(risky.astype(str).to_numpy().tolist(), list(map(str, risky.columns))))
         else:
             self.riskiest.value = ""
@@ -351,15 +368,17 @@ class RiskPane:
     def show_drivers(self) -> None:
         """k and global risk for every combination of the quasi-identifiers."""
         work = self._require()
-        rows = [[", ".join(cols), str(r.k), f"{r.sample_uniques:,}", f"{r.below_k['3']:,}",
-                 f"{r.global_risk:.2%}",
+        rows = [[", ".join(cols), str(r.k), format_number(r.sample_uniques),
+                 format_number(r.below_k["3"]), format_percent(r.global_risk, 2),
                  str(min(r.l_diversity.values())) if r.l_diversity else "—"]
                 for cols, r in work.by_combination()]
         self.drivers.value = (
-            '<p class="pimw-hint">Adding a quasi-identifier can only make groups smaller: the '
-            "first combination where k drops below the target shows what to generalise.</p>"
-            + _table(rows, ["Quasi-identifiers", "k", "Sample uniques", "In groups < 3",
-                            "Global risk", "Smallest l"]))
+            '<p class="pimw-hint">'
+            + escape(_("Adding a quasi-identifier can only make groups smaller: the first "
+                       "combination where k drops below the target shows what to "
+                       "generalise.")) + "</p>"
+            + _table(rows, [_("Quasi-identifiers"), "k", _("Sample uniques"),
+                            _("In groups < 3"), _("Global risk"), _("Smallest l")]))
 
     # -- 4. treatments -----------------------------------------------------------------
     def _draw_quasi_choices(self) -> None:
@@ -399,7 +418,7 @@ class RiskPane:
 
         label = self.merge_label.value.strip()
         if len(self.merge_values.value) < 1 or not label:
-            raise ValueError("choose the categories to merge and type the new category")
+            raise ValueError(_("choose the categories to merge and type the new category"))
         self._add(Generalise(column=self.merge_column.value,
                              mapping={v: label for v in self.merge_values.value}))
         self.merge_label.value = ""
@@ -409,7 +428,7 @@ class RiskPane:
 
         column = self.merge_column.value
         if column is None:
-            raise ValueError("choose the age-group column first")
+            raise ValueError(_("choose the age-group column first"))
         self._add(Generalise(column=column, mapping=merge_mapping(AGE_BANDS)))
 
     def replace(self) -> None:
@@ -440,14 +459,17 @@ class RiskPane:
     def check_cells(self) -> None:
         work = self._require()
         if not self.cells_by.value:
-            raise ValueError("choose the columns the published table is counted by")
+            raise ValueError(_("choose the columns the published table is counted by"))
         cells = work.small_cells(list(self.cells_by.value))
         flagged = cells.table[cells.table["status"] != "ok"]
-        summary = (f"<p>{cells.cells:,} cells: <b>{cells.flagged}</b> with 1–{cells.flag_max} "
-                   f"records (suppress or merge), <b>{cells.to_review}</b> with "
-                   f"{cells.flag_max + 1}–{cells.review_max} (review); "
-                   f"<b>{cells.recoverable}</b> suppressed cells could be worked out from the "
-                   "row and column totals.</p>")
+        summary = "<p>" + escape(_(
+            "{cells} cells: {flagged} with 1–{flag_max} records (suppress or merge), "
+            "{to_review} with {review_min}–{review_max} (review); {recoverable} suppressed "
+            "cells could be worked out from the row and column totals.")).format(
+                cells=format_number(cells.cells), flagged=f"<b>{cells.flagged}</b>",
+                flag_max=cells.flag_max, to_review=f"<b>{cells.to_review}</b>",
+                review_min=cells.flag_max + 1, review_max=cells.review_max,
+                recoverable=f"<b>{cells.recoverable}</b>") + "</p>"
         shown = flagged.head(20).astype(str).to_numpy().tolist()
         self.cells.value = summary + (_table(shown, list(map(str, flagged.columns)))
                                       if shown else "")
@@ -461,8 +483,9 @@ class RiskPane:
         if self.session.write(lambda: record_workspace_check(
                 self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
                 party=self.session.party or None)):
-            self.recorded.value = (f'<p class="pimw-ok">The check of {escape(work.file)} is '
-                                   f"recorded in the register as evidence for {dsid}.</p>")
+            said = escape(_("The check of {file} is recorded in the register as evidence "
+                            "for {dataset}.")).format(file=escape(work.file), dataset=dsid)
+            self.recorded.value = f'<p class="pimw-ok">{said}</p>'
 
     def record_treatment(self) -> None:
         from pim_workbook.evidence import record_workspace_treatment
@@ -475,53 +498,59 @@ class RiskPane:
                 self.session.store, self.session.aid, dsid, work, actor=self.session.actor,
                 out_dir=default_exports_dir(), party=self.session.party or None))):
             folder = written[0].parent
-            self.recorded.value = (
-                f'<p class="pimw-ok">Treatment recorded for {dsid}. The treated file and its '
-                f"datapackage.json are in <code>{escape(str(folder))}</code>.</p>")
+            said = escape(_("Treatment recorded for {dataset}. The treated file and its "
+                            "datapackage.json are in {folder}.")).format(
+                dataset=dsid, folder=f"<code>{escape(str(folder))}</code>")
+            self.recorded.value = f'<p class="pimw-ok">{said}</p>'
 
     # -- layout ------------------------------------------------------------------------
     def widget(self) -> w.VBox:
         return w.VBox([
-            heading("Could someone be singled out?"),
-            html('<p class="pimw-hint">Pseudonymised or aggregated data may still identify '
-                 "people, depending on the location and the number of records. Check the "
-                 "file you intend to share before it leaves the building.</p>"),
-            heading("1. The file", 3),
+            heading(_("Could someone be singled out?")),
+            html('<p class="pimw-hint">'
+                 + escape(_("Pseudonymised or aggregated data may still identify people, "
+                            "depending on the location and the number of records. Check the "
+                            "file you intend to share before it leaves the building."))
+                 + "</p>"),
+            heading(_("1. The file"), 3),
             _row(self.sample_button),
-            _row(self.upload, html(f'<span class="pimw-hint">up to {UPLOAD_LIMIT // 2**20} MB; '
-                                   "give a larger file to the facilitator, who puts it in the "
-                                   "server's data folder</span>")),
+            _row(self.upload, html(
+                '<span class="pimw-hint">'
+                + escape(_("up to {limit} MB; give a larger file to the facilitator, who "
+                           "puts it in the server's data folder"), quote=False)
+                .format(limit=UPLOAD_LIMIT // 2**20) + "</span>")),
             self.server_row,
             self.loaded,
-            heading("2. The columns", 3),
-            _row(_field("Quasi-identifiers", self.quasi, "what someone could know about a "
-                        "person"),
-                 _field("Sensitive columns", self.sensitive,
-                        "what must not be learnt about them"),
-                 _field("Sampling weight", self.weight, "if the file is a sample")),
-            _row(_field("Target k", self.min_k),
-                 _field("Global risk threshold (%)", self.max_risk), self.check_button),
+            heading(_("2. The columns"), 3),
+            _row(_field(_("Quasi-identifiers"), self.quasi,
+                        _("what someone could know about a person")),
+                 _field(_("Sensitive columns"), self.sensitive,
+                        _("what must not be learnt about them")),
+                 _field(_("Sampling weight"), self.weight, _("if the file is a sample"))),
+            _row(_field(_("Target k"), self.min_k),
+                 _field(_("Global risk threshold (%)"), self.max_risk), self.check_button),
             self.message,
-            heading("3. The risk", 3), self.result, self.riskiest,
+            heading(_("3. The risk"), 3), self.result, self.riskiest,
             _row(self.drivers_button), self.drivers,
-            heading("4. Try a treatment", 3),
-            html('<p class="pimw-hint">Each step applies to the table as the previous steps '
-                 "left it; before and after are shown side by side. Only quasi-identifiers "
-                 "are generalised.</p>"),
-            _row(_field("Merge categories of", self.merge_column),
-                 _field("Categories", self.merge_values),
-                 _field("into", self.merge_label), self.merge_button),
+            heading(_("4. Try a treatment"), 3),
+            html('<p class="pimw-hint">'
+                 + escape(_("Each step applies to the table as the previous steps left it; "
+                            "before and after are shown side by side. Only "
+                            "quasi-identifiers are generalised.")) + "</p>"),
+            _row(_field(_("Merge categories of"), self.merge_column),
+                 _field(_("Categories"), self.merge_values),
+                 _field(_("into"), self.merge_label), self.merge_button),
             _row(self.bands_button),
-            _row(_field("Replace", self.replace_column),
-                 _field("by the coarser", self.replace_by), self.replace_button),
-            _row(_field("Remove the column", self.suppress_column), self.suppress_button),
+            _row(_field(_("Replace"), self.replace_column),
+                 _field(_("by the coarser"), self.replace_by), self.replace_button),
+            _row(_field(_("Remove the column"), self.suppress_column), self.suppress_button),
             _row(self.drop_button, self.undo_button),
             self.steps,
-            heading("5. Small cells in a published table", 3),
-            _row(_field("Counted by", self.cells_by), self.cells_button),
+            heading(_("5. Small cells in a published table"), 3),
+            _row(_field(_("Counted by"), self.cells_by), self.cells_button),
             self.cells,
-            heading("6. Record it in the register", 3),
-            _row(_field("Dataset in the register", self.dataset)),
+            heading(_("6. Record it in the register"), 3),
+            _row(_field(_("Dataset in the register"), self.dataset)),
             _row(self.record_check_button, self.record_treatment_button),
             self.recorded,
         ], layout=w.Layout(width="100%"))

@@ -26,6 +26,7 @@ from pim_workbook.app.widgets.controls import (
 from pim_workbook.app.widgets.editors import (
     record_fields_form,
 )
+from pim_workbook.i18n import _
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import (
     Party,
@@ -37,13 +38,13 @@ from pim_workbook.record.model import (
 def start_page(session: Session) -> w.Widget:
     content = session.content
     return Tabs([
-        ("Parties", lambda: _parties_pane(session)),
-        ("Defined purpose", lambda: w.VBox([
-            heading("Defined purpose"),
+        (_("Parties"), lambda: _parties_pane(session)),
+        (_("Defined purpose"), lambda: w.VBox([
+            heading(_("Defined purpose")),
             record_fields_form(session, PURPOSE_FIELDS)])),
-        ("Trust statement", lambda: _trust_pane(session)),
-        ("PIM process", lambda: w.VBox([
-            heading("The PIM process"), html(f"<p>{escape(content.process.introduction)}</p>"
+        (_("Trust statement"), lambda: _trust_pane(session)),
+        (_("PIM process"), lambda: w.VBox([
+            heading(_("The PIM process")), html(f"<p>{escape(content.process.introduction)}</p>"
                                              + "<ol>" + "".join(
                 f"<li>{escape(s.title)}</li>" for s in content.process.stages) + "</ol>"
                 + f'<p class="pimw-hint">{escape(content.process.note or "")}</p>')])),
@@ -54,17 +55,18 @@ def _parties_pane(session: Session) -> w.Widget:
     aid, store = session.aid, session.store
     table = html("")
     roles = choices_of(Party.model_fields["role"].annotation)
-    organisation = text("organisation")
+    organisation = text(_("organisation"))
     role = dropdown(roles)
-    add = w.Button(description="Add party", icon="plus", button_style="primary")
+    add = w.Button(description=_("Add party"), icon="plus", button_style="primary")
 
     def draw(record: Record) -> None:
         rows = "".join(
             f"<tr><td>{escape(pid)}</td><td>{escape(p.organisation)}</td>"
             f"<td>{escape(label(p.role))}</td><td>{escape(', '.join(c.name for c in p.contacts))}"
             f"</td></tr>" for pid, p in record.parties.items())
-        table.value = ('<table class="pimw-table"><tr><th>Party</th><th>Organisation</th>'
-                       f"<th>Role</th><th>Contacts</th></tr>{rows}</table>")
+        headers = "".join(f"<th>{escape(h)}</th>" for h in (
+            _("Party"), _("Organisation"), _("Role"), _("Contacts")))
+        table.value = f'<table class="pimw-table"><tr>{headers}</tr>{rows}</table>'
         add.disabled = organisation.disabled = not session.is_facilitator
 
     def on_add(_: Any) -> None:
@@ -76,12 +78,14 @@ def _parties_pane(session: Session) -> w.Widget:
 
     add.on_click(on_add)
     session.on_refresh(draw)
-    return w.VBox([heading("Parties"), table,
-                   html('<p class="pimw-hint">Parties are added by the facilitator; each '
-                        "new party can then be picked under “Answering as”.</p>"),
-                   w.HBox([labelled("Organisation", organisation), labelled("Role", role),
+    hint = escape(_("Parties are added by the facilitator; each new party can then be picked "
+                    "under “Answering as”."))
+    return w.VBox([heading(_("Parties")), table,
+                   html(f'<p class="pimw-hint">{hint}</p>'),
+                   w.HBox([labelled(_("Organisation"), organisation),
+                           labelled(_("Role"), role),
                            add], layout=w.Layout(align_items="flex-end")),
-                   heading("Edit a party", 3), _party_editor(session, roles)])
+                   heading(_("Edit a party"), 3), _party_editor(session, roles)])
 
 
 CONTACT_FIELDS = ("name", "position", "email", "phone")
@@ -113,13 +117,13 @@ def _write_party(session: Session, pid: str, field: str, value: Any) -> None:
 
 def _party_editor(session: Session, roles: list[str]) -> w.VBox:
     """Organisation, role and contacts of one party (the facilitator's to change)."""
-    picker = w.Dropdown(description="Party", layout=w.Layout(width="auto", min_width="24rem"))
+    picker = w.Dropdown(description=_("Party"), layout=w.Layout(width="auto", min_width="24rem"))
     form = w.VBox(layout=w.Layout(width="100%"))
     forms: dict[str, list[w.Widget]] = {}
 
     def party_form(pid: str) -> list[w.Widget]:
-        organisation, role = text("organisation"), dropdown(roles)
-        contacts = textarea("one contact per line: name; position; email; phone", rows=3)
+        organisation, role = text(_("organisation")), dropdown(roles)
+        contacts = textarea(_("one contact per line: name; position; email; phone"), rows=3)
         for widget, field, read in (
                 (organisation, "organisation", lambda r: r.parties[pid].organisation),
                 (role, "role", lambda r: r.parties[pid].role),
@@ -127,8 +131,8 @@ def _party_editor(session: Session, roles: list[str]) -> w.VBox:
             Bound(session, widget, read=read,
                   write=partial(_write_party, session, pid, field),
                   editable=lambda: session.is_facilitator, key=f"party-{pid}-{field}")
-        return [labelled("Organisation", organisation), labelled("Role", role),
-                labelled("Contacts", contacts)]
+        return [labelled(_("Organisation"), organisation), labelled(_("Role"), role),
+                labelled(_("Contacts"), contacts)]
 
     def draw(record: Record) -> None:
         options = [(f"{pid} · {p.organisation}", pid) for pid, p in record.parties.items()]
@@ -158,15 +162,18 @@ def _trust_pane(session: Session) -> w.Widget:
         agreed = record.trust.get(pid)
         org = escape(record.parties[pid].organisation)
         if agreed:
-            return f"<b>{org}</b>: agreed by {escape(agreed.agreed_by)} on {agreed.agreed_on}"
-        return f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">not yet agreed</span>'
+            return escape(_("{organisation}: agreed by {name} on {date}")).format(
+                organisation=f"<b>{org}</b>", name=escape(agreed.agreed_by),
+                date=agreed.agreed_on)
+        return (f'<b>{org}</b>: <span class="pimw-badge pimw-diverge">'
+                f'{escape(_("not yet agreed"))}</span>')
 
     rows = per_party(session, lambda r: list(r.parties), lambda pid: party_action(
-        session, pid, placeholder="name of the person agreeing", button="We agree",
+        session, pid, placeholder=_("name of the person agreeing"), button=_("We agree"),
         icon="check", state=lambda r: state(r, pid),
         act=lambda name: session.store.agree_trust(session.aid, pid, name,
                                                    actor=session.actor)))
-    return w.VBox([heading("Trust statement"), html(intro),
+    return w.VBox([heading(_("Trust statement")), html(intro),
                    html(f'<div class="pimw-joint">{statement}</div>'),
                    html(f'<p class="pimw-hint">{escape(ts.breach)}</p>'), rows])
 

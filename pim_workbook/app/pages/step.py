@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from functools import partial
+from html import escape
 
 import ipywidgets as w
 
@@ -34,6 +35,7 @@ from pim_workbook.app.widgets.editors import (
 )
 from pim_workbook.app.widgets.question import question_card, question_state
 from pim_workbook.content.framework import Step
+from pim_workbook.i18n import _
 from pim_workbook.record.model import (
     AccessGrant,
     Arrangement,
@@ -55,10 +57,10 @@ def step_page(session: Session, step: Step) -> w.Widget:
         (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
     marks: dict[str, Mark] = {
         q.id.split(".")[1]: partial(_state, session, q.id) for q in step.questions}
-    panes.append(("Actions", lambda: _actions_pane(session, step)))
-    panes += [(section.title, partial(SECTION_PANES[section.key], session))
+    panes.append((_("Actions"), lambda: _actions_pane(session, step)))
+    panes += [(_(section.title), partial(SECTION_PANES[section.key], session))
               for section in sections_of(step.id)]
-    title = heading(f"Step {step.number}: {step.title}")
+    title = heading(_("Step {number}: {title}").format(number=step.number, title=step.title))
     title.add_class("pimw-step-title")
     return w.VBox([title, Tabs(panes, session, marks, stepper=True)],
                   layout=w.Layout(width="100%"))
@@ -70,38 +72,40 @@ def _state(session: Session, qid: str, record: Record) -> tuple[str, str]:
 
 def _data_items(session: Session) -> w.Widget:
     return w.VBox([
-        heading("Data to share"),
-        html('<p class="pimw-hint">Critical data needed for decision-making first; '
-             "nice-to-have data only if it is worth its risk.</p>"),
+        heading(_("Data to share")),
+        html('<p class="pimw-hint">' + escape(_(
+            "Critical data needed for decision-making first; nice-to-have data only if it is "
+            "worth its risk.")) + "</p>"),
         collection_editor(session, "data_items", DataItem, DATA_ITEM_FIELDS,
-                          title_field="name", noun="data item")])
+                          title_field="name", noun=_("data item"))])
 
 
 def _arrangement(session: Session) -> w.Widget:
     return w.VBox([
-        heading("Data-sharing arrangement"),
+        heading(_("Data-sharing arrangement")),
         section_form(session, "arrangement", Arrangement, ARRANGEMENT_FIELDS),
-        heading("Who has access, and why", 3),
+        heading(_("Who has access, and why"), 3),
         collection_editor(session, "arrangement/access", AccessGrant, ACCESS_FIELDS,
-                          title_field="who", noun="access")])
+                          title_field="who", noun=_("access"))])
 
 
 def _consent_decision(session: Session) -> w.Widget:
     return w.VBox([
-        heading("Consent"), section_form(session, "consent", Consent, CONSENT_FIELDS),
-        heading("Decision"), section_form(session, "decision", Decision, DECISION_FIELDS)])
+        heading(_("Consent")), section_form(session, "consent", Consent, CONSENT_FIELDS),
+        heading(_("Decision")),
+        section_form(session, "decision", Decision, DECISION_FIELDS)])
 
 
 def _incidents(session: Session) -> w.Widget:
     return w.VBox([
-        heading("Incident and harm log"),
+        heading(_("Incident and harm log")),
         collection_editor(session, "incidents", Incident, INCIDENT_FIELDS,
-                          title_field="description", noun="incident",
+                          title_field="description", noun=_("incident"),
                           defaults=lambda r: {"occurred_on": dt.date.today()})])
 
 
 def _evaluation(session: Session) -> w.Widget:
-    return w.VBox([heading("Evaluation"),
+    return w.VBox([heading(_("Evaluation")),
                    section_form(session, "evaluation", Evaluation, EVALUATION_FIELDS)])
 
 
@@ -109,14 +113,14 @@ def _register(session: Session) -> w.Widget:
     from pim_workbook.app.pages.risk import register_summary
 
     return w.VBox([
-        heading("Data-sharing register"),
-        html('<p class="pimw-hint">Each dataset shared under the arrangement, with the data '
-             "items it carries. Exported as HXL-tagged CSV, JSON and one datapackage.json per "
-             "dataset.</p>"),
+        heading(_("Data-sharing register")),
+        html('<p class="pimw-hint">' + escape(_(
+            "Each dataset shared under the arrangement, with the data items it carries. "
+            "Exported as HXL-tagged CSV, JSON and one datapackage.json per dataset.")) + "</p>"),
         register_summary(session),
-        heading("Edit the register", 3),
+        heading(_("Edit the register"), 3),
         collection_editor(session, "datasets", Dataset, DATASET_FIELDS, title_field="title",
-                          noun="dataset")])
+                          noun=_("dataset"))])
 
 
 def _risk(session: Session) -> w.Widget:
@@ -127,11 +131,11 @@ def _risk(session: Session) -> w.Widget:
 
 def _actions_pane(session: Session, step: Step) -> w.Widget:
     return w.VBox([
-        heading(f"Actions of step {step.number}"),
+        heading(_("Actions of step {number}").format(number=step.number)),
         action_checklist(session, step),
-        heading("Actions of your own", 3),
+        heading(_("Actions of your own"), 3),
         collection_editor(session, "custom_actions", CustomAction, CUSTOM_ACTION_FIELDS,
-                          title_field="text", noun="action",
+                          title_field="text", noun=_("action"),
                           defaults=lambda r: {"step": step.id, "kind": "mitigate"}),
     ], layout=w.Layout(width="100%"))
 

@@ -27,6 +27,7 @@ from pim_workbook.app.shell import page_box
 from pim_workbook.app.widgets.controls import definitions_html, heading, html
 from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
 from pim_workbook.errors import AccessDenied, WorkbookError
+from pim_workbook.i18n import _, format_percent, ngettext
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.store.training import TrainingAnswerRow
@@ -82,15 +83,16 @@ class TraineePane:
                                                                   exercises, key)
         session = store.training(training_id)
         if session is None:
-            raise AccessDenied("this training session no longer exists")
+            raise AccessDenied(_("this training session no longer exists"))
         self.title = session.title
         self.trainee_id = trainee_id if trainee_id and store.trainee(trainee_id) else ""
         self.started = bool(self.trainee_id)
-        self.pseudonym = w.Text(placeholder="optional: not your real name",
-                                description="Pseudonym", style=LABEL,
+        self.pseudonym = w.Text(placeholder=_("optional: not your real name"),
+                                description=_("Pseudonym"), style=LABEL,
                                 continuous_update=False,
                                 layout=w.Layout(width="28rem", max_width="100%"))
-        self.start_button = w.Button(description="Start", icon="play", button_style="primary")
+        self.start_button = w.Button(description=_("Start"), icon="play",
+                                     button_style="primary")
         self.start_button.on_click(lambda _: self.start())
         self.message = html("")
         self.score = html("")
@@ -100,9 +102,9 @@ class TraineePane:
         self.competency.add_class("pimw-competencies")
         self.index = 0
         self.card = w.VBox(layout=w.Layout(width="100%"))
-        self.previous = w.Button(description="Previous", icon="arrow-left")
-        self.next = w.Button(description="Next", icon="arrow-right")
-        self.check_button = w.Button(description="Check my answer", icon="check",
+        self.previous = w.Button(description=_("Previous"), icon="arrow-left")
+        self.next = w.Button(description=_("Next"), icon="arrow-right")
+        self.check_button = w.Button(description=_("Check my answer"), icon="check",
                                      button_style="primary")
         self.previous.on_click(lambda _: self.move(-1))
         self.next.on_click(lambda _: self.move(1))
@@ -160,10 +162,12 @@ class TraineePane:
         kept = done.get(exercise.id)
         multi = len(exercise.answer) > 1
         say_all = multi and "all that apply" not in exercise.prompt.lower()  # said once
-        head = html(f'<div class="pimw-qid">{escape(exercise.id)} · exercise {self.index + 1} '
-                    f"of {len(items)}</div>"
+        where = escape(_("{exercise} · exercise {number} of {total}")).format(
+            exercise=escape(exercise.id), number=self.index + 1, total=len(items))
+        head = html(f'<div class="pimw-qid">{where}</div>'
                     f'<div class="pimw-question">{escape(exercise.prompt)}</div>'
-                    + ('<p class="pimw-hint">Choose all that apply.</p>' if say_all else ""))
+                    + ('<p class="pimw-hint">' + escape(_("Choose all that apply.")) + "</p>"
+                       if say_all else ""))
         if multi:
             self.choice_widgets = [w.Checkbox(description=c.text, indent=False,
                                               layout=w.Layout(width="100%"))
@@ -198,7 +202,7 @@ class TraineePane:
         exercise = self.current()
         chosen = self.chosen()
         if not chosen:
-            self.feedback.value = _error("Choose an answer first.")
+            self.feedback.value = _error(_("Choose an answer first."))
             return
         try:
             training.answer(self.store, self.joined(), self.exercises, exercise.id, chosen)
@@ -210,26 +214,31 @@ class TraineePane:
     def _feedback(self, exercise: Exercise, kept: TrainingAnswerRow) -> str:
         texts = {c.id: c.text for c in exercise.choices}
         if kept.correct:
-            verdict = _pill("Correct", "pimw-agreed")
+            verdict = _pill(_("Correct"), "pimw-agreed")
         elif kept.credit > 0:
-            verdict = _pill(f"Partly right ({kept.credit:.0%})", "pimw-diverge")
+            verdict = _pill(_("Partly right ({percent})").format(
+                percent=format_percent(kept.credit)), "pimw-diverge")
         else:
-            verdict = _pill("Not quite", "pimw-diverge")
+            verdict = _pill(_("Not quite"), "pimw-diverge")
         right = "".join(f"<li>{escape(texts[a])}</li>" for a in exercise.answer)
-        return (f'<div class="pimw-joint">{verdict}<p><b>The answer:</b></p><ul>{right}</ul>'
+        source = escape(_("Framework, {section}: “{quote}”")).format(
+            section=escape(exercise.source.section), quote=escape(exercise.source.quote))
+        said = escape(_("The answer:"))
+        return (f'<div class="pimw-joint">{verdict}<p><b>{said}</b></p><ul>{right}</ul>'
                 f"<p>{escape(exercise.explanation)}</p>"
-                f'<p class="pimw-hint">Framework, {escape(exercise.source.section)}: '
-                f"“{escape(exercise.source.quote)}”</p></div>")
+                f'<p class="pimw-hint">{source}</p></div>')
 
     def _draw_score(self, done: dict[str, TrainingAnswerRow]) -> None:
         total = len(self.exercises.exercises)
-        said = f"Answered {len(done)} of {total}"
+        said = escape(_("Answered {done} of {total}")).format(done=len(done), total=total)
         if done:
             correct = sum(a.correct for a in done.values())
-            said += f" · correct {training.correct_of_answered(correct, len(done))}"
+            said += " · " + escape(_("correct {score}")).format(
+                score=escape(training.correct_of_answered(correct, len(done))))
         if self.trainee_id:
-            said += (f' · <a href="{escape(self.continue_link())}">your link to continue '
-                     "later</a> (keep it: it brings your answers back)")
+            said += " · " + escape(_("{link}your link to continue later{end} (keep it: it "
+                                     "brings your answers back)")).format(
+                link=f'<a href="{escape(self.continue_link())}">', end="</a>")
         self.score.value = f'<p class="pimw-hint">{said}</p>'
 
     # -- the other panes
@@ -237,17 +246,19 @@ class TraineePane:
         from pim_workbook.content.framework import load_content
 
         content = load_content()
-        return html("<h2>Definitions (framework annex)</h2>"
+        return html("<h2>" + escape(_("Definitions (framework annex)")) + "</h2>"
                     f"<p>{escape(content.definitions_introduction)}</p>"
                     + definitions_html(content, [d.id for d in content.definitions]),
                     "pimw-guidance")
 
     def examples(self) -> w.Widget:
+        answer, source = escape(_("Answer:")), escape(_("Framework, {section}: “{quote}”"))
         parts = [f"<h3>{escape(x.title)}</h3><p>{escape(x.scenario)}</p>"
-                 f"<p><b>Answer:</b> {escape(x.answer)}</p><p>{escape(x.explanation)}</p>"
-                 f'<p class="pimw-hint">Framework, {escape(x.source.section)}: '
-                 f"“{escape(x.source.quote)}”</p>" for x in self.exercises.worked_examples]
-        return html("<h2>Worked examples</h2>" + "".join(parts))
+                 f"<p><b>{answer}</b> {escape(x.answer)}</p><p>{escape(x.explanation)}</p>"
+                 '<p class="pimw-hint">'
+                 + source.format(section=escape(x.source.section), quote=escape(x.source.quote))
+                 + "</p>" for x in self.exercises.worked_examples]
+        return html("<h2>" + escape(_("Worked examples")) + "</h2>" + "".join(parts))
 
     def practice(self) -> w.Widget:
         """The practice pane (the trainee joins now if this is their first step)."""
@@ -260,20 +271,24 @@ class TraineePane:
     def _draw(self) -> None:
         if not self.started:
             self.body.children = (
-                html("<p>You take part <b>anonymously</b>. You may give a pseudonym so the "
-                     "trainer can follow your progress: names are personal data, so do not "
-                     "use your real name. The trainer can delete this session's answers.</p>"),
+                html("<p>" + escape(_(
+                    "You take part {start}anonymously{end}. You may give a pseudonym so the "
+                    "trainer can follow your progress: names are personal data, so do not use "
+                    "your real name. The trainer can delete this session's answers."),
+                    quote=False).format(start="<b>", end="</b>") + "</p>"),
                 w.HBox([self.pseudonym, self.start_button],
                        layout=w.Layout(align_items="center", flex_flow="row wrap")),
                 self.message)
             return
-        panes: dict[str, Callable[[], w.Widget]] = {
-            "Exercises": lambda: w.VBox([
-                html('<p class="pimw-hint">Competencies (a grouping of the workbook\'s own, '
-                     "from what the framework covers):</p>"), self.competency, self.card]),
-            "Definitions": self.definitions,
-            "Worked examples": self.examples,
-            "Practice assessment": self.practice,
+        panes: dict[str, Callable[[], w.Widget]] = {  # by the tab's caption
+            _("Exercises"): lambda: w.VBox([
+                html('<p class="pimw-hint">'
+                     + escape(_("Competencies (a grouping of the workbook's own, from what "
+                                "the framework covers):"), quote=False) + "</p>"),
+                self.competency, self.card]),
+            _("Definitions"): self.definitions,
+            _("Worked examples"): self.examples,
+            _("Practice assessment"): self.practice,
         }
         built: dict[str, w.Widget] = {}
         picker = w.ToggleButtons(options=list(panes), style={"button_width": "auto"})
@@ -292,7 +307,8 @@ class TraineePane:
 
     def widget(self) -> w.VBox:
         self._draw()
-        return page_box(heading(f"Training: {self.title}", 1), self.body)
+        return page_box(heading(_("Training: {title}").format(title=self.title), 1),
+                        self.body)
 
 
 def practice_assessment(store: WorkbookStore, training_id: str, trainee_id: str, *,
@@ -306,18 +322,22 @@ def practice_assessment(store: WorkbookStore, training_id: str, trainee_id: str,
     address = {p.key: f"{p.notebook}?{urlencode(query)}" for p in PAGES}
     party = copy.get(trainee_id).parties[PRACTICE_PARTY].organisation
     pages = "".join(f'<li><a href="{escape(address[p.key])}" target="_blank" '
-                    f'rel="noopener">{escape(p.title)}</a></li>' for p in PAGES)
-    open_it = link_button(address["start"], "Open my practice copy", icon="external-link",
+                    f'rel="noopener">{escape(_(p.title))}</a></li>' for p in PAGES)
+    open_it = link_button(address["start"], _("Open my practice copy"), icon="external-link",
                           new_tab=True)
+    intro = escape(_(
+        "A practice copy of the fictional sample assessment, for you alone: go through the "
+        "workbook's pages as party {party}, {organisation} — its answers, the joint sections, "
+        "the record. Nothing you do there reaches a real assessment. Your copy is kept, with "
+        "your changes, for this training session; it is deleted when the trainer purges the "
+        "session or the workbook's server stops."), quote=False).format(
+            party=PRACTICE_PARTY, organisation=escape(party))
     return html(
-        "<p>A practice copy of the fictional sample assessment, for you alone: go through "
-        f"the workbook's pages as party {PRACTICE_PARTY}, {escape(party)} — its answers, the "
-        "joint sections, the record. Nothing you do there reaches a real assessment. Your "
-        "copy is kept, with your changes, for this training session; it is deleted when the "
-        "trainer purges the session or the workbook's server stops.</p>"
+        f"<p>{intro}</p>"
         f"<p>{open_it}</p>"
-        '<p class="pimw-hint">It opens in a new tab, so this page stays open. Or go straight '
-        f"to a page:</p><ol>{pages}</ol>")
+        '<p class="pimw-hint">'
+        + escape(_("It opens in a new tab, so this page stays open. Or go straight to a "
+                   "page:")) + f"</p><ol>{pages}</ol>")
 
 
 # -- the trainer ---------------------------------------------------------------------------
@@ -327,21 +347,23 @@ class TrainerPane:
     def __init__(self, store: WorkbookStore, exercises: Exercises,
                  key: str = "") -> None:
         self.store, self.exercises, self.key = store, exercises, key
-        self.title = w.Text(placeholder="e.g. Data sharing basics, Kessaly, March",
-                            description="Title", style=LABEL, continuous_update=False,
+        self.title = w.Text(placeholder=_("e.g. Data sharing basics, Kessaly, March"),
+                            description=_("Title"), style=LABEL, continuous_update=False,
                             layout=w.Layout(width="34rem", max_width="100%"))
-        self.create_button = w.Button(description="New training session", icon="plus",
+        self.create_button = w.Button(description=_("New training session"), icon="plus",
                                       button_style="primary")
         self.created = html("")
-        self.sessions = w.Dropdown(description="Session", style=LABEL,
+        self.sessions = w.Dropdown(description=_("Session"), style=LABEL,
                                    layout=w.Layout(width="auto", max_width="100%"))
-        self.refresh_button = w.Button(description="Refresh", icon="refresh")
-        self.link_button = w.Button(description="Trainee link", icon="link")
+        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh")
+        self.link_button = w.Button(description=_("Trainee link"), icon="link")
         self.download = html("")
-        self.confirm = w.Text(placeholder="the session id", description="Purge: session id",
+        self.confirm = w.Text(placeholder=_("the session id"),
+                              description=_("Purge: session id"),
                               style=LABEL, continuous_update=False,
                               layout=w.Layout(width="24rem", max_width="100%"))
-        self.purge_button = w.Button(description="Purge trainees and answers", icon="trash",
+        self.purge_button = w.Button(description=_("Purge trainees and answers"),
+                                     icon="trash",
                                      button_style="danger")
         self.results = html("")
         self.chart = html("")
@@ -357,7 +379,8 @@ class TrainerPane:
         rows = self.store.trainings()
         keep = select or self.sessions.value
         self.sessions.options = [
-            (f"{t.title} ({t.id}, {t.trainees} trainee{'' if t.trainees == 1 else 's'})", t.id)
+            (ngettext("{title} ({id}, {n} trainee)", "{title} ({id}, {n} trainees)",
+                      t.trainees).format(title=t.title, id=t.id, n=t.trainees), t.id)
             for t in rows]
         ids = [t.id for t in rows]
         self.sessions.value = keep if keep in ids else (ids[0] if ids else None)
@@ -382,13 +405,17 @@ class TrainerPane:
 
     def show_link(self) -> None:
         url = self.trainee_link()
+        give = escape(_("{start}Give this link to the trainees{end} (one link for the whole "
+                        "session; each trainee stays anonymous or picks a pseudonym):")
+                      ).format(start="<b>", end="</b>")
+        revoke = escape(_("It opens this session's exercises only. Revoke it with {command} "
+                          "when the session is over."), quote=False).format(
+            command="<code>pim-workbook revoke</code>")
         self.created.value = (
-            '<div class="pimw-joint"><p><b>Give this link to the trainees</b> (one link for '
-            "the whole session; each trainee stays anonymous or picks a pseudonym):</p>"
+            f'<div class="pimw-joint"><p>{give}</p>'
             f'<p style="overflow-wrap:anywhere"><a href="{escape(url)}" target="_blank">'
             f"{escape(url)}</a></p>"
-            '<p class="pimw-hint">It opens this session\'s exercises only. Revoke it with '
-            "<code>pim-workbook revoke</code> when the session is over.</p></div>")
+            f'<p class="pimw-hint">{revoke}</p></div>')
 
     def refresh(self) -> None:
         """Re-read the sessions (with their trainee counts) and the results."""
@@ -400,34 +427,41 @@ class TrainerPane:
         for button in (self.link_button, self.purge_button, self.refresh_button):
             button.disabled = tid is None
         if tid is None:
-            self.results.value = '<p class="pimw-hint">No training session yet.</p>'
+            self.results.value = ('<p class="pimw-hint">' + escape(_("No training session yet."))
+                                  + "</p>")
             self.chart.value = self.download.value = ""
             return
         result = training.results(self.store, tid, self.exercises)
         score = training.correct_of_answered
         comps = "".join(f"<tr><td>{escape(c.title)}</td><td>{score(c.correct, c.answered)}</td>"
-                        f"<td>{f'{c.mean_credit:.0%}' if c.answered else '—'}</td></tr>"
+                        f"<td>{format_percent(c.mean_credit) if c.answered else '—'}</td></tr>"
                         for c in result.competencies)
         people = "".join(f"<tr><td>{escape(t.name)}</td><td>{score(t.correct, t.answered)}</td>"
-                         f"<td>{f'{t.credit / t.answered:.0%}' if t.answered else '—'}</td></tr>"
+                         f"<td>{format_percent(t.credit / t.answered) if t.answered else '—'}"
+                         "</td></tr>"
                          for t in result.trainees)
         missed = "".join(f"<tr><td><b>{escape(e.id)}</b> "
                          f"{escape(_short(self.exercises.exercise(e.id).prompt))}</td>"
-                         f"<td>{score(e.correct, e.answered)}</td><td>{e.mean_credit:.0%}</td>"
+                         f"<td>{score(e.correct, e.answered)}</td>"
+                         f"<td>{format_percent(e.mean_credit)}</td>"
                          "</tr>" for e in result.most_missed(8))
         count = len(result.trainees)
+        scored, mean = _("Correct / answered"), _("Mean score")
         self.results.value = (
-            f"<h3>{count} trainee{'' if count == 1 else 's'}</h3>"
-            '<p class="pimw-hint">Correct / answered: how many of the answers given were '
-            "right. The mean score also counts a partly right answer in part.</p>"
-            + _table(["Competency", "Correct / answered", "Mean score"], comps)
-            + "<h3>What the group misses most</h3>"
-            + _table(["Exercise", "Correct / answered", "Mean score"], missed)
-            + "<h3>Trainees</h3>" + _table(["Trainee", "Correct / answered", "Mean score"], people))
+            "<h3>" + escape(ngettext("{n} trainee", "{n} trainees", count).format(n=count))
+            + '</h3><p class="pimw-hint">'
+            + escape(_("Correct / answered: how many of the answers given were right. The "
+                       "mean score also counts a partly right answer in part.")) + "</p>"
+            + _table([_("Competency"), scored, mean], comps)
+            + "<h3>" + escape(_("What the group misses most")) + "</h3>"
+            + _table([_("Exercise"), scored, mean], missed)
+            + "<h3>" + escape(_("Trainees")) + "</h3>"
+            + _table([_("Trainee"), scored, mean], people))
         self.download.value = link_button(
             "data:text/csv;charset=utf-8;base64,"
             + base64.b64encode(training.results_csv(result).encode()).decode(),
-            "Export results as CSV", icon="download", download=f"training-{tid}-results.csv")
+            _("Export results as CSV"), icon="download",
+            download=f"training-{tid}-results.csv")
         self.chart.value = self._chart(result) if any(e.answered for e in result.exercises) \
             else ""
 
@@ -435,9 +469,10 @@ class TrainerPane:
     def _chart(result: training.Results) -> str:
         buffer = io.BytesIO()
         training.results_figure(result).savefig(buffer, format="png", dpi=110)
-        return ('<img style="width:100%; max-width:60rem" alt="Bar charts of the mean score '
-                'by competency and of the most missed exercises (the figures of the tables '
-                'above)" src="data:image/png;base64,'
+        alt = escape(_("Bar charts of the mean score by competency and of the most missed "
+                       "exercises (the figures of the tables above)"))
+        return (f'<img style="width:100%; max-width:60rem" alt="{alt}" '
+                'src="data:image/png;base64,'
                 f'{base64.b64encode(buffer.getvalue()).decode()}">')
 
     def purge(self) -> None:
@@ -445,14 +480,16 @@ class TrainerPane:
         if tid is None:
             return
         if self.confirm.value.strip() != tid:
-            self.output.value = _error(f"Type the session id ({tid}) in the box to confirm.")
+            self.output.value = _error(_("Type the session id ({id}) in the box to confirm.")
+                                       .format(id=tid))
             return
         from pim_workbook.training.practice import purge
 
         removed = purge(self.store, tid)
         self.confirm.value = ""
-        self.output.value = (f'<p class="pimw-ok">Removed {removed} trainees with their '
-                             "pseudonyms, answers and practice copies.</p>")
+        said = escape(_("Removed {n} trainees with their pseudonyms, answers and practice "
+                        "copies.")).format(n=removed)
+        self.output.value = f'<p class="pimw-ok">{said}</p>'
         self._draw_sessions(select=tid)
         self.draw_results()
 
@@ -460,18 +497,19 @@ class TrainerPane:
         self.draw_results()
         wrap = w.Layout(align_items="center", flex_flow="row wrap")
         return page_box(
-            heading("Training: the trainer's view", 1),
-            html('<p class="pimw-hint">Trainees work through exercises on the framework\'s '
-                 "principles, definitions and the four assessment steps (a grouping of the "
-                 "workbook's own), with feedback at once. Their answers are kept per "
-                 "session.</p>"),
-            heading("New session", 2),
+            heading(_("Training: the trainer's view"), 1),
+            html('<p class="pimw-hint">'
+                 + escape(_("Trainees work through exercises on the framework's principles, "
+                            "definitions and the four assessment steps (a grouping of the "
+                            "workbook's own), with feedback at once. Their answers are kept "
+                            "per session."), quote=False) + "</p>"),
+            heading(_("New session"), 2),
             w.HBox([self.title, self.create_button], layout=wrap),
             self.created,
-            heading("Results", 2),
+            heading(_("Results"), 2),
             w.HBox([self.sessions, self.refresh_button, self.link_button], layout=wrap),
             self.results, self.chart, self.download,
-            heading("Purge a session", 2),
+            heading(_("Purge a session"), 2),
             w.HBox([self.confirm, self.purge_button], layout=wrap),
             self.output)
 
@@ -490,7 +528,7 @@ def show_training(db_path: str = "", training_id: str = "") -> None:
             display(TrainerPane(store, exercises, query.key).widget())
             return
         if grant.role != "trainee":
-            raise AccessDenied("this link is not a training link")
+            raise AccessDenied(_("this link is not a training link"))
         pane = TraineePane(store, grant.training_id or training_id, exercises,
                            trainee_id=query.trainee, key=query.key)
     except AccessDenied as exc:

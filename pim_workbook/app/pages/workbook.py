@@ -36,6 +36,7 @@ from pim_workbook.app.widgets.controls import (
 )
 from pim_workbook.content.framework import load_content
 from pim_workbook.errors import AccessDenied
+from pim_workbook.i18n import _
 from pim_workbook.store.core import Store
 from pim_workbook.training.practice import open_copy
 
@@ -113,13 +114,14 @@ def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
             grant = grant_of(store)
         aid = assessment_id or query.assessment or (grant.assessment_id if grant else "")
         if aid and grant is not None and not grant.may_open(aid):
-            raise AccessDenied("this link does not open that assessment")
+            raise AccessDenied(_("this link does not open that assessment"))
     except AccessDenied as exc:
         display(not_valid(str(exc)))
         return
     if not aid or not store.exists(aid):
         if aid:
-            display(html(f'<p class="pimw-error">No assessment with id {escape(aid)}.</p>'))
+            missing = escape(_("No assessment with id {id}.")).format(id=escape(aid))
+            display(html(f'<p class="pimw-error">{missing}</p>'))
         display(chooser(store, key, query.key))
         return
     session = open_session(store, aid, query)

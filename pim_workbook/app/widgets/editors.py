@@ -24,6 +24,7 @@ from pydantic import BaseModel
 from pim_workbook.app.session import Bound, Session
 from pim_workbook.app.widgets.controls import choices_of, dropdown, html, labelled, text, textarea
 from pim_workbook.content.framework import Step
+from pim_workbook.i18n import N_, _, format_number
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import ActionState, Record
 from pim_workbook.record.vocabulary import ActionStatus
@@ -36,9 +37,9 @@ class Field:
     """How one field of a section or item is edited."""
 
     name: str
-    caption: str
+    caption: str  # marked with N_ (app/fields.py); shown as _(caption)
     kind: str = "text"  # text | long | choice | date | check | multi
-    hint: str = ""
+    hint: str = ""  # marked with N_ too
     choices: Choices | None = None  # default: the Literal values of the field
 
 
@@ -86,7 +87,7 @@ class CheckGroup(w.Box, w.ValueWidget):
             box.disabled = self.disabled
 
 
-DATE_FORMAT = "write the date as YYYY-MM-DD, e.g. 2026-12-31"
+DATE_FORMAT = N_("write the date as YYYY-MM-DD, e.g. 2026-12-31")  # raised as _(DATE_FORMAT)
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -104,12 +105,12 @@ def iso_date(typed: str) -> dt.date | None:
             return dt.date.fromisoformat(typed)
         except ValueError:  # 2026-02-30
             pass
-    raise ValueError(DATE_FORMAT)
+    raise ValueError(_(DATE_FORMAT))
 
 
 def _date_box() -> w.Text:
     """A box for a date typed as YYYY-MM-DD (a browser's date picker shows its locale's)."""
-    box = w.Text(placeholder="YYYY-MM-DD", continuous_update=False,
+    box = w.Text(placeholder=_("YYYY-MM-DD"), continuous_update=False,
                  layout=w.Layout(width="auto", max_width="100%"))
     box.add_class("pimw-date")
     return box
@@ -142,7 +143,7 @@ def _field_row(session: Session, field: Field, widget: w.ValueWidget,
                editable: Callable[[], bool], key: str) -> w.VBox:
     """``widget`` under its caption, bound to the store; a date box also says, beside it,
     why a date was not saved."""
-    row = labelled(field.caption, widget, field.hint)
+    row = labelled(_(field.caption), widget, _(field.hint))
     if field.kind == "date":
         note = _date_note()
         write = _checked_date(note, write)
@@ -165,7 +166,7 @@ def _checked_date(note: w.HTML, write: Callable[[Any], None]) -> Callable[[str],
         try:
             day = iso_date(typed)
         except ValueError as exc:
-            note.value = escape(f"Not saved: {exc}")
+            note.value = escape(_("Not saved: {reason}").format(reason=exc))
             note.layout.display = ""
             raise
         note.value, note.layout.display = "", "none"
@@ -225,7 +226,7 @@ def record_fields_form(session: Session, fields: Sequence[Field],
         widget = textarea(rows=3) if f.kind == "long" else text()
         Bound(session, widget, read=partial(_read_section, "", f),
               write=partial(_write_section, session, "", f), editable=editable, key=f.name)
-        rows.append(labelled(f.caption, widget, f.hint))
+        rows.append(labelled(_(f.caption), widget, _(f.hint)))
     return w.VBox(rows, layout=w.Layout(width="100%"))
 
 
@@ -246,11 +247,15 @@ def collection_editor(session: Session, collection: str, model: type[BaseModel],
         return not session.read_only and editable()
 
     table = html("")
-    picker = w.Dropdown(description=f"Edit {noun}", style={"description_width": "initial"},
+    thing = _(noun)  # callers mark their noun with N_
+    picker = w.Dropdown(description=_("Edit {noun}").format(noun=thing),
+                        style={"description_width": "initial"},
                         layout=w.Layout(width="auto", min_width="24rem"))
-    new_title = text(f"new {noun}: {fields[0].caption.lower()}")
-    add = w.Button(description=f"Add {noun}", icon="plus", button_style="primary")
-    remove = w.Button(description=f"Remove this {noun}", icon="trash",
+    new_title = text(_("new {noun}: {field}").format(noun=thing,
+                                                      field=_(fields[0].caption).lower()))
+    add = w.Button(description=_("Add {noun}").format(noun=thing), icon="plus",
+                   button_style="primary")
+    remove = w.Button(description=_("Remove this {noun}").format(noun=thing), icon="trash",
                       button_style="danger")
     form = w.VBox(layout=w.Layout(width="100%"))
 
@@ -282,9 +287,10 @@ def collection_editor(session: Session, collection: str, model: type[BaseModel],
         add.disabled = new_title.disabled = not may_edit()
         remove.disabled = not may_edit() or picker.value is None
 
-    def select(_: Any = None) -> None:
+    def select(_change: Any = None) -> None:
+        none_yet = escape(_("No {noun} yet.").format(noun=thing))
         form.children = (item_form(picker.value, session.record) if picker.value else
-                         [html(f'<p class="pimw-hint">No {escape(noun)} yet.</p>')])
+                         [html(f'<p class="pimw-hint">{none_yet}</p>')])
 
     def on_add(_: Any) -> None:
         value = {**defaults(session.record), fields[0].name: new_title.value}
@@ -322,7 +328,7 @@ def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type[Base
     for f in shown:
         if f.kind in ("choice", "multi") and f.choices:
             names[f.name] = {v: t for t, v in f.choices(session, record)}
-    head = "".join(f"<th>{escape(f.caption)}</th>" for f in shown)
+    head = "".join(f"<th>{escape(_(f.caption))}</th>" for f in shown)
     body = []
     for iid, item in items.items():
         cells = []
@@ -336,13 +342,17 @@ def _table_html(items: dict[str, Any], fields: Sequence[Field], model: type[Base
                     else ""
             cells.append(f"<td>{escape(shown_value)}</td>")
         body.append(f"<tr><td>{escape(iid)}</td>{''.join(cells)}</tr>")
-    return (f'<table class="pimw-table"><tr><th>Id</th>{head}</tr>{"".join(body)}</table>')
+    ident = escape(_("Id"))
+    return (f'<table class="pimw-table"><tr><th>{ident}</th>{head}</tr>'
+            f'{"".join(body)}</table>')
 
 
 # -- actions -------------------------------------------------------------------------------
 ACTION_STATUSES = list(get_args(ActionStatus))
 NOT_CONSIDERED = "not_considered"  # an action with no state in the record
-STATUS_NAMES = {NOT_CONSIDERED: "Not considered", **{s: label(s) for s in ACTION_STATUSES}}
+# English names (marked with N_, in LABELS for the codes), shown as _(name)
+STATUS_NAMES = {NOT_CONSIDERED: N_("Not considered"),
+                **{s: label(s, translate=False) for s in ACTION_STATUSES}}
 
 
 def action_checklist(session: Session, step: Step) -> w.VBox:
@@ -353,7 +363,7 @@ def action_checklist(session: Session, step: Step) -> w.VBox:
     one screen. A line whose editors are open stays in view when its status leaves the filter,
     so a change never hides what is being edited.
     """
-    show = w.Dropdown(description="Show", style={"description_width": "initial"},
+    show = w.Dropdown(description=_("Show"), style={"description_width": "initial"},
                       layout=w.Layout(width="auto"))
     show.add_class("pimw-action-filter")
     groups: list[tuple[w.VBox, list[_ActionLine]]] = []
@@ -364,19 +374,21 @@ def action_checklist(session: Session, step: Step) -> w.VBox:
         group = w.VBox(layout=w.Layout(width="100%"))
         group.add_class("pimw-actions")
         groups.append((group, lines))
-        rows += [html(f"<h3>{'Maximise' if kind == 'maximise' else 'Mitigate'}: "
-                      f"{escape(actions.summary)}</h3>"), group]
+        kind_name = _("Maximise") if kind == "maximise" else _("Mitigate")
+        rows += [html(f"<h3>{escape(kind_name)}: {escape(actions.summary)}</h3>"), group]
 
     counting = False  # new counts in the filter's options are no new choice of filter
 
     def draw(record: Record) -> None:
         nonlocal counting
         counts = dict.fromkeys(STATUS_NAMES, 0)
-        for _, lines in groups:
+        for _group, lines in groups:
             for line in lines:
                 counts[line.status(record)] += 1
-        options = [(f"All actions ({sum(counts.values())})", "")] + [
-            (f"{name} ({counts[key]})", key) for key, name in STATUS_NAMES.items()]
+        options = [(_("All actions ({count})").format(
+            count=format_number(sum(counts.values()))), "")] + [
+            (f"{_(name)} ({format_number(counts[key])})", key)
+            for key, name in STATUS_NAMES.items()]
         if list(show.options) != options:
             keep, counting = show.value, True
             try:
@@ -387,7 +399,8 @@ def action_checklist(session: Session, step: Step) -> w.VBox:
         for group, lines in groups:
             shown = [line.box for line in lines
                      if line.is_open or show.value in ("", line.status(record))]
-            group.children = shown or [html('<p class="pimw-hint">None with this status.</p>')]
+            none = escape(_("None with this status."))
+            group.children = shown or [html(f'<p class="pimw-hint">{none}</p>')]
 
     def refilter(_: Any) -> None:
         if counting:
@@ -416,8 +429,9 @@ class _ActionLine:
         self.session, self.action_id, self.caption = session, action_id, caption
         self.summary = w.HTML(layout=w.Layout(flex="1 1 0%", min_width="0", width="auto"))
         self.summary.add_class("pimw-action-summary")
-        self.toggle = w.ToggleButton(description="Details", icon="chevron-down",
-                                     tooltip=f"Status, owner, due date and note of {action_id}",
+        self.toggle = w.ToggleButton(description=_("Details"), icon="chevron-down",
+                                     tooltip=_("Status, owner, due date and note of {action}")
+                                     .format(action=action_id),
                                      layout=w.Layout(width="auto", flex="0 0 auto"))
         line = w.HBox([self.toggle, self.summary], layout=w.Layout(width="100%",
                                                                    align_items="center"))
@@ -447,10 +461,10 @@ class _ActionLine:
         if state is not None and state.owner:
             extra.append(escape(state.owner))
         if state is not None and state.due:
-            extra.append(f"due {state.due.isoformat()}")
+            extra.append(escape(_("due {date}").format(date=state.due.isoformat())))
         parts = [
             f'<span class="pimw-badge pimw-mark pimw-mark-{status.replace("_", "-")}">'
-            f"{STATUS_NAMES[status]}</span>",
+            f"{escape(_(STATUS_NAMES[status]))}</span>",
             f'<span class="pimw-qid">{escape(self.action_id)}</span>',
             f'<span class="pimw-action-text" title="{escape(self.caption)}">'
             f"{escape(self.caption)}</span>"]
@@ -458,14 +472,14 @@ class _ActionLine:
             parts.append(f'<span class="pimw-action-meta">· {" · ".join(extra)}</span>')
         self.summary.value = f'<div class="pimw-action-head">{" ".join(parts)}</div>'
 
-    def _toggled(self, _: Any) -> None:
+    def _toggled(self, _change: Any) -> None:
         if self.is_open:
             if self.details is None:
                 self.details = _action_editors(self.session, self.action_id, self.caption)
             self.box.children = (self.box.children[0], self.details)
         else:
             self.box.children = (self.box.children[0],)
-        self.toggle.description = "Hide" if self.is_open else "Details"
+        self.toggle.description = _("Hide") if self.is_open else _("Details")
         self.toggle.icon = "chevron-up" if self.is_open else "chevron-down"
 
 
@@ -477,10 +491,10 @@ def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
     def state(record: Record) -> ActionState | None:
         return record.actions.get(action_id)
 
-    status = dropdown(ACTION_STATUSES, optional=True, names={"planned": "Planned"})
-    owner = text("owner")
+    status = dropdown(ACTION_STATUSES, optional=True, names={"planned": _("Planned")})
+    owner = text(_("owner"))
     due = _date_box()
-    note = text("note")
+    note = text(_("note"))
     due_note = _date_note()
 
     def write(name: str, value: Any) -> None:
@@ -495,8 +509,8 @@ def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
     for widget, name in ((status, "status"), (owner, "owner"), (due, "due"), (note, "note")):
         Bound(session, widget, read=partial(lambda n, r: _action_value(state(r), n), name),
               write=writers[name], key=f"action-{action_id}-{name}")
-    cells = [labelled("Status", status), labelled("Owner", owner), labelled("Due", due),
-             labelled("Note", note)]
+    cells = [labelled(_("Status"), status), labelled(_("Owner"), owner),
+             labelled(_("Due"), due), labelled(_("Note"), note)]
     cells[2].children = (*cells[2].children, due_note)
     for cell, grow in zip(cells, ("0 1 auto", "1 1 14rem", "0 1 auto", "2 1 18rem"),
                           strict=True):

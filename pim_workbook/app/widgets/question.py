@@ -19,6 +19,7 @@ from pim_workbook.app.widgets.controls import (
     textarea,
 )
 from pim_workbook.content.framework import Content, Question
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import QuestionAnswer, Record
 from pim_workbook.record.progress import divergences, signing_parties
 from pim_workbook.record.vocabulary import AnswerStatus
@@ -30,7 +31,8 @@ def guidance_html(question: Question) -> str:
     parts = []
     for g in question.guidance:
         if g.title:
-            parts.append(f"<h4>What to do: {escape(g.title)}</h4>")
+            what = _("What to do: {title}").format(title=g.title)
+            parts.append(f"<h4>{escape(what)}</h4>")
         if g.intro:
             parts.append(f"<p>{escape(g.intro)}</p>")
         parts.append(bullets_html(g.bullets))
@@ -40,15 +42,17 @@ def guidance_html(question: Question) -> str:
 
 
 def question_state(record: Record, content: Content, qid: str) -> tuple[str, str]:
-    """A question's state, as its tab and its badge show it: (css name, words)."""
+    """A question's state, as its tab and its badge show it: (css name, words).
+
+    The words are English (compared in code), marked with N_ and translated where shown."""
     ans = _answer(record, qid)
     if ans.status == "agreed":
-        return "agreed", "agreed"
+        return "agreed", N_("agreed")
     if qid in divergences(record, content):
         waiting = any(not ans.parties.get(p) for p in signing_parties(record))
-        return "diverge", "waiting" if waiting else "answers differ"
+        return "diverge", N_("waiting") if waiting else N_("answers differ")
     started = any(ans.parties.values()) or ans.agreed
-    return "open", "to agree" if started else "not started"
+    return "open", N_("to agree") if started else N_("not started")
 
 
 def question_card(session: Session, question: Question) -> w.VBox:
@@ -63,9 +67,10 @@ def question_card(session: Session, question: Question) -> w.VBox:
     head = html(f'<h3 class="pimw-question">{escape(question.text)}</h3>')
     helps: list[w.Widget] = []
     if question.guidance or question.note:
-        helps.append(collapsible("What to do (guidance)", guidance_html(question), drawer=True))
+        helps.append(collapsible(_("What to do (guidance)"), guidance_html(question),
+                                 drawer=True))
     if question.definitions:
-        helps.append(collapsible("Definitions (Annex)",
+        helps.append(collapsible(_("Definitions (Annex)"),
                                  definitions_html(session.content, question.definitions),
                                  drawer=True))
     extras: list[w.Widget] = []
@@ -79,7 +84,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
     boxes: dict[str, w.Widget] = {}
 
     def party_box(pid: str) -> w.Widget:
-        box = textarea(f"Answer of party {pid}", rows=5)
+        box = textarea(_("Answer of party {party}").format(party=pid), rows=5)
         box.add_class(f"pimw-answer-{pid}")
         Bound(session, box,
               read=lambda r: _answer(r, qid).parties.get(pid, ""),
@@ -99,7 +104,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
         if answers.children != shown:
             answers.children = shown
 
-    agreed = textarea("The answer both (all) parties agree on", rows=3)
+    agreed = textarea(_("The answer both (all) parties agree on"), rows=3)
     agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
           write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
@@ -114,8 +119,9 @@ def question_card(session: Session, question: Question) -> w.VBox:
         ans = _answer(record, qid)
         missing = [record.parties[p].organisation for p in signing_parties(record)
                    if not ans.parties.get(p)]
-        text = "Waiting for: " + ", ".join(missing) if words == "waiting" else \
-            words[:1].upper() + words[1:]
+        shown = _(words)
+        text = _("Waiting for: {parties}").format(parties=", ".join(missing)) \
+            if words == "waiting" else shown[:1].upper() + shown[1:]
         badge = {"agreed": "pimw-agreed", "diverge": "pimw-diverge"}.get(css, "")
         mark.value = (f'<div class="pimw-qhead"><span class="pimw-qid">{escape(qid)}</span>'
                       f'<span class="pimw-badge {badge}" role="status">{escape(text)}</span>'
@@ -125,8 +131,8 @@ def question_card(session: Session, question: Question) -> w.VBox:
         extras.append(_risk_evidence(session))
     session.on_refresh(draw_parties)
     session.on_refresh(draw_mark)
-    joint = w.HBox([labelled("Agreed answer (facilitator)", agreed),
-                    labelled("Status", status)])
+    joint = w.HBox([labelled(_("Agreed answer (facilitator)"), agreed),
+                    labelled(_("Status"), status)])
     joint.add_class("pimw-joint")
     card = w.VBox([mark, head, *extras, answers, joint], layout=w.Layout(width="100%"))
     card.add_class("pimw-card")
@@ -142,13 +148,16 @@ def _risk_evidence(session: Session) -> w.HTML:
     def draw(record: Record) -> None:
         items = []
         for dsid, ds in record.datasets.items():
-            lines = evidence_lines(ds) or ["not checked yet (Disclosure risk pane)"]
+            lines = evidence_lines(ds) or [_("not checked yet (Disclosure risk pane)")]
             items.append(f"<li><b>{escape(dsid)} · {escape(ds.title)}</b> — "
                          f"{escape(risk_status(ds.risk_check))}<ul>"
                          + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul></li>")
-        box.value = ("<h4>Evidence: disclosure-risk checks of the register's datasets</h4>"
+        evidence = escape(_("Evidence: disclosure-risk checks of the register's datasets"),
+                          quote=False)
+        none_yet = escape(_("No dataset in the register yet."))
+        box.value = (f"<h4>{evidence}</h4>"
                      + (f"<ul>{''.join(items)}</ul>" if items else
-                        '<p class="pimw-hint">No dataset in the register yet.</p>'))
+                        f'<p class="pimw-hint">{none_yet}</p>'))
 
     session.on_refresh(draw)
     return box
