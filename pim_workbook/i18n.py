@@ -62,6 +62,11 @@ def use_language(language: str | None) -> Iterator[str]:
         set_language(before)
 
 
+def language_query() -> dict[str, str]:
+    """The query parameter that keeps a link in the active language (none for English)."""
+    return {} if _active == "en" else {"lang": _active}
+
+
 def direction(language: str | None = None) -> str:
     """``rtl`` or ``ltr``: the writing direction of ``language`` (default: the active one)."""
     return "rtl" if (language or _active) in RIGHT_TO_LEFT else "ltr"

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from pim_workbook.content.framework import Content, load_content
+from pim_workbook.i18n import set_language
 from pim_workbook.outputs.jsonfile import import_json, to_json
 from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
@@ -50,3 +51,10 @@ def sample_export(tmp_path_factory: pytest.TempPathFactory, content: Content) ->
 def sample(store: Store, sample_export: str) -> str:
     """The built-in sample in this test's store: a copy of its own, which the test may change."""
     return import_json(store, sample_export, actor="tests", source="sample.json")
+
+
+@pytest.fixture(autouse=True)
+def english_after_each_test() -> Iterator[None]:
+    """A test that switches the interface's language leaves English behind it."""
+    yield
+    set_language("en")

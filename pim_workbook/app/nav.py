@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
 from pim_workbook.access import KEY_PARAM
-from pim_workbook.i18n import N_, _
+from pim_workbook.i18n import N_, _, language_query
 
 if TYPE_CHECKING:
     from pim_workbook.app.session import Session
@@ -54,6 +54,7 @@ def page_link(page: Page, session: Session | None, aid: str, text: str | None = 
         key = key or session.key
     if key:
         query[KEY_PARAM] = key
+    query.update(language_query())
     # announced by screen readers as the page they are on
     cls = ' aria-current="page"' if current else ""
     caption = escape(_(page.title) if text is None else text)

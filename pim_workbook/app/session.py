@@ -28,8 +28,9 @@ from urllib.parse import parse_qs
 import ipywidgets as w
 
 from pim_workbook.access import Grant, grant_of
+from pim_workbook.content.framework import localise
 from pim_workbook.errors import AccessDenied, WorkbookError
-from pim_workbook.i18n import N_, _
+from pim_workbook.i18n import LANGUAGES, N_, _, current_language, set_language
 from pim_workbook.record.model import Record
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -51,13 +52,22 @@ class PageQuery:
     name: str = ""
     key: str = ""  # a partner link's key (see access.py)
     trainee: str = ""  # the training page: the trainee continuing their session
+    lang: str = ""  # the page's language (en, fr, es, ar); links carry it
 
     @classmethod
     def from_environment(cls) -> PageQuery:
         """Voila passes the page's query string to the kernel as ``QUERY_STRING``."""
         qs = parse_qs(os.environ.get("QUERY_STRING", ""))
         return cls(*(qs.get(k, [""])[0].strip()
-                     for k in ("assessment", "party", "name", "key", "trainee")))
+                     for k in ("assessment", "party", "name", "key", "trainee", "lang")))
+
+
+def page_query() -> PageQuery:
+    """The page's query, its language made the one the page speaks (English for a language
+    the workbook does not have: a link is never refused for it)."""
+    query = PageQuery.from_environment()
+    set_language(query.lang if query.lang in LANGUAGES else "en")
+    return query
 
 
 class Session:
@@ -74,7 +84,7 @@ class Session:
             # a link's party, not the URL's; an observer answers for nobody
             party = (self.grant.party or FACILITATOR) if self.grant.role == "party" \
                 else FACILITATOR
-        self.content = store.content
+        self.content = localise(store.content, current_language())  # ids as the store's
         self._refreshers: list[Callable[[Record], None]] = []
         self._seen = -1
         self._typing: set[Bound] = set()  # text boxes typed in and not written yet

@@ -4,10 +4,12 @@ footer, and tabs that build their panes only when opened.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable
 from html import escape
 from importlib.resources import files
+from urllib.parse import parse_qsl, urlencode
 
 import ipywidgets as w
 
@@ -16,7 +18,8 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import (
     html,
 )
-from pim_workbook.i18n import _, format_percent, ngettext
+from pim_workbook.content.overlay import load_translation
+from pim_workbook.i18n import LANGUAGES, _, current_language, format_percent, ngettext
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import human_date
 from pim_workbook.record.model import (
@@ -28,6 +31,36 @@ CSS = files("pim_workbook.app").joinpath("workbook.css").read_text(encoding="utf
 
 
 # -- page parts ----------------------------------------------------------------------------
+def language_switch() -> str:
+    """Links to this same page in each language: the page's own query with ``lang`` changed
+    (a link made only of a query keeps the page's address), so the link key, the assessment
+    and the party come along."""
+    query = {k: v for k, v in parse_qsl(os.environ.get("QUERY_STRING", "")) if k != "lang"}
+    active = current_language()
+    links = []
+    for code, name in LANGUAGES.items():
+        href = "?" + urlencode({**query, **({} if code == "en" else {"lang": code})})
+        here = ' aria-current="true"' if code == active else ""
+        links.append(f'<a href="{escape(href)}" hreflang="{code}" lang="{code}" '
+                     f'title="{escape(name)}"{here}>{code.upper()}</a>')
+    label = escape(_("Language"))
+    return f'<nav class="pimw-lang" aria-label="{label}">{"".join(links)}</nav>'
+
+
+def language_bar(kind: str = "framework") -> str:
+    """The language switch and the translation notice, for a page without the header."""
+    return f'<div class="pimw-lang-bar">{language_switch()}{translation_notice(kind)}</div>'
+
+
+def translation_notice(kind: str = "framework") -> str:
+    """Said once on a page in another language than English: whose translation this is."""
+    if current_language() == "en":
+        return ""
+    notices = load_translation(kind, current_language()).notices
+    return (f'<p class="pimw-translation-notice">{escape(notices[-1])}</p>'
+            if notices else "")
+
+
 def page_header(session: Session, page: Page) -> tuple[w.Widget, w.Widget, w.Widget]:
     """The top of a page: a bar saying where you are with the pages, a row saying who you
     answer as and whether it is saved (both stay on screen while the page scrolls; on a
@@ -51,7 +84,7 @@ def page_header(session: Session, page: Page) -> tuple[w.Widget, w.Widget, w.Wid
             f'<nav class="pimw-menu-wide" aria-label="{pages_label}">{links}</nav>'
             f'<details class="pimw-menu-narrow"><summary>{pages}</summary>'
             f'<nav aria-label="{pages_label}">{links}</nav></details>'
-            f'<span class="pimw-pct">{done_text}</span></div>'
+            f'<span class="pimw-pct">{done_text}</span>{language_switch()}</div>'
             f'<div class="pimw-progress" role="progressbar" aria-label="{progress_label}" '
             f'aria-valuemin="0" aria-valuemax="100" aria-valuenow="{pct}">'
             f'<div style="width:{pct}%"></div></div>')
@@ -124,7 +157,8 @@ def page_footer(session: Session, page: Page) -> w.HTML:
             parts.append(page_link(after, session, record.id, text=_(
                 "Next: {title} →").format(title=_(after.title))))
         around = escape(_("Previous and next page"))
-        footer.value = f'<nav aria-label="{around}">{" ".join(parts)}</nav>'
+        footer.value = (f'<nav aria-label="{around}">{" ".join(parts)}</nav>'
+                        + translation_notice())
 
     session.on_refresh(draw)
     return footer

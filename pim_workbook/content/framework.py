@@ -297,6 +297,28 @@ def load_content(path: str | os.PathLike[str] | None = None, language: str = "en
     return _load(resolved, tuple(sorted(translation.entries.items())))
 
 
+def localise(content: Content, language: str) -> Content:
+    """``content`` (whatever file it came from) with ``language``'s overlays laid over it."""
+    if language == "en":
+        return content
+    cached = _LOCALISED.get((id(content), language))
+    if cached is not None and cached[0] is content:
+        return cached[1]
+    data = apply_entries(content.model_dump(mode="json"),
+                         load_translation("framework", language).entries)
+    try:
+        localised = Content.model_validate(data)
+    except ValidationError as exc:
+        raise ContentError("content with its translation does not follow the schema:\n"
+                           + describe_errors(exc, data)) from None
+    _LOCALISED[(id(content), language)] = (content, localised)
+    return localised
+
+
+# (id of an English content, language) -> (that content, kept alive; its translation)
+_LOCALISED: dict[tuple[int, str], tuple[Content, Content]] = {}
+
+
 def content_data(path: str | os.PathLike[str] | None = None) -> dict[str, object]:
     """The English content file's data as read (for checking a translation against it)."""
     chosen = path or os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT

@@ -10,7 +10,7 @@ import ipywidgets as w
 
 from pim_workbook.access import grant_of
 from pim_workbook.app.nav import PAGE_BY_KEY, Page, page_link
-from pim_workbook.app.shell import page_box
+from pim_workbook.app.shell import language_bar, page_box
 from pim_workbook.app.widgets.controls import (
     heading,
     html,
@@ -35,7 +35,7 @@ def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
     headers = "".join(f"<th>{escape(h)}</th>" for h in (
         _("Id"), _("Assessment"), _("Parties"), _("Status")))
     parts: list[w.Widget] = [html(
-        f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1><p>{choose}</p>"
+        language_bar() + f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1><p>{choose}</p>"
         + (f'<table class="pimw-table"><tr>{headers}</tr>{links}</table>' if links else
            f'<p class="pimw-hint">{escape(_("No assessment yet."))}</p>'))]
     grant = grant_of(store)

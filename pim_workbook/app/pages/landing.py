@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 from html import escape
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from pim_workbook.access import KEY_PARAM, grant_of
 from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
-from pim_workbook.app.session import PageQuery
-from pim_workbook.app.shell import CSS
+from pim_workbook.app.session import page_query
+from pim_workbook.app.shell import CSS, language_bar
+from pim_workbook.content.framework import localise
 from pim_workbook.errors import AccessDenied
-from pim_workbook.i18n import _, format_percent
+from pim_workbook.i18n import _, current_language, format_percent, language_query
 from pim_workbook.record.labels import label
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
@@ -19,7 +20,8 @@ from pim_workbook.store.protocol import WorkbookStore
 
 def landing_html(store: WorkbookStore, key: str = "") -> str:
     """HTML listing the assessments the store (or link) shows (all user text escaped)."""
-    carry = f"&{KEY_PARAM}={quote(key)}" if key else ""
+    along = urlencode({**({KEY_PARAM: key} if key else {}), **language_query()})
+    carry = f"&{along}" if along else ""  # the link key and the language, on every link
     rows = []
     for summary in store.summaries():
         done, total = summary.done, summary.total
@@ -42,8 +44,8 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
             sample="<code>pim-workbook sample</code>", new="<code>pim-workbook new</code>")
         + "</p>"
     )
-    title = escape(store.content.title)
-    first = f"?{KEY_PARAM}={quote(key)}" if key else ""
+    title = escape(localise(store.content, current_language()).title)
+    first = "?" + carry[1:] if carry else ""
     parts = "".join(f'<li><a href="{p.notebook}{escape(first)}">{escape(_(p.title))}</a></li>'
                     for p in PAGES)
     grant = grant_of(store)
@@ -59,7 +61,7 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
     intro = escape(_("Two or more organisations work through the {title} together and leave "
                      "with one signed record of their decision. Open an assessment to start; "
                      "each page leads to the next.")).format(title=f"<i>{title}</i>")
-    return (f'<style>{CSS}</style><div class="pimw-page">'
+    return (f'<style>{CSS}</style><div class="pimw-page">{language_bar()}'
             f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1>"
             f"<p>{intro}</p>{new}{body}"
             f"<h2>{escape(_('The parts, in order'))}</h2><ol>{parts}</ol>{trainer}</div>")
@@ -73,7 +75,7 @@ def show_landing(db_path: str = "") -> None:
     import ipywidgets as w
     from IPython.display import display
 
-    query = PageQuery.from_environment()
+    query = page_query()
     with Store(db_path or None) as store:
         try:
             view = guarded(store, query)

@@ -22,12 +22,12 @@ import ipywidgets as w
 from pim_workbook.access import KEY_PARAM, create_invite, grant_of
 from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
-from pim_workbook.app.session import PageQuery
-from pim_workbook.app.shell import page_box
+from pim_workbook.app.session import page_query
+from pim_workbook.app.shell import language_bar, page_box
 from pim_workbook.app.widgets.controls import definitions_html, heading, html
 from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
 from pim_workbook.errors import AccessDenied, WorkbookError
-from pim_workbook.i18n import _, format_percent, ngettext
+from pim_workbook.i18n import _, current_language, format_percent, language_query, ngettext
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
 from pim_workbook.store.training import TrainingAnswerRow
@@ -137,7 +137,7 @@ class TraineePane:
         query = {"training": self.training_id, "trainee": self.trainee_id}
         if self.key:
             query[KEY_PARAM] = self.key
-        return f"{NOTEBOOK}?{urlencode(query)}"
+        return f"{NOTEBOOK}?{urlencode({**query, **language_query()})}"
 
     # -- exercises
     def _in_competency(self) -> list[Exercise]:
@@ -307,7 +307,8 @@ class TraineePane:
 
     def widget(self) -> w.VBox:
         self._draw()
-        return page_box(heading(_("Training: {title}").format(title=self.title), 1),
+        return page_box(html(language_bar("exercises")),
+                        heading(_("Training: {title}").format(title=self.title), 1),
                         self.body)
 
 
@@ -318,7 +319,7 @@ def practice_assessment(store: WorkbookStore, training_id: str, trainee_id: str,
     trainee's link, where the trainee answers as party A only."""
     copy = open_copy(store, training_id, trainee_id)
     query = {"assessment": trainee_id, **({"name": name} if name else {}),
-             **({KEY_PARAM: key} if key else {})}
+             **({KEY_PARAM: key} if key else {}), **language_query()}
     address = {p.key: f"{p.notebook}?{urlencode(query)}" for p in PAGES}
     party = copy.get(trainee_id).parties[PRACTICE_PARTY].organisation
     pages = "".join(f'<li><a href="{escape(address[p.key])}" target="_blank" '
@@ -497,6 +498,7 @@ class TrainerPane:
         self.draw_results()
         wrap = w.Layout(align_items="center", flex_flow="row wrap")
         return page_box(
+            html(language_bar("exercises")),
             heading(_("Training: the trainer's view"), 1),
             html('<p class="pimw-hint">'
                  + escape(_("Trainees work through exercises on the framework's principles, "
@@ -519,8 +521,8 @@ def show_training(db_path: str = "", training_id: str = "") -> None:
     """Display the training page: the trainee's with a trainee link, else the trainer's."""
     from IPython.display import display
 
-    query = PageQuery.from_environment()
-    exercises = load_exercises()
+    query = page_query()
+    exercises = load_exercises(language=current_language())
     try:
         store = guarded(Store(db_path or None), query)
         grant = grant_of(store)

@@ -29,7 +29,7 @@ from pim_workbook.app.pages.principles import principles_page
 from pim_workbook.app.pages.record import record_page
 from pim_workbook.app.pages.start import start_page
 from pim_workbook.app.pages.step import step_page
-from pim_workbook.app.session import PageQuery, Session
+from pim_workbook.app.session import Session, page_query
 from pim_workbook.app.shell import page_box, page_footer, page_header
 from pim_workbook.app.widgets.controls import (
     html,
@@ -105,7 +105,7 @@ def show_page(key: str, assessment_id: str = "", db_path: str = "") -> None:
     """Display a page in the notebook (or the assessment chooser when none is given)."""
     from IPython.display import display
 
-    query = PageQuery.from_environment()
+    query = page_query()
     try:
         store = guarded(Store(db_path or None), query)
         grant = grant_of(store)

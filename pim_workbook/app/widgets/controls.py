@@ -11,6 +11,7 @@ import ipywidgets as w
 from ipywidgets.widgets.widget_description import DescriptionWidget
 
 from pim_workbook.content.framework import Bullet, Content
+from pim_workbook.i18n import _, current_language
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
 
@@ -88,6 +89,15 @@ def definitions_html(content: Content, ids: list[str]) -> str:
             body += "<ul>" + "".join(f"<li>{escape(b)}</li>" for b in d.bullets) + "</ul>"
         out.append(f"<h4>{escape(d.question)}</h4>{body}")
     return "".join(out)
+
+
+def english_original(original_html: str) -> str:
+    """On a page in another language, the English wording behind a disclosure, so that a
+    team can check a translation; nothing on an English page."""
+    if current_language() == "en" or not original_html:
+        return ""
+    return (f'<details class="pimw-original" lang="en" dir="ltr"><summary>'
+            f'{escape(_("Show the English original"))}</summary>{original_html}</details>')
 
 
 def collapsible(title: str, body: str, *, drawer: bool = False) -> w.HTML:

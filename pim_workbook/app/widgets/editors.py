@@ -22,7 +22,15 @@ import traitlets
 from pydantic import BaseModel
 
 from pim_workbook.app.session import Bound, Session
-from pim_workbook.app.widgets.controls import choices_of, dropdown, html, labelled, text, textarea
+from pim_workbook.app.widgets.controls import (
+    choices_of,
+    dropdown,
+    english_original,
+    html,
+    labelled,
+    text,
+    textarea,
+)
 from pim_workbook.content.framework import Step
 from pim_workbook.i18n import N_, _, format_number
 from pim_workbook.record.labels import label
@@ -517,7 +525,9 @@ def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
         cell.layout = w.Layout(flex=grow, width="auto", min_width="10rem", max_width="100%")
     fields = w.Box(cells, layout=w.Layout(width="100%", flex_flow="row wrap"))
     fields.add_class("pimw-action-fields")
-    details = w.VBox([html(f'<p class="pimw-action-full">{escape(caption)}</p>'), fields],
+    english = session.store.content.action(action_id).text  # the store's content: English
+    details = w.VBox([html(f'<p class="pimw-action-full">{escape(caption)}</p>'
+                           + english_original(f"<p>{escape(english)}</p>")), fields],
                      layout=w.Layout(width="100%"))
     details.add_class("pimw-action-details")
     return details

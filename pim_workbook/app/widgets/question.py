@@ -14,6 +14,7 @@ from pim_workbook.app.widgets.controls import (
     collapsible,
     definitions_html,
     dropdown,
+    english_original,
     html,
     labelled,
     textarea,
@@ -27,7 +28,9 @@ from pim_workbook.record.vocabulary import AnswerStatus
 STATUSES = list(get_args(AnswerStatus))
 
 
-def guidance_html(question: Question) -> str:
+def guidance_html(question: Question, english: Question | None = None) -> str:
+    """The guidance of ``question``; with ``english`` (the same question in English, on a
+    page in another language), its English original on demand."""
     parts = []
     for g in question.guidance:
         if g.title:
@@ -38,6 +41,8 @@ def guidance_html(question: Question) -> str:
         parts.append(bullets_html(g.bullets))
     if question.note:
         parts.append(f'<p class="pimw-hint">{escape(question.note)}</p>')
+    if english is not None:
+        parts.append(english_original(guidance_html(english)))
     return "".join(parts)
 
 
@@ -64,10 +69,12 @@ def question_card(session: Session, question: Question) -> w.VBox:
     aid, store = session.aid, session.store
     qid = question.id
     mark = html("")
-    head = html(f'<h3 class="pimw-question">{escape(question.text)}</h3>')
+    english = store.content.question(qid)  # the store's content is the English one
+    head = html(f'<h3 class="pimw-question">{escape(question.text)}</h3>'
+                + english_original(f"<p>{escape(english.text)}</p>"))
     helps: list[w.Widget] = []
     if question.guidance or question.note:
-        helps.append(collapsible(_("What to do (guidance)"), guidance_html(question),
+        helps.append(collapsible(_("What to do (guidance)"), guidance_html(question, english),
                                  drawer=True))
     if question.definitions:
         helps.append(collapsible(_("Definitions (Annex)"),
