@@ -5,14 +5,18 @@ typed context: the templates and the Word writer read the same values.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, fields
 from typing import Any
 
 from pim_workbook.content.framework import Content, Principle
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import N_, _, current_language, direction
 from pim_workbook.outputs.actions import action_rows
+from pim_workbook.outputs.history import QUESTION_SECTION, QUESTIONS_SECTION
 from pim_workbook.outputs.history import Entry as HistoryEntry
 from pim_workbook.outputs.history import entries as readable_history
+from pim_workbook.outputs.plots import section_name
 from pim_workbook.outputs.register import Entry, evidence_lines
 from pim_workbook.outputs.register import entries as register_entries
 from pim_workbook.record.hashing import record_hash
@@ -30,6 +34,18 @@ PAPERS = {"a4": (21.0, 29.7), "letter": (21.59, 27.94)}
 # every change as an annex, or nothing.
 HISTORY = ("summary", "full", "none")
 WHOLE_TABLE_ROWS = 10  # a table of at most this many rows is kept on one printed page
+DIFFERS = N_("{id}: answers differ or are missing")  # an open question in the open items
+PAGE_NUMBERS = N_("Page {page} of {pages}")  # a printed page's footer, after the footer text
+
+
+def page_numbers() -> list[tuple[bool, str]]:
+    """The "Page X of Y" of a printed page as pieces: (False, text) or (True, counter),
+    the counter ``page`` or ``pages``, in the active language's order."""
+    pieces = []
+    for i, piece in enumerate(re.split(r"\{(pages?)\}", _(PAGE_NUMBERS))):
+        if piece:
+            pieces.append((i % 2 == 1, piece))
+    return pieces
 
 
 def record_at(store: WorkbookStore, aid: str, revision: int | None = None) -> Record:
@@ -125,7 +141,9 @@ class ReportContext:
     def variables(self) -> dict[str, Any]:
         """The context as template variables (one level deep: the values stay typed)."""
         return {f.name: getattr(self, f.name) for f in fields(self)} | {
-            "label": label, "whole_table_rows": WHOLE_TABLE_ROWS}
+            "label": label, "whole_table_rows": WHOLE_TABLE_ROWS,
+            "section_name": section_name, "page_numbers": page_numbers(),
+            "language": current_language(), "direction": direction()}
 
 
 def check_options(*, paper: str, history: str) -> None:
@@ -172,7 +190,8 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
     revisions = store.revisions(aid)
     current = record_hash(record)
     signed_as = [r.number for r in revisions[-1:] if r.record_hash == current]  # unchanged
-    version = f"revision {revision or signed_as[0]}" if revision or signed_as else "draft"
+    version = (_("revision {number}").format(number=revision or signed_as[0])
+               if revision or signed_as else _("draft"))
     changes = _history(store, record, revisions, revision) if history != "none" else []
     signed_open = list(dict.fromkeys(item for s in record.signoffs.values()
                                      if s.record_hash == current for item in s.open_items))
@@ -198,7 +217,8 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         paper=paper,
         record_hash=current,
         version=version,
-        footer=f"Assessment {record.id} · {version} · content hash {current[:16]}",
+        footer=_("Assessment {id} · {version} · content hash {hash}").format(
+            id=record.id, version=version, hash=current[:16]),
         signatures=signature_views(record, current),
         non_signing=[p.organisation for pid, p in record.parties.items()
                      if pid not in signing_parties(record)],
@@ -222,10 +242,13 @@ def summarise(changes: list[HistoryEntry]) -> list[SectionChanges]:
     """The changes by section, in the order sections first changed; a step's questions
     count as one section ("Step 1 · Questions")."""
     by_section: dict[str, list[HistoryEntry]] = {}
+    question = re.compile(re.escape(_(QUESTION_SECTION)).replace(r"\{step\}", "(?P<step>.*?)")
+                          .replace(r"\{qid\}", ".+"))
     for change in changes:
-        step, question, _ = change.section.partition(" · Question ")
-        by_section.setdefault(f"{step} · Questions" if question else change.section,
-                              []).append(change)
+        asked = question.fullmatch(change.section)
+        by_section.setdefault(
+            _(QUESTIONS_SECTION).format(step=asked.groupdict().get("step", "")) if asked
+            else change.section, []).append(change)
     return [SectionChanges(section, len(group),
                            ", ".join(sorted({c.who for c in group if c.who})),
                            max(c.at for c in group))
@@ -239,8 +262,8 @@ def signature_views(record: Record, current: str) -> list[SignatureView]:
         party, signoff = record.parties[pid], record.signoffs.get(pid)
         signed = ""
         if signoff is not None and signoff.record_hash == current:
-            signed = (f"Signed in the workbook on {human_date(signoff.signed_at)} "
-                      f"by {signoff.signatory}")
+            signed = _("Signed in the workbook on {date} by {signatory}").format(
+                date=human_date(signoff.signed_at), signatory=signoff.signatory)
         views.append(SignatureView(
             organisation=party.organisation, role=party.role,
             name=signoff.signatory if signoff else "", title=signoff.title if signoff else "",
@@ -251,13 +274,15 @@ def signature_views(record: Record, current: str) -> list[SignatureView]:
 def open_items(record: Record, sections: dict[str, tuple[int, int]],
                open_questions: list[str], actions: list[dict[str, str]]) -> list[str]:
     """What still needs doing, in words: the report's closing list."""
-    items = [f"{name}: {done} of {total} done" for name, (done, total) in sections.items()
-             if done < total]
-    items += [f"{qid}: answers differ or are missing" for qid in open_questions]
-    items += [f"{a['id']}: overdue since {human_date(a['due'])} ({a['owner'] or 'no owner'})"
+    items = [_("{section}: {done} of {total} done").format(
+                 section=section_name(name), done=done, total=total)
+             for name, (done, total) in sections.items() if done < total]
+    items += [_(DIFFERS).format(id=qid) for qid in open_questions]
+    items += [_("{id}: overdue since {date} ({owner})").format(
+                  id=a["id"], date=human_date(a["due"]), owner=a["owner"] or _("no owner"))
               for a in actions if a["overdue"]]
     if record.decision.outcome is None:
-        items.append("No decision on the data sharing yet")
+        items.append(_("No decision on the data sharing yet"))
     return items
 
 

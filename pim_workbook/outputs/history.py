@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from pim_workbook.content.framework import Content
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.labels import human_date, label
 from pim_workbook.record.model import Record
 from pim_workbook.store.links import Invite
@@ -23,22 +24,30 @@ from pim_workbook.store.rows import Change, Revision
 MERGE_WINDOW = dt.timedelta(minutes=10)
 SHORT = 80  # characters of a value shown before "…"
 NAME = 40  # characters of an item's name where it names the place of a change
-VIA = {"cli": "the command line", "notebook": "a notebook", "import": "an import"}
+VIA = {"cli": N_("the command line"), "notebook": N_("a notebook"),
+       "import": N_("an import")}
+WORKBOOK = N_("the workbook")  # the channel of a change typed outside a link
 # The first path segment -> (where it is in the workbook, the noun of one of its items).
 ROOTS: dict[str, tuple[str, str]] = {
-    "title": ("Start", "title"), "purpose": ("Start", "purpose"),
-    "parties": ("Start · Parties", "party"), "trust": ("Start · Trust statement", ""),
-    "principles": ("Principles", "principle"),
-    "stakeholders": ("Ecosystem · Stakeholders", "stakeholder"),
-    "systems": ("Ecosystem · Systems", "system"), "flows": ("Ecosystem · Data flows", "flow"),
-    "data_items": ("Step 2 · Data items", "data item"),
-    "datasets": ("Step 2 · Register", "dataset"),
-    "arrangement": ("Step 2 · Sharing arrangement", ""),
-    "consent": ("Step 2 · Consent", ""), "decision": ("Step 2 · Decision", ""),
-    "incidents": ("Step 3 · Incidents", "incident"),
-    "evaluation": ("Step 4 · Evaluation", ""), "signoffs": ("Sign-off", ""),
-    "archived": ("Record", "archived"),
+    "title": (N_("Start"), N_("title")), "purpose": (N_("Start"), N_("purpose")),
+    "parties": (N_("Start · Parties"), N_("party")),
+    "trust": (N_("Start · Trust statement"), ""),
+    "principles": (N_("Principles"), N_("principle")),
+    "stakeholders": (N_("Ecosystem · Stakeholders"), N_("stakeholder")),
+    "systems": (N_("Ecosystem · Systems"), N_("system")),
+    "flows": (N_("Ecosystem · Data flows"), N_("flow")),
+    "data_items": (N_("Step 2 · Data items"), N_("data item")),
+    "datasets": (N_("Step 2 · Register"), N_("dataset")),
+    "arrangement": (N_("Step 2 · Sharing arrangement"), ""),
+    "consent": (N_("Step 2 · Consent"), ""), "decision": (N_("Step 2 · Decision"), ""),
+    "incidents": (N_("Step 3 · Incidents"), N_("incident")),
+    "evaluation": (N_("Step 4 · Evaluation"), ""), "signoffs": (N_("Sign-off"), ""),
+    "archived": (N_("Record"), N_("archived")),
 }
+RECORD = N_("Record")  # the section of a change to a part of the record not listed above
+# The section of a change to an answer, and (in a report's summary) of a step's questions.
+QUESTION_SECTION = N_("Step {step} · Question {qid}")
+QUESTIONS_SECTION = N_("Step {step} · Questions")
 _NAME_FIELDS = ("organisation", "name", "title", "who", "text", "description", "signatory",
                 "agreed_by", "status")
 
@@ -62,11 +71,15 @@ class Entry:
     @property
     def sentence(self) -> str:
         """The entry as one sentence a partner understands."""
-        for_whom = f" for {self.party}" if self.party and not self.on_behalf else ""
-        behalf = f" on behalf of {self.party}" if self.on_behalf else ""
         change = f"{_short(self.old)} → {_short(self.new)}" if self.old else _short(self.new)
-        return (f"{human_date(self.at)}: {self.who}{behalf}{for_whom} changed "
-                f"{self.section} · {self.what}: {change}")
+        if self.on_behalf:
+            text = _("{when}: {who} on behalf of {party} changed {section} · {what}: {change}")
+        elif self.party:
+            text = _("{when}: {who} for {party} changed {section} · {what}: {change}")
+        else:
+            text = _("{when}: {who} changed {section} · {what}: {change}")
+        return text.format(when=human_date(self.at), who=self.who, party=self.party,
+                           section=self.section, what=self.what, change=change)
 
 
 def _short(text: str) -> str:
@@ -106,26 +119,29 @@ def place(path: str, record: Record, content: Content) -> tuple[str, str]:
     if root == "answers" and len(parts) >= 3:
         qid = parts[1]
         step = qid.split(".")[0][1:]
-        field = {"agreed": "agreed answer", "status": "status"}.get(parts[2], "answer")
+        field = {"agreed": _("agreed answer"), "status": _("status")}.get(parts[2],
+                                                                           _("answer"))
         if parts[2] == "parties" and len(parts) > 3:
-            field = f"answer of {_org(record, parts[3])}"
-        return f"Step {step} · Question {qid}", field
+            field = _("answer of {organisation}").format(organisation=_org(record, parts[3]))
+        return _(QUESTION_SECTION).format(step=step, qid=qid), field
     if root in ("actions", "custom_actions") and len(parts) > 1:
         aid = parts[1]
         step = aid[1] if aid.startswith("E") else _custom_step(record, aid)
-        return f"Step {step} · Actions", f"action {aid}"
+        return (_("Step {step} · Actions").format(step=step),
+                _("action {id}").format(id=aid))
     if root == "arrangement" and len(parts) > 2 and parts[1] == "access":
         grant = record.arrangement.access.get(parts[2])
         who = grant.who if grant is not None else parts[2]
-        return ROOTS[root][0], f"access for {who}"
+        return _(ROOTS[root][0]), _("access for {who}").format(who=who)
     if root == "principles" and len(parts) > 1:
         title = next((p.title for p in content.principles if p.id == parts[1]), parts[1])
-        return ROOTS[root][0], title + (f" · {label(parts[2])}" if len(parts) > 2 else "")
+        return _(ROOTS[root][0]), title + (f" · {label(parts[2])}" if len(parts) > 2 else "")
     if root in ("trust", "signoffs") and len(parts) > 1:
-        return ROOTS[root][0], _org(record, parts[1])
-    section, noun = ROOTS.get(root, ("Record", root))
+        return _(ROOTS[root][0]), _org(record, parts[1])
+    section, noun = ROOTS.get(root, (RECORD, root))
+    section = _(section)
     if len(parts) == 1:
-        return section, noun or label(root)
+        return section, (_(noun) if root in ROOTS and noun else noun) or label(root)
     if noun:
         return section, _item_name(record, root, parts[1]) + "".join(
             f" · {label(p)}" for p in parts[2:])
@@ -134,7 +150,7 @@ def place(path: str, record: Record, content: Content) -> tuple[str, str]:
 
 def _org(record: Record, pid: str) -> str:
     party = record.parties.get(pid)
-    return party.organisation if party is not None else f"party {pid}"
+    return party.organisation if party is not None else _("party {id}").format(id=pid)
 
 
 def _custom_step(record: Record, cid: str) -> str:
@@ -144,19 +160,21 @@ def _custom_step(record: Record, cid: str) -> str:
 
 def through(via: str, record: Record, invites: Sequence[Invite]) -> tuple[str, bool]:
     """The channel of a change in words, and whether it was typed on a party's behalf."""
-    head, _, behalf = via.partition("on behalf of ")  # "" when typed outside a link
+    head, _sep, behalf = via.partition("on behalf of ")  # "" when typed outside a link
     head = head.strip()
     if head.startswith("link:"):
         invite = next((i for i in invites if i.id == head[5:]), None)
         if invite is None:
-            text = "a workbook link"
+            text = _("a workbook link")
         elif invite.role == "facilitator":
-            text = f"the facilitator's link (created {human_date(invite.created_at, time=False)})"
+            text = _("the facilitator's link (created {date})").format(
+                date=human_date(invite.created_at, time=False))
         else:
             whose = _org(record, invite.party) if invite.party else label(invite.role)
-            text = f"{whose}'s link (created {human_date(invite.created_at, time=False)})"
+            text = _("{whose}'s link (created {date})").format(
+                whose=whose, date=human_date(invite.created_at, time=False))
     else:
-        text = VIA.get(head, head or "the workbook")
+        text = _(VIA[head]) if head in VIA else head or _(WORKBOOK)
     return text, bool(behalf)
 
 
@@ -193,7 +211,8 @@ def _mark_voiding(out: list[Entry]) -> list[Entry]:
     marked = []
     for entry in out:
         voids = entry.voids
-        if voids is None or voids in seen or entry.section in ("Sign-off", "Record"):
+        if voids is None or voids in seen or entry.section in (_(ROOTS["signoffs"][0]),
+                                                               _(RECORD)):
             voids = None
         else:
             seen.add(voids)

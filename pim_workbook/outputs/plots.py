@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import textwrap
 from typing import TYPE_CHECKING
 
 from pim_workbook.content.framework import Content
+from pim_workbook.i18n import N_, _, format_percent
 from pim_workbook.record.ids import STEP_IDS
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
@@ -25,7 +27,18 @@ MUTED = "#52606d"
 TRACK = "#e4e7eb"
 # Action statuses in reading order: from finished to not yet looked at.
 ACTION_STATUSES = ("done", "in_progress", "planned", "not_considered", "not_applicable")
-NOT_CLASSIFIED = "Not classified"
+NOT_CLASSIFIED = N_("Not classified")
+# The sections of record.progress (its keys), as people read them; "Step N" is numbered.
+SECTION_NAMES = {"Start": N_("Start"), "Principles": N_("Principles"),
+                 "Ecosystem": N_("Ecosystem"), "Sign-off": N_("Sign-off")}
+
+
+def section_name(key: str) -> str:
+    """A section of the progress (a key of record.progress) in the active language."""
+    step = re.fullmatch(r"Step (\d+)", key)
+    if step:
+        return _("Step {number}").format(number=step[1])
+    return _(SECTION_NAMES[key]) if key in SECTION_NAMES else key
 
 
 def ecosystem_figure(record: Record, content: Content) -> Figure:
@@ -38,7 +51,7 @@ def ecosystem_figure(record: Record, content: Content) -> Figure:
     ax.set_axis_off()
     stakeholders = list(record.stakeholders.items())
     if not stakeholders:
-        _empty(ax, "No stakeholders mapped yet")
+        _empty(ax, _("No stakeholders mapped yet"))
         return fig
     categories = {c.id: c.title for c in content.pim_matrix.categories}
     colour = {cid: PALETTE[i % len(PALETTE)] for i, cid in enumerate(categories)}
@@ -71,10 +84,10 @@ def ecosystem_figure(record: Record, content: Content) -> Figure:
     if used:
         fig.legend(handles=[Patch(color=colour[c], label=categories.get(c, c)) for c in used],
                    loc="lower center", ncol=3, frameon=False, fontsize=11,
-                   title="Systems by PIM Matrix category", title_fontsize=11)
+                   title=_("Systems by PIM Matrix category"), title_fontsize=11)
     ax.set_xlim(-1.9, 1.9)
     ax.set_ylim(-1.45, 1.25)
-    ax.set_title("Who holds what, and who shares with whom", fontsize=TITLE_SIZE,
+    ax.set_title(_("Who holds what, and who shares with whom"), fontsize=TITLE_SIZE,
                  color=TITLE_COLOUR)
     fig.subplots_adjust(left=0.01, right=0.99, top=0.94, bottom=0.12)
     return fig
@@ -142,21 +155,25 @@ def progress_figure(record: Record, content: Content) -> Figure:
     sections = progress(record, content)
     done_all = sum(d for d, _ in sections.values())
     total_all = sum(t for _, t in sections.values())
-    fig, ax = _bar_figure(len(sections), f"Progress per section — {done_all} of {total_all} "
-                                         "items done")
-    names = list(sections)
+    fig, ax = _bar_figure(len(sections), _(
+        "Progress per section — {done} of {total} items done").format(done=done_all,
+                                                                      total=total_all))
+    names = [section_name(name) for name in sections]
     ys = range(len(names))
     pct = [100 * d / t if t else 0 for d, t in sections.values()]
     colours = [PALETTE[2] if t and d == t else PALETTE[0] for d, t in sections.values()]
     ax.barh(ys, [100] * len(names), height=0.62, color=TRACK, label="total")
     ax.barh(ys, pct, height=0.62, color=colours, label="done")
-    for y, (done, total), share in zip(ys, sections.values(), pct, strict=True):
-        text = f"{done} of {total}  ({share:.0f}%)" if total else "nothing to do yet"
+    for y, (done, total) in zip(ys, sections.values(), strict=True):
+        text = (_("{done} of {total}  ({share})").format(
+            done=done, total=total, share=format_percent(done / total))
+            if total else _("nothing to do yet"))
         ax.text(102, y, text, va="center", fontsize=13, color=TEXT_COLOUR)
     ax.set_yticks(list(ys), names)
     ax.set_ylim(len(names) - 0.4, -0.6)
     ax.set_xlim(0, 130)
-    ax.set_xticks([0, 25, 50, 75, 100], ["0%", "25%", "50%", "75%", "100%"])
+    ax.set_xticks([0, 25, 50, 75, 100],
+                  [format_percent(tick / 100) for tick in (0, 25, 50, 75, 100)])
     ax.spines["bottom"].set_bounds(0, 100)
     ax.grid(False)
     return fig
@@ -167,20 +184,22 @@ def actions_figure(rows: list[dict[str, str]]) -> Figure:
     statuses = [s for s in ACTION_STATUSES if any(r["status"] == s for r in rows)]
     statuses += sorted({r["status"] for r in rows} - set(statuses))
     overdue = sum(1 for r in rows if r.get("overdue"))
-    title = "Actions by status"
-    fig, ax = _bar_figure(len(statuses), f"{title} — {len(rows)} actions, {overdue} overdue")
+    title = _("Actions by status")
+    fig, ax = _bar_figure(len(statuses), _(
+        "Actions by status — {count} actions, {overdue} overdue").format(count=len(rows),
+                                                                        overdue=overdue))
     if not rows:
         _title(ax, title)
-        _empty(ax, "No actions yet")
+        _empty(ax, _("No actions yet"))
         return fig
     steps = [s for s in STEP_IDS if any(r["step"] == s for r in rows)]
     steps += sorted({r["step"] for r in rows} - set(steps))
-    series = {f"Step {step[1:]}" if step in STEP_IDS else step:
+    series = {_("Step {number}").format(number=step[1:]) if step in STEP_IDS else step:
               [sum(1 for r in rows if r["step"] == step and r["status"] == status)
                for status in statuses] for step in steps}
     _stacked_bars(ax, [label(s) for s in statuses], series,
                   [PALETTE[i % len(PALETTE)] for i in range(len(steps))])
-    ax.set_xlabel("Number of actions", fontsize=12, color=MUTED)
+    ax.set_xlabel(_("Number of actions"), fontsize=12, color=MUTED)
     return fig
 
 
@@ -189,22 +208,23 @@ def sensitivity_figure(record: Record, content: Content) -> Figure:
     levels = [(c.id, c.title) for c in content.sensitivity_levels]
     items = list(record.data_items.values())
     personal = sum(1 for d in items if d.personal)
-    title = "Sensitivity of the data items"
-    fig, ax = _bar_figure(len(levels) + 1,
-                          f"{title} — {len(items)} items, {personal} with personal data")
+    title = _("Sensitivity of the data items")
+    fig, ax = _bar_figure(len(levels) + 1, _(
+        "Sensitivity of the data items — {count} items, {personal} with personal data").format(
+            count=len(items), personal=personal))
     if not items:
         _title(ax, title)
-        _empty(ax, "No data items listed yet")
+        _empty(ax, _("No data items listed yet"))
         return fig
     known = {lid for lid, _ in levels}
     level: list[tuple[bool, str | None]] = [
         (d.personal, d.sensitivity if d.sensitivity in known else None) for d in items]
     keys: list[str | None] = [lid for lid, _ in levels] + [None]
     series = {name: [level.count((flag, key)) for key in keys]
-              for name, flag in (("Personal data", True), ("Non-personal data", False))}
-    _stacked_bars(ax, [name for _, name in levels] + [NOT_CLASSIFIED], series,
+              for name, flag in ((_("Personal data"), True), (_("Non-personal data"), False))}
+    _stacked_bars(ax, [name for _lid, name in levels] + [_(NOT_CLASSIFIED)], series,
                   [PALETTE[6], PALETTE[5]])
-    ax.set_xlabel("Number of data items", fontsize=12, color=MUTED)
+    ax.set_xlabel(_("Number of data items"), fontsize=12, color=MUTED)
     return fig
 
 

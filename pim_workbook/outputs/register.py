@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from pim_workbook.content.framework import Content
+from pim_workbook.i18n import N_, _, format_number, format_percent
 from pim_workbook.outputs.filenames import export_name, output_path, slug
 from pim_workbook.outputs.spreadsheet import csv_text
 from pim_workbook.record.labels import label
@@ -39,6 +40,9 @@ from pim_workbook.record.model import Dataset, Record, RiskEvidence
 from pim_workbook.store.protocol import WorkbookStore
 
 SENSITIVITY_ORDER = ("low", "moderate", "high")
+# The same levels as a report shows an entry's sensitivity (through ``_()``); exports keep
+# the codes.
+SENSITIVITY_WORDS = (N_("low"), N_("moderate"), N_("high"))
 SCHEMA_FILE = "register.hxl-schema.csv"
 
 
@@ -101,10 +105,11 @@ def sensitivity_of(record: Record, dataset: Dataset) -> str | None:
 
 
 def risk_status(check: RiskEvidence | None) -> str:
-    """"not checked", "needs action" or "within thresholds"."""
+    """"not checked", "needs action" or "within thresholds" (in English, as the register
+    exports it: a view shows it through ``_()``)."""
     if check is None:
-        return "not checked"
-    return "needs action" if check.needs_action else "within thresholds"
+        return N_("not checked")
+    return N_("needs action") if check.needs_action else N_("within thresholds")
 
 
 def entry(record: Record, content: Content, dsid: str) -> Entry:
@@ -135,7 +140,7 @@ def entry(record: Record, content: Content, dsid: str) -> Entry:
         sensitivity=sensitivity_of(record, ds) or "",
         aggregation=ds.aggregation or arr.aggregation,
         personal="yes" if any(i.personal for i in items) else "no",
-        consent=label(consent) if consent else "",
+        consent=label(consent, translate=False) if consent else "",
         format=ds.format or arr.form, frequency=ds.frequency or arr.frequency,
         channel=ds.channel or arr.channel,
         access=_join([f"{g.who}: {g.purpose}" if g.purpose else g.who for g in grants]),
@@ -341,25 +346,42 @@ def write_register(store: WorkbookStore, aid: str, out_dir: Path) -> list[Path]:
 
 def describe_check(check: RiskEvidence) -> str:
     """One sentence on a risk check: the figures and the verdict, never data values."""
-    sensitive = (f"; l-diversity {', '.join(f'{c} {v}' for c, v in check.l_diversity.items())}"
-                 if check.l_diversity else "")
-    return (f"{check.file or 'a file'} checked on {check.checked_at[:10]}"
-            f"{' by ' + check.checked_by if check.checked_by else ''}: {check.n:,} records, "
-            f"quasi-identifiers {', '.join(check.quasi)}; k = {check.k}, "
-            f"{check.sample_uniques:,} sample uniques, global risk {check.global_risk:.2%}"
-            f"{sensitive} — {risk_status(check)} (target k ≥ {check.min_k}, "
-            f"global risk ≤ {check.max_risk:.1%}).")
+    sensitive = (_("; l-diversity {values}").format(
+        values=", ".join(f"{c} {v}" for c, v in check.l_diversity.items()))
+        if check.l_diversity else "")
+    if check.checked_by:
+        text = _("{file} checked on {date} by {person}: {records} records, quasi-identifiers "
+                 "{quasi}; k = {k}, {uniques} sample uniques, global risk {risk}{l_diversity} "
+                 "— {verdict} (target k ≥ {min_k}, global risk ≤ {max_risk}).")
+    else:
+        text = _("{file} checked on {date}: {records} records, quasi-identifiers {quasi}; "
+                 "k = {k}, {uniques} sample uniques, global risk {risk}{l_diversity} — "
+                 "{verdict} (target k ≥ {min_k}, global risk ≤ {max_risk}).")
+    return text.format(
+        file=check.file or _("a file"), date=check.checked_at[:10], person=check.checked_by,
+        records=format_number(check.n), quasi=", ".join(check.quasi), k=check.k,
+        uniques=format_number(check.sample_uniques),
+        risk=format_percent(check.global_risk, 2), l_diversity=sensitive,
+        verdict=_(risk_status(check)), min_k=check.min_k,
+        max_risk=format_percent(check.max_risk, 1))
 
 
 def evidence_lines(dataset: Dataset) -> list[str]:
     """The disclosure-risk evidence of a dataset, for reports (Step 2, Q3)."""
     lines = []
     for t in dataset.treatments:
-        lines.append(f"Treated on {t.done_at[:10]}{' by ' + t.done_by if t.done_by else ''}: "
-                     f"{' '.join(t.steps)} Global risk {t.before.global_risk:.2%} → "
-                     f"{t.after.global_risk:.2%}, k {t.before.k} → {t.after.k}; "
-                     f"{t.after.n:,} records shared as {t.output or 'a file'}.")
+        if t.done_by:
+            text = _("Treated on {date} by {person}: {steps} Global risk {before} → {after}, "
+                     "k {k_before} → {k_after}; {records} records shared as {file}.")
+        else:
+            text = _("Treated on {date}: {steps} Global risk {before} → {after}, "
+                     "k {k_before} → {k_after}; {records} records shared as {file}.")
+        lines.append(text.format(
+            date=t.done_at[:10], person=t.done_by, steps=" ".join(t.steps),
+            before=format_percent(t.before.global_risk, 2),
+            after=format_percent(t.after.global_risk, 2), k_before=t.before.k,
+            k_after=t.after.k, records=format_number(t.after.n), file=t.output or _("a file")))
     if dataset.risk_check and not (dataset.treatments and
                                    dataset.risk_check == dataset.treatments[-1].after):
-        lines.append("Last check: " + describe_check(dataset.risk_check))
+        lines.append(_("Last check: {check}").format(check=describe_check(dataset.risk_check)))
     return lines

@@ -23,7 +23,8 @@ def _environment(autoescape: bool) -> Any:
         undefined=jinja2.StrictUndefined, extensions=["jinja2.ext.i18n"],
     )
     # the active language's catalogue, looked up at render time ({% trans %} and _())
-    env.install_gettext_callables(i18n._, i18n.ngettext, newstyle=True)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        i18n._, i18n.ngettext, newstyle=True)
     env.filters["md"] = markdown_escape
     env.filters["label"] = label
     env.filters["human_date"] = human_date

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pim_workbook.errors import ReportError, StoreError
+from pim_workbook.i18n import _, current_language, direction
 from pim_workbook.outputs.context import check_options, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.outputs.pdf import Printer, open_printer
@@ -54,7 +55,8 @@ def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
     from IPython.display import HTML, display
 
     if not assessment_id:
-        display(HTML("<p>Give <code>assessment_id</code> to render a report.</p>"))
+        display(HTML("<p>{}</p>".format(escape(_("Give {name} to render a report.")).format(
+            name="<code>assessment_id</code>"))))
         return
     with Store(db_path or None) as store:
         from pim_workbook.outputs.render import report_fragment
@@ -154,10 +156,13 @@ def _prepare(result: ReportResult, aid: str, options: _Options) -> _PdfJob | Non
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
     html_path = output_path(folder, f"{base}.html")
     if "html" in formats or "pdf" in formats:
-        body, _ = _html_exporter().from_notebook_node(nbformat.read(executed, as_version=4))
+        body, _resources = _html_exporter().from_notebook_node(
+            nbformat.read(executed, as_version=4))
+        rtl = ' dir="rtl"' if direction() == "rtl" else ""
+        title = _("{title} — data-sharing assessment {id}").format(title=record.title, id=aid)
         html_path.write_text(
-            f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>'
-            f"{escape(record.title)} — data-sharing assessment {escape(aid)}</title></head>"
+            f'<!DOCTYPE html>\n<html lang="{current_language()}"{rtl}><head>'
+            f'<meta charset="utf-8"><title>{escape(title)}</title></head>'
             f"<body>\n{body}\n</body></html>\n", encoding="utf-8")
     result.seconds["execution+html"] = time.perf_counter() - start
     result.files.append(executed)

@@ -19,11 +19,14 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pim_workbook.i18n import _
 from pim_workbook.outputs.context import (
+    DIFFERS,
     PAPERS,
     WHOLE_TABLE_ROWS,
     ReportContext,
     StepView,
+    page_numbers,
     report_context,
 )
 from pim_workbook.record.labels import human_date, label
@@ -188,12 +191,17 @@ def _page_and_styles(doc: Document, ctx: ReportContext) -> None:
 
     record = ctx.record
     doc.core_properties.title = _XML_ILLEGAL.sub("", record.title)
-    doc.core_properties.subject = f"PIM data-sharing assessment {record.id}"
+    doc.core_properties.subject = _("PIM data-sharing assessment {id}").format(id=record.id)
     footer = section.footer.paragraphs[0]
-    _write(footer, f"{ctx.footer} · Page ")
-    _field(footer, "PAGE")
-    _write(footer, " of ")
-    _field(footer, "NUMPAGES")
+    lead = f"{ctx.footer} · "
+    for counter, piece in page_numbers():
+        if counter:
+            if lead:
+                _write(footer, lead)
+            _field(footer, "PAGE" if piece == "page" else "NUMPAGES")
+        else:
+            _write(footer, lead + piece)
+        lead = ""
 
 
 def _field(par: Paragraph, instruction: str) -> None:
@@ -207,7 +215,8 @@ def _field(par: Paragraph, instruction: str) -> None:
 
 def _status(ctx: ReportContext) -> str:
     text = label(ctx.status)
-    return f"{text} (signed revision {ctx.revision})" if ctx.revision else text
+    return (_("{status} (signed revision {number})").format(status=text, number=ctx.revision)
+            if ctx.revision else text)
 
 
 # -- building blocks -----------------------------------------------------------------------
@@ -285,15 +294,16 @@ def _answers(doc: Document, answers: Sequence[tuple[str, str]], agreed: str, sta
              diverges: bool = False) -> None:
     """The parties' answers side by side, then the agreed answer across the whole table."""
     if not answers:
-        _para(doc, "No parties yet.", italic=True, colour=MUTED)
+        _para(doc, _("No parties yet."), italic=True, colour=MUTED)
         return
-    table = _grid(doc, [org for org, _ in answers], [[text for _, text in answers]],
-                  placeholder="no answer yet")
+    table = _grid(doc, [org for org, _text in answers], [[text for _org, text in answers]],
+                  placeholder=_("no answer yet"))
     if diverges:
         for cell in table.rows[0].cells:
             _shade(cell, DIFFER_FILL)
-    for text, placeholder in ((f"Agreed answer · status: {label(status)}", ""),
-                              (agreed, "not agreed yet")):
+    for text, placeholder in ((_("Agreed answer · status: {status}").format(
+                                  status=label(status)), ""),
+                              (agreed, _("not agreed yet"))):
         row = table.add_row()
         cell = row.cells[0].merge(row.cells[-1]) if len(row.cells) > 1 else row.cells[0]
         cell.paragraphs[0]._p.style = CELL_STYLE
@@ -314,56 +324,59 @@ def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
     title.paragraph_format.space_before = Pt(0)
     for run in title.runs:
         run.font.size = Pt(20)  # the cover's title, larger than the sections it heads
-    _write(doc.add_paragraph(style="Subtitle"), "Joint data-sharing assessment under the PIM "
-           "Framework for Data Sharing in Practice")
-    _pairs(doc, [("Assessment", record.id), ("Status", _status(ctx)),
-                 ("Framework content version", record.content_version),
-                 ("Created", human_date(record.created_at, time=False)),
-                 ("Document generated", human_date(today)),
-                 ("Tamper evidence", "; ".join(ctx.verification))])
+    _write(doc.add_paragraph(style="Subtitle"), _("Joint data-sharing assessment under the "
+           "PIM Framework for Data Sharing in Practice"))
+    _pairs(doc, [(_("Assessment"), record.id), (_("Status"), _status(ctx)),
+                 (_("Framework content version"), record.content_version),
+                 (_("Created"), human_date(record.created_at, time=False)),
+                 (_("Document generated"), human_date(today)),
+                 (_("Tamper evidence"), "; ".join(ctx.verification))])
     if ctx.signed_open:
-        _heading(doc, "Signed with these items open", 2)
-        _para(doc, "The signatories saw these items open when they signed, and signed all "
-              "the same:")
+        _heading(doc, _("Signed with these items open"), 2)
+        _para(doc, _("The signatories saw these items open when they signed, and signed all "
+                     "the same:"))
         for item in ctx.signed_open:
             _write(doc.add_paragraph(style="List Bullet"), item, colour=FLAG)
-    _heading(doc, "Parties", 2)
-    _grid(doc, ["Party", "Organisation", "Role", "Contacts"],
+    _heading(doc, _("Parties"), 2)
+    _grid(doc, [_("Party"), _("Organisation"), _("Role"), _("Contacts")],
           [[pid, p.organisation, label(p.role),
             [", ".join(x for x in (c.name, c.position, c.email) if x) for c in p.contacts]]
            for pid, p in record.parties.items()], widths=(1.4, 6.0, 2.2, 7.4))
-    _heading(doc, "Defined purpose", 2)
-    _pairs(doc, [("Purpose", record.purpose), ("Expected benefits", record.expected_benefits),
-                 ("Harms of not sharing", record.harms_of_not_sharing)])
-    _heading(doc, "Decision", 2)
+    _heading(doc, _("Defined purpose"), 2)
+    _pairs(doc, [(_("Purpose"), record.purpose),
+                 (_("Expected benefits"), record.expected_benefits),
+                 (_("Harms of not sharing"), record.harms_of_not_sharing)])
+    _heading(doc, _("Decision"), 2)
     _pairs(doc, [*_decision(record),
-                 ("Next review", _show(human_date(record.arrangement.next_review)))])
+                 (_("Next review"), _show(human_date(record.arrangement.next_review)))])
     doc.add_page_break()
 
 
 def _decision(record: Any) -> list[tuple[str, object]]:
     d = record.decision
-    return [("Decision", label(d.outcome)), ("Rationale", d.rationale),
-            ("Conditions", d.conditions), ("Decided on", _show(human_date(d.decided_on)))]
+    return [(_("Decision"), label(d.outcome)), (_("Rationale"), d.rationale),
+            (_("Conditions"), d.conditions),
+            (_("Decided on"), _show(human_date(d.decided_on)))]
 
 
 def _trust(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
-    _heading(doc, "Trust statement")
+    _heading(doc, _("Trust statement"))
     for text in ctx.content.trust_statement.statement:
         _para(doc, text, italic=True)
     rows = []
     for pid, party in record.parties.items():
         agreed = record.trust.get(pid)
         rows.append([party.organisation, label(party.role),
-                     agreed.agreed_by if agreed else "not yet agreed",
+                     agreed.agreed_by if agreed else _("not yet agreed"),
                      _show(human_date(agreed.agreed_on) if agreed else None)])
-    _grid(doc, ["Party", "Role", "Agreed by", "On"], rows, widths=(7.0, 2.4, 5.2, 2.4))
+    _grid(doc, [_("Party"), _("Role"), _("Agreed by"), _("On")], rows,
+          widths=(7.0, 2.4, 5.2, 2.4))
 
 
 def _principles(doc: Document, ctx: ReportContext) -> None:
-    _heading(doc, "PIM principles")
-    _grid(doc, ["Principle", "Status", "Note"],
+    _heading(doc, _("PIM principles"))
+    _grid(doc, [_("Principle"), _("Status"), _("Note")],
           [[p.title, label(check.status if check else "not_checked"), check.note if check else ""]
            for p, check in ctx.principles], widths=(4.2, 2.4, 10.4))
 
@@ -372,26 +385,26 @@ def _ecosystem(doc: Document, ctx: ReportContext) -> None:
     from docx.shared import Cm
 
     record, names = ctx.record, {sid: s.name for sid, s in ctx.record.stakeholders.items()}
-    _heading(doc, "Data ecosystem")
-    _heading(doc, "Stakeholders", 2)
+    _heading(doc, _("Data ecosystem"))
+    _heading(doc, _("Stakeholders"), 2)
     if record.stakeholders:
-        _grid(doc, ["Id", "Name", "Kind", "Information and data held"],
+        _grid(doc, [_("Id"), _("Name"), _("Kind"), _("Information and data held")],
               [[sid, s.name, s.kind, s.information] for sid, s in record.stakeholders.items()],
               widths=(1.2, 4.6, 3.4, 7.8))
     else:
-        _para(doc, "No stakeholders mapped yet.", italic=True, colour=MUTED)
-    _heading(doc, "Systems", 2)
+        _para(doc, _("No stakeholders mapped yet."), italic=True, colour=MUTED)
+    _heading(doc, _("Systems"), 2)
     if record.systems:
-        _grid(doc, ["Id", "System", "PIM Matrix category", "Operated by", "Where",
-                    "Data produced", "Used by"],
+        _grid(doc, [_("Id"), _("System"), _("PIM Matrix category"), _("Operated by"),
+                    _("Where"), _("Data produced"), _("Used by")],
               [[yid, y.name, ctx.categories.get(y.category, y.category), y.operated_by,
                 y.where, y.data_types, y.used_by] for yid, y in record.systems.items()],
               widths=(1.1, 2.8, 2.5, 2.6, 2.2, 3.2, 2.6))
     else:
-        _para(doc, "No systems mapped yet.", italic=True, colour=MUTED)
+        _para(doc, _("No systems mapped yet."), italic=True, colour=MUTED)
     if record.flows:
-        _heading(doc, "Data flows", 2)
-        _grid(doc, ["From", "To", "Data", "System"],
+        _heading(doc, _("Data flows"), 2)
+        _grid(doc, [_("From"), _("To"), _("Data"), _("System")],
               [[names.get(f.source, f.source), names.get(f.target, f.target), f.data,
                 record.systems[f.system].name if f.system in record.systems else ""]
                for f in record.flows.values()], widths=(3.6, 3.6, 6.4, 3.4))
@@ -400,17 +413,17 @@ def _ecosystem(doc: Document, ctx: ReportContext) -> None:
 
         picture = plots.png(plots.ecosystem_figure(record, ctx.content))
         doc.add_paragraph().add_run().add_picture(io.BytesIO(picture), width=Cm(16))
-        _para(doc, "Who holds what, and who shares with whom.", italic=True, colour=MUTED)
+        _para(doc, _("Who holds what, and who shares with whom."), italic=True, colour=MUTED)
 
 
 def _step(doc: Document, ctx: ReportContext, step: StepView) -> None:
     doc.add_page_break()
-    _heading(doc, f"Step {step.number}: {step.title}")
+    _heading(doc, _("Step {number}: {title}").format(number=step.number, title=step.title))
     for q in step.questions:
         par = _write(doc.add_paragraph(), q.id + "  ", bold=True)
         _write(par, q.text).paragraph_format.keep_with_next = True
         if q.diverges:
-            flag = _para(doc, "Answers differ or are missing", bold=True, colour=FLAG)
+            flag = _para(doc, _("Answers differ or are missing"), bold=True, colour=FLAG)
             flag.paragraph_format.keep_with_next = True
         _answers(doc, q.answers, q.agreed, q.status, q.diverges)
     for section in step.sections:
@@ -419,87 +432,89 @@ def _step(doc: Document, ctx: ReportContext, step: StepView) -> None:
 
 def _data_items(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
-    _heading(doc, "Data items to share", 2)
+    _heading(doc, _("Data items to share"), 2)
     if record.data_items:
-        _grid(doc, ["Id", "Data item", "Importance", "Personal", "Sensitive",
-                    "Sensitivity (harm)", "Aggregation"],
+        _grid(doc, [_("Id"), _("Data item"), _("Importance"), _("Personal"), _("Sensitive"),
+                    _("Sensitivity (harm)"), _("Aggregation")],
               [[did, [d.name, d.description], label(d.importance), label(d.personal),
                 label(d.sensitive), label(d.sensitivity), d.aggregation]
                for did, d in record.data_items.items()],
               widths=(1.1, 5.0, 2.0, 1.7, 1.8, 2.0, 3.4))
     else:
-        _para(doc, "No data items listed yet.", italic=True, colour=MUTED)
+        _para(doc, _("No data items listed yet."), italic=True, colour=MUTED)
 
 
 def _register(doc: Document, ctx: ReportContext) -> None:
-    _heading(doc, "Data-sharing register", 2)
+    _heading(doc, _("Data-sharing register"), 2)
     if ctx.register:
-        _grid(doc, ["Id", "Dataset", "From → to", "Sensitivity", "Personal data",
-                    "Delete by", "Disclosure risk"],
+        _grid(doc, [_("Id"), _("Dataset"), _("From → to"), _("Sensitivity"), _("Personal data"),
+                    _("Delete by"), _("Disclosure risk")],
               [[e.id, [e.title, e.data_items], f"{e.owner or '—'} → {e.recipients or '—'}",
-                e.sensitivity or "—", e.personal, human_date(e.retention_until) or "—",
-                e.risk_status + (f" (k = {e.risk_k})" if e.risk_k else "")]
-               for e, _ in ctx.register],
+                _(e.sensitivity) if e.sensitivity else "—", _(e.personal),
+                human_date(e.retention_until) or "—",
+                _(e.risk_status) + (f" (k = {e.risk_k})" if e.risk_k else "")]
+               for e, _lines in ctx.register],
               widths=(1.1, 4.4, 3.3, 2.1, 1.9, 2.0, 2.2))
         for e, lines in ctx.register:
             if lines:
-                _para(doc, f"Disclosure-risk evidence for {e.id} (Step 2, Q3)", bold=True)
+                _para(doc, _("Disclosure-risk evidence for {id} (Step 2, Q3)").format(id=e.id),
+                      bold=True)
                 for line in lines:
                     _para(doc, line)
     else:
-        _para(doc, "No dataset in the register yet.", italic=True, colour=MUTED)
+        _para(doc, _("No dataset in the register yet."), italic=True, colour=MUTED)
 
 
 def _arrangement(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
     arr = record.arrangement
-    _heading(doc, "Sharing arrangement", 2)
-    _pairs(doc, [("Form", arr.form), ("Frequency", arr.frequency), ("Channel", arr.channel),
-                 ("Aggregation level", arr.aggregation),
-                 ("Who has access, and why",
+    _heading(doc, _("Sharing arrangement"), 2)
+    _pairs(doc, [(_("Form"), arr.form), (_("Frequency"), arr.frequency),
+                 (_("Channel"), arr.channel), (_("Aggregation level"), arr.aggregation),
+                 (_("Who has access, and why"),
                   [f"{x.who}: {x.purpose}" if x.purpose else x.who
                    for x in arr.access.values()]),
-                 ("Actual practices", arr.practices), ("Red lines", arr.red_lines),
-                 ("Retention", arr.retention), ("Time frame of use", arr.time_frame),
-                 ("Next review", _show(human_date(arr.next_review)))])
+                 (_("Actual practices"), arr.practices), (_("Red lines"), arr.red_lines),
+                 (_("Retention"), arr.retention), (_("Time frame of use"), arr.time_frame),
+                 (_("Next review"), _show(human_date(arr.next_review)))])
 
 
 def _consent_decision(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
-    _heading(doc, "Consent", 2)
-    _pairs(doc, [("Basis", label(record.consent.basis)),
-                 ("Details", record.consent.details),
-                 ("Limitations", record.consent.limitations)])
-    _heading(doc, "Decision", 2)
+    _heading(doc, _("Consent"), 2)
+    _pairs(doc, [(_("Basis"), label(record.consent.basis)),
+                 (_("Details"), record.consent.details),
+                 (_("Limitations"), record.consent.limitations)])
+    _heading(doc, _("Decision"), 2)
     _pairs(doc, _decision(record))
 
 
 def _incidents(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
-    _heading(doc, "Incident and harm log", 2)
+    _heading(doc, _("Incident and harm log"), 2)
     if record.incidents:
-        _grid(doc, ["Id", "Date", "What happened", "Harm", "Severity",
-                    "Corrective action", "Status"],
+        _grid(doc, [_("Id"), _("Date"), _("What happened"), _("Harm"), _("Severity"),
+                    _("Corrective action"), _("Status")],
               [[iid, human_date(i.occurred_on), i.description, i.harm, label(i.severity),
                 i.corrective_action, label(i.status)] for iid, i in record.incidents.items()],
               widths=(1.0, 2.1, 3.9, 3.3, 1.7, 3.4, 1.6))
     else:
-        _para(doc, "No incidents recorded.", italic=True, colour=MUTED)
+        _para(doc, _("No incidents recorded."), italic=True, colour=MUTED)
 
 
 def _evaluation(doc: Document, ctx: ReportContext) -> None:
     record = ctx.record
     ev = record.evaluation
-    _heading(doc, "Evaluation", 2)
-    _pairs(doc, [("Information shared was", label(ev.sufficiency)),
-                 ("Intended benefits achieved", label(ev.benefits_achieved)),
-                 ("Shared as planned", label(ev.shared_as_planned)),
-                 ("Risks mitigated effectively", label(ev.risks_mitigated)),
-                 ("Unanticipated benefits or risks", ev.unanticipated),
-                 ("Resources", ev.resources),
-                 ("Feedback from affected populations", ev.community_feedback),
-                 ("Recommendations", ev.recommendations),
-                 ("Evaluated on", _show(human_date(ev.evaluated_on)))])
+    _heading(doc, _("Evaluation"), 2)
+    _pairs(doc, [(_("Information shared was"), label(ev.sufficiency)),
+                 (_("Intended benefits achieved"), label(ev.benefits_achieved)),
+                 (_("Shared as planned"), label(ev.shared_as_planned)),
+                 (_("Risks mitigated effectively"), label(ev.risks_mitigated)),
+                 (_("Unanticipated benefits or risks"), ev.unanticipated),
+                 (_("Resources"), ev.resources),
+                 (_("Feedback from affected populations"), ev.community_feedback),
+                 (_("Recommendations"), ev.recommendations),
+                 (_("Evaluated on"), _show(human_date(ev.evaluated_on)))])
 
 
 # The writer of each section of :mod:`pim_workbook.record.sections` a report shows, by key.
@@ -514,11 +529,12 @@ def _action_plan(doc: Document, ctx: ReportContext) -> None:
     from docx.shared import RGBColor
 
     doc.add_page_break()
-    _heading(doc, "Action plan")
+    _heading(doc, _("Action plan"))
     actions = ctx.actions
-    table = _grid(doc, ["Id", "Action", "Status", "Owner", "Due", "Note"],
+    table = _grid(doc, [_("Id"), _("Action"), _("Status"), _("Owner"), _("Due"), _("Note")],
                   [[a["id"], a["action"], label(a["status"]), a["owner"],
-                    human_date(a["due"]) + (" (overdue)" if a["overdue"] else ""), a["note"]]
+                    _("{date} (overdue)").format(date=human_date(a["due"])) if a["overdue"]
+                    else human_date(a["due"]), a["note"]]
                    for a in actions], widths=(2.5, 5.6, 1.9, 2.3, 1.9, 2.8))
     for row, action in zip(table.rows[1:], actions, strict=True):
         if action["overdue"]:
@@ -530,7 +546,7 @@ def _retired(doc: Document, ctx: ReportContext) -> None:
     if not ctx.retired:
         return
     record = ctx.record
-    _heading(doc, "Answers to questions no longer in the framework content")
+    _heading(doc, _("Answers to questions no longer in the framework content"))
     for qid in ctx.retired:
         ans = record.answers[qid]
         _para(doc, qid, bold=True).paragraph_format.keep_with_next = True
@@ -540,26 +556,26 @@ def _retired(doc: Document, ctx: ReportContext) -> None:
 
 
 def _still_open(doc: Document, ctx: ReportContext) -> None:
-    _heading(doc, "Still open")
+    _heading(doc, _("Still open"))
     questions = [q for step in ctx.steps for q in step.questions if q.diverges]
     for q in questions:
         par = _write(doc.add_paragraph(style="List Bullet"), q.id + ": ", bold=True)
-        _write(par, f"{q.text} (answers differ or are missing)")
-    shown = {f"{q.id}: answers differ or are missing" for q in questions}
+        _write(par, _("{question} (answers differ or are missing)").format(question=q.text))
+    shown = {_(DIFFERS).format(id=q.id) for q in questions}
     others = [item for item in ctx.open_items if item not in shown]
     for item in others:
         _write(doc.add_paragraph(style="List Bullet"), item)
     if not questions and not others:
-        _para(doc, "Nothing is open.")
+        _para(doc, _("Nothing is open."))
 
 
 def _changes(doc: Document, ctx: ReportContext) -> None:
     """The summary of changes by section (the full log stays in the HTML and PDF annex)."""
     if not ctx.history_summary:
         return
-    _heading(doc, f"Changes up to signed revision {ctx.revision}" if ctx.revision
-             else "Changes")
-    _grid(doc, ["Section", "Changes", "By", "Last"],
+    _heading(doc, _("Changes up to signed revision {number}").format(number=ctx.revision)
+             if ctx.revision else _("Changes"))
+    _grid(doc, [_("Section"), _("Changes"), _("By"), _("Last")],
           [[s.section, str(s.changes), s.people, human_date(s.last)]
            for s in ctx.history_summary], widths=(5.0, 2.0, 6.5, 3.5))
 
@@ -571,16 +587,21 @@ def _signatures(doc: Document, ctx: ReportContext) -> None:
     from docx.shared import Cm
 
     record = ctx.record
-    _heading(doc, "Signatures").paragraph_format.page_break_before = True
-    which = f"signed revision {ctx.revision}" if ctx.revision else "this record"
-    _para(doc, f"By signing, each party confirms that this document ({which} of assessment "
-          f"{record.id}, content hash {ctx.record_hash[:16]}) records the assessment as "
-          "jointly agreed.")
+    _heading(doc, _("Signatures")).paragraph_format.page_break_before = True
+    if ctx.revision:
+        confirms = _("By signing, each party confirms that this document (signed revision "
+                     "{number} of assessment {id}, content hash {hash}) records the "
+                     "assessment as jointly agreed.")
+    else:
+        confirms = _("By signing, each party confirms that this document (this record of "
+                     "assessment {id}, content hash {hash}) records the assessment as jointly "
+                     "agreed.")
+    _para(doc, confirms.format(number=ctx.revision, id=record.id, hash=ctx.record_hash[:16]))
     if ctx.non_signing:
-        _para(doc, "Donors need not sign: " + "; ".join(ctx.non_signing) + ".", italic=True,
-              colour=MUTED)
+        _para(doc, _("Donors need not sign: {donors}.").format(
+            donors="; ".join(ctx.non_signing)), italic=True, colour=MUTED)
     if not ctx.signatures:
-        _para(doc, "No signing parties yet.", italic=True, colour=MUTED)
+        _para(doc, _("No signing parties yet."), italic=True, colour=MUTED)
     for block in ctx.signatures:
         head = _heading(doc, block.organisation, 2)
         _write(head, f"  ({label(block.role)})", colour=MUTED)
@@ -589,8 +610,8 @@ def _signatures(doc: Document, ctx: ReportContext) -> None:
             _para(doc, block.signed, italic=True).paragraph_format.keep_with_next = True
         table = _table(doc, 4, (3.0, 10.0))
         table.style = doc.styles["Normal Table"]
-        lines = (("Name", block.name, 0.9), ("Title", block.title, 0.9),
-                 ("Signature", "", 1.8), ("Date", "", 0.9))
+        lines = ((_("Name"), block.name, 0.9), (_("Title"), block.title, 0.9),
+                 (_("Signature"), "", 1.8), (_("Date"), "", 0.9))
         for row, (key, value, height) in zip(table.rows, lines, strict=True):
             row.height = Cm(height)
             _write(row.cells[0].paragraphs[0], key, colour=MUTED)
@@ -615,10 +636,10 @@ def _keep_tables_whole(doc: Document) -> None:
                 row._tr.get_or_add_trPr().insert_element_before(
                     _el("w:cantSplit"), "w:trHeight", "w:tblHeader", "w:tblCellSpacing",
                     "w:jc", "w:hidden", "w:ins", "w:del", "w:trPrChange")
-        if len(rows) > WHOLE_TABLE_ROWS or sum(len(t) for _, texts in rows
+        if len(rows) > WHOLE_TABLE_ROWS or sum(len(t) for _row, texts in rows
                                                for t in texts) > WHOLE_TABLE_CHARS:
             continue
-        for row, _ in rows[:-1]:
+        for row, _texts in rows[:-1]:
             for cell in row.cells:
                 for par in cell.paragraphs:
                     par.paragraph_format.keep_with_next = True

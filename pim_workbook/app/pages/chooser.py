@@ -35,9 +35,10 @@ def chooser(store: WorkbookStore, key: str, link_key: str = "") -> w.VBox:
     headers = "".join(f"<th>{escape(h)}</th>" for h in (
         _("Id"), _("Assessment"), _("Parties"), _("Status")))
     parts: list[w.Widget] = [html(
-        language_bar() + f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1><p>{choose}</p>"
+        language_bar() + "<h1>" + escape(_("PIM Data-Sharing Workbook"))
+        + f"</h1><p>{choose}</p>"
         + (f'<table class="pimw-table"><tr>{headers}</tr>{links}</table>' if links else
-           f'<p class="pimw-hint">{escape(_("No assessment yet."))}</p>'))]
+           '<p class="pimw-hint">' + escape(_("No assessment yet.")) + "</p>"))]
     grant = grant_of(store)
     if key == "start" and (grant is None or grant.is_facilitator):
         parts.append(_creator(store, page, link_key))

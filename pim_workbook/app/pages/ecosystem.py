@@ -36,7 +36,7 @@ def ecosystem_page(session: Session) -> w.Widget:
     intro = html(f"<h2>{escape(eco.title)}</h2><p>{escape(eco.introduction)}</p>"
                  f"<ol>{questions}</ol><p>{escape(eco.recommendation)}</p>")
     wording = escape(_("Description (workbook's wording)"), quote=False)
-    headers = f"<th>{escape(_('Category'))}</th><th>{wording}</th>"
+    headers = "<th>" + escape(_("Category")) + f"</th><th>{wording}</th>"
     categories = collapsible(
         _("PIM Matrix categories"),
         f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'

@@ -51,20 +51,21 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
     grant = grant_of(store)
     trainer = new = ""
     if grant is None or grant.is_facilitator:
+        new_text = escape(_("+ New assessment"))
         new = (f'<p class="pimw-nav"><a href="{PAGES[0].notebook}{escape(first)}" '
-               f'class="pimw-new">{escape(_("+ New assessment"))}</a></p>')
+               f'class="pimw-new">{new_text}</a></p>')
         view = escape(_("Core competencies: the trainer's view"), quote=False)
         link = f'<a href="09-training.ipynb{escape(first)}">{view}</a>'
-        trainer = (f"<h2>{escape(_('Training'))}</h2><p>"
+        trainer = ("<h2>" + escape(_("Training")) + "</h2><p>"
                    + escape(_("{link} — training sessions, links for trainees, the group's "
                               "results."), quote=False).format(link=link) + "</p>")
     intro = escape(_("Two or more organisations work through the {title} together and leave "
                      "with one signed record of their decision. Open an assessment to start; "
                      "each page leads to the next.")).format(title=f"<i>{title}</i>")
+    name, order = escape(_("PIM Data-Sharing Workbook")), escape(_("The parts, in order"))
     return (f'<style>{CSS}</style><div class="pimw-page">{language_bar()}'
-            f"<h1>{escape(_('PIM Data-Sharing Workbook'))}</h1>"
-            f"<p>{intro}</p>{new}{body}"
-            f"<h2>{escape(_('The parts, in order'))}</h2><ol>{parts}</ol>{trainer}</div>")
+            f"<h1>{name}</h1><p>{intro}</p>{new}{body}"
+            f"<h2>{order}</h2><ol>{parts}</ol>{trainer}</div>")
 
 
 def show_landing(db_path: str = "") -> None:

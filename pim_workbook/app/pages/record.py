@@ -95,7 +95,7 @@ def _checklist(session: Session, record: Record) -> str:
                     f"<ul>{shown}</ul></li>")
     done = sum(c.done for c in readiness(record, session.content))
     total = len(rows)
-    verdict = (f'<p class="pimw-ok">{escape(_("Everything is ready to sign."))}</p>'
+    verdict = ('<p class="pimw-ok">' + escape(_("Everything is ready to sign.")) + "</p>"
                if done == total else
                '<p class="pimw-badge pimw-diverge">' + escape(ngettext(
                    "{done} of {total} checks done: signing now means signing with open items.",
@@ -212,7 +212,7 @@ def _history(session: Session) -> w.VBox:
             _("When"), _("Who"), _("Where"), _("Change")))
         table.value = (f'<table class="pimw-table pimw-history"><tr>{headers}</tr>' + rows
                        + "</table>" if rows else
-                       f'<p class="pimw-hint">{escape(_("No change matches."))}</p>')
+                       '<p class="pimw-hint">' + escape(_("No change matches.")) + "</p>")
 
     for box in (party, section):
         box.observe(lambda _: draw(session.record), "value")
@@ -282,7 +282,7 @@ def _revisions(session: Session) -> w.VBox:
             rows.append(w.HBox([buttons[rev.number], html(frozen)],
                                layout=w.Layout(align_items="center")))
         listing.children = tuple(rows) if rows else (
-            html(f'<p class="pimw-hint">{escape(_("No signed revision yet."))}</p>'),)
+            html('<p class="pimw-hint">' + escape(_("No signed revision yet.")) + "</p>"),)
 
     session.on_refresh(draw)
     return w.VBox([listing, shown])

@@ -96,8 +96,9 @@ def english_original(original_html: str) -> str:
     team can check a translation; nothing on an English page."""
     if current_language() == "en" or not original_html:
         return ""
-    return (f'<details class="pimw-original" lang="en" dir="ltr"><summary>'
-            f'{escape(_("Show the English original"))}</summary>{original_html}</details>')
+    show = escape(_("Show the English original"))
+    return (f'<details class="pimw-original" lang="en" dir="ltr"><summary>{show}</summary>'
+            f"{original_html}</details>")
 
 
 def collapsible(title: str, body: str, *, drawer: bool = False) -> w.HTML:
