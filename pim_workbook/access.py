@@ -156,20 +156,21 @@ def revoke(store: WorkbookStore, invite_id: str) -> None:
 
 
 def link(base_url: str, key: str, *, token: str | None = None, page: str = "index.ipynb",
-         assessment: str | None = None) -> str:
-    """The address to open: ``base_url`` is the server (``http://host:port``)."""
+         assessment: str | None = None, lang: str | None = None) -> str:
+    """The address to open: ``base_url`` is the server (``http://host:port``); ``lang`` the
+    language its pages open in (English without it)."""
     query = {k: v for k, v in (("assessment", assessment), (KEY_PARAM, key),
-                                ("token", token)) if v}
+                                ("token", token), ("lang", lang)) if v and v != "en"}
     return f"{base_url.rstrip('/')}/voila/render/{page}?{urlencode(query)}"
 
 
 def invitation_link(store: WorkbookStore, key: str, *, page: str, assessment: str | None = None,
-                    base: str | None = None) -> str:
+                    base: str | None = None, lang: str | None = None) -> str:
     """The link a key is handed out as: on ``base``, else the address the last ``serve``
     used, else the default one; with Voila's token, which gates the whole server."""
     base = base or store.setting(BASE_URL_SETTING) or f"http://127.0.0.1:{DEFAULT_PORT}"
     return link(base, key, token=store.setting(TOKEN_SETTING), page=page,
-                assessment=assessment)
+                assessment=assessment, lang=lang)
 
 
 # -- checking ------------------------------------------------------------------------------

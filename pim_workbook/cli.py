@@ -19,6 +19,8 @@ from pim_workbook.record.vocabulary import AssessmentStatus
 if TYPE_CHECKING:
     from pim_workbook.access import Role
 
+LANGUAGE_CODES = ["en", "fr", "es", "ar"]  # pim_workbook.i18n.LANGUAGES, without loading it
+
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
                   "notebooks": "--notebooks", "file": "", "dest": ""}
@@ -260,7 +262,10 @@ def _report_formats(args: argparse.Namespace) -> list[str]:
 
 def cmd_report(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
+    from pim_workbook.i18n import set_language
     from pim_workbook.outputs.reports import run_report
+
+    set_language(args.lang)
 
     store = _store(args)
     store.get(args.id)  # a clear error for an unknown id
@@ -275,7 +280,10 @@ def cmd_report(args: argparse.Namespace) -> None:
 
 def cmd_batch(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
+    from pim_workbook.i18n import set_language
     from pim_workbook.outputs.reports import run_batch, select, summary_table
+
+    set_language(args.lang)
 
     formats = _report_formats(args)
     due = _date(args.review_due, "--review-due")
@@ -409,7 +417,8 @@ def cmd_invite(args: argparse.Namespace) -> None:
           + (f" of {invite.assessment_id}" if invite.assessment_id else "")
           + (f", until {invite.expires_on}" if invite.expires_on else ""), file=sys.stderr)
     print(invitation_link(store, key, base=args.url, assessment=invite.assessment_id,
-                          page="01-start.ipynb" if invite.assessment_id else "index.ipynb"))
+                          page="01-start.ipynb" if invite.assessment_id else "index.ipynb",
+                          lang=args.lang))
 
 
 def cmd_invites(args: argparse.Namespace) -> None:
@@ -596,6 +605,9 @@ def build_parser() -> argparse.ArgumentParser:
                        "annex (full), or none")
         p.add_argument("--paper", choices=tuple(PAPERS), default="a4",
                        help="the paper the PDF and Word files are laid out on (default a4)")
+        p.add_argument("--lang", choices=LANGUAGE_CODES, default="en",
+                       help="the report's language (default en); exports, ids and CSV "
+                       "headers stay English")
 
     p = add("report", cmd_report, "the report of one assessment as HTML, PDF and Word")
     p.add_argument("id")
@@ -656,6 +668,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--expires", metavar="YYYY-MM-DD", help="last day the link works")
     p.add_argument("--url", metavar="BASE", help="the server's address as partners reach it "
                    "(default: the one the last `serve` printed)")
+    p.add_argument("--lang", choices=LANGUAGE_CODES,
+                   help="the language the link's pages open in (default en; each page "
+                   "has a switch)")
 
     p = add("invites", cmd_invites, "list the links of an assessment (or all links)")
     p.add_argument("id", nargs="?")
@@ -674,7 +689,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("content", cmd_content, "check the content's translations: list what each "
             "overlay lacks (shown in English) and what it has that the English file does not")
     p.add_argument("action", choices=["check"])
-    p.add_argument("--lang", choices=["fr", "es", "ar"], help="one language (default: all)")
+    p.add_argument("--lang", choices=LANGUAGE_CODES[1:], help="one language (default: all)")
 
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")

@@ -9,7 +9,8 @@ import re
 from dataclasses import dataclass, fields
 from typing import Any
 
-from pim_workbook.content.framework import Content, Principle
+from pim_workbook.content.framework import Content, Principle, localise
+from pim_workbook.content.overlay import load_translation
 from pim_workbook.errors import StoreError
 from pim_workbook.i18n import N_, _, current_language, direction
 from pim_workbook.outputs.actions import action_rows
@@ -133,6 +134,7 @@ class ReportContext:
     record_hash: str  # what the parties sign
     version: str  # "revision N" when the record is a signed revision, else "draft"
     footer: str  # the assessment, its version and its hash, on every printed page
+    notice: str  # whose translation the framework's text is ("" in English)
     signatures: list[SignatureView]  # one per signing party, in order
     non_signing: list[str]  # organisations that need not sign (donors)
     signed_open: list[str]  # the open items the current sign-offs acknowledged
@@ -166,7 +168,7 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
     """
     check_options(paper=paper, history=history)
     record = record_at(store, aid, revision)
-    content = store.content
+    content = localise(store.content, current_language())  # the report's language
     open_questions = set(divergences(record, content))
     answering = signing_parties(record)  # donors' columns only where they answered
     steps = []
@@ -219,12 +221,22 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         version=version,
         footer=_("Assessment {id} · {version} · content hash {hash}").format(
             id=record.id, version=version, hash=current[:16]),
+        notice=translation_notice(),
         signatures=signature_views(record, current),
         non_signing=[p.organisation for pid, p in record.parties.items()
                      if pid not in signing_parties(record)],
         signed_open=signed_open,
         verification=verification_lines(store.verify(aid), aid),
     )
+
+
+def translation_notice() -> str:
+    """Said once in a report in another language than English: whose translation the
+    framework's text is."""
+    if current_language() == "en":
+        return ""
+    notices = load_translation("framework", current_language()).notices
+    return notices[-1] if notices else ""
 
 
 def _history(store: WorkbookStore, record: Record, revisions: list[Revision],

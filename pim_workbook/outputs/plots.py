@@ -6,10 +6,12 @@ import io
 import math
 import re
 import textwrap
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pim_workbook.content.framework import Content
-from pim_workbook.i18n import N_, _, format_percent
+from pim_workbook.errors import ReportError
+from pim_workbook.i18n import N_, _, current_language, direction, format_percent
 from pim_workbook.record.ids import STEP_IDS
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
@@ -33,6 +35,40 @@ SECTION_NAMES = {"Start": N_("Start"), "Principles": N_("Principles"),
                  "Ecosystem": N_("Ecosystem"), "Sign-off": N_("Sign-off")}
 
 
+# the fonts charts use per language, the first one required; Debian packages that ship it
+SCRIPT_FONTS = {"ar": ("Noto Sans Arabic", "fonts-noto-core")}
+LATIN_FONT = "DejaVu Sans"  # matplotlib's own
+
+
+def _language_fonts() -> None:
+    """Charts in the active language's font, falling back to DejaVu Sans glyph by glyph
+    (Latin names and figures inside Arabic labels). Matplotlib (3.11) shapes Arabic and lays
+    it out right to left itself: reshaping it beforehand would print it reversed."""
+    import matplotlib
+    from matplotlib import font_manager
+
+    needed = SCRIPT_FONTS.get(current_language())
+    if needed is None:
+        matplotlib.rcParams["font.family"] = [LATIN_FONT]
+        return
+    family, package = needed
+    manager = font_manager.fontManager
+    for fresh in (False, True):  # a font installed after matplotlib cached its font list
+        if fresh:
+            for found in font_manager.findSystemFonts():
+                if family.replace(" ", "") in Path(found).name:
+                    manager.addfont(found)
+        try:
+            manager.findfont(family, fallback_to_default=False)
+            break
+        except ValueError:
+            continue
+    else:
+        raise ReportError(f"charts in {current_language()} need the font {family}: install "
+                          f"Debian's {package} (apt-get install {package})")
+    matplotlib.rcParams["font.family"] = [family, LATIN_FONT]
+
+
 def section_name(key: str) -> str:
     """A section of the progress (a key of record.progress) in the active language."""
     step = re.fullmatch(r"Step (\d+)", key)
@@ -46,6 +82,7 @@ def ecosystem_figure(record: Record, content: Content) -> Figure:
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyArrowPatch, Patch
 
+    _language_fonts()
     fig = Figure(figsize=(12, 8), dpi=100)
     ax = fig.add_subplot()
     ax.set_axis_off()
@@ -98,6 +135,7 @@ def _bar_figure(rows: int, title: str) -> tuple[Figure, Axes]:
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
+    _language_fonts()
     fig = Figure(figsize=(12, 1.9 + 0.62 * max(rows, 2)), dpi=100, layout="constrained")
     ax = fig.add_subplot()
     _title(ax, title)
@@ -114,7 +152,8 @@ def _bar_figure(rows: int, title: str) -> tuple[Figure, Axes]:
 
 def _title(ax: Axes, title: str) -> None:
     """The chart's title: left-aligned, large, in the workbook's dark blue."""
-    ax.set_title(title, fontsize=TITLE_SIZE, color=TITLE_COLOUR, loc="left", pad=14)
+    ax.set_title(title, fontsize=TITLE_SIZE, color=TITLE_COLOUR, pad=14,
+                 loc="right" if direction() == "rtl" else "left")
 
 
 def _empty(ax: Axes, message: str) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from pim_workbook.errors import ReportError, StoreError
-from pim_workbook.i18n import _, current_language, direction
+from pim_workbook.i18n import _, current_language, direction, set_language, use_language
 from pim_workbook.outputs.context import check_options, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
 from pim_workbook.outputs.pdf import Printer, open_printer
@@ -49,10 +49,12 @@ class ReportResult:
 
 
 def show_report(assessment_id: str, db_path: str = "", revision: int = 0,
-                history: str = "summary", paper: str = "a4") -> None:
+                history: str = "summary", paper: str = "a4", language: str = "en") -> None:
     """The report notebook's one call: display the record as static HTML with its charts,
-    styled to print on ``paper``."""
+    styled to print on ``paper``, in ``language``."""
     from IPython.display import HTML, display
+
+    set_language(language)
 
     if not assessment_id:
         display(HTML("<p>{}</p>".format(escape(_("Give {name} to render a report.")).format(
@@ -75,6 +77,7 @@ class _Options:
     revision: int
     history: str
     paper: str
+    language: str  # the report's: the caller's active language, carried to the workers
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,8 @@ def run_report(aid: str, *, db_path: str | os.PathLike[str] | None = None,
     are returned, never raised."""
     result = ReportResult(aid)
     with _failures(result), open_printer(printer) as pdf:
-        options = _Options(db_path, out_dir, tuple(formats), revision, history, paper)
+        options = _Options(db_path, out_dir, tuple(formats), revision, history, paper,
+                           current_language())
         _print(result, _prepare(result, aid, options), pdf)
     return result
 
@@ -126,7 +130,14 @@ def _prepared(aid: str, options: _Options) -> tuple[ReportResult, _PdfJob | None
 
 
 def _prepare(result: ReportResult, aid: str, options: _Options) -> _PdfJob | None:
-    """Everything but the PDF: the executed notebook, the HTML and the Word file."""
+    """Everything but the PDF: the executed notebook, the HTML and the Word file, in the
+    options' language."""
+    with use_language(options.language):
+        return _prepare_in_language(result, aid, options)
+
+
+def _prepare_in_language(result: ReportResult, aid: str,
+                         options: _Options) -> _PdfJob | None:
     formats, revision, history, paper = (options.formats, options.revision, options.history,
                                          options.paper)
     unknown = set(formats) - set(FORMATS)
@@ -150,7 +161,7 @@ def _prepare(result: ReportResult, aid: str, options: _Options) -> _PdfJob | Non
     papermill.execute_notebook(
         str(report_notebook()), str(executed), kernel_name="python3", progress_bar=False,
         parameters={"assessment_id": aid, "db_path": db, "revision": revision,
-                    "history": history, "paper": paper},
+                    "history": history, "paper": paper, "language": options.language},
         cwd=str(report_notebook().parent),
         # the kernel is local and short-lived: keep its start-up notices out of the output
         extra_arguments=["--IPKernelApp.log_level=ERROR"])
@@ -241,7 +252,7 @@ def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
     from tqdm import tqdm
 
     prepare = partial(_prepared, options=_Options(db_path, out_dir, tuple(formats), 0,
-                                                  history, paper))
+                                                  history, paper, current_language()))
     results: dict[str, ReportResult] = {}
     with open_printer(printer) as pdf, tqdm(total=len(ids), unit="report",
                                             disable=not progress, desc="Reports") as bar:

@@ -19,7 +19,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pim_workbook.i18n import _
+from pim_workbook.i18n import _, direction
 from pim_workbook.outputs.context import (
     DIFFERS,
     PAPERS,
@@ -77,6 +77,8 @@ def to_docx(store: WorkbookStore, aid: str, path: str | os.PathLike[str], *,
     _changes(doc, ctx)
     _signatures(doc, ctx)
     _keep_tables_whole(doc)
+    if direction() == "rtl":
+        _right_to_left(doc)
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
     doc.save(str(target))
@@ -331,6 +333,8 @@ def _cover(doc: Document, ctx: ReportContext, today: dt.date) -> None:
                  (_("Created"), human_date(record.created_at, time=False)),
                  (_("Document generated"), human_date(today)),
                  (_("Tamper evidence"), "; ".join(ctx.verification))])
+    if ctx.notice:
+        _para(doc, ctx.notice)
     if ctx.signed_open:
         _heading(doc, _("Signed with these items open"), 2)
         _para(doc, _("The signatories saw these items open when they signed, and signed all "
@@ -624,6 +628,31 @@ def _signatures(doc: Document, ctx: ReportContext) -> None:
             row.cells[1]._tc.get_or_add_tcPr().insert_element_before(
                 borders, "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText",
                 "w:vAlign", "w:hideMark")
+
+
+def _right_to_left(doc: Document) -> None:
+    """An Arabic report read right to left: every paragraph (footer included) and the
+    section are bidirectional, every table's columns run from the right. Word lays out the
+    Arabic and the English inside each paragraph itself."""
+    from docx.oxml.ns import qn
+
+    parts = [doc.element.body, *(s.footer._element for s in doc.sections)]
+    for part in parts:
+        for p in part.iter(qn("w:p")):
+            p.get_or_add_pPr().insert_element_before(
+                _el("w:bidi"), "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind",
+                "w:contextualSpacing", "w:mirrorIndents", "w:suppressOverlap", "w:jc",
+                "w:textDirection", "w:textAlignment", "w:textboxTightWrap",
+                "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+    for table in doc.tables:
+        table._tbl.tblPr.insert_element_before(
+            _el("w:bidiVisual"), "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW",
+            "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+            "w:tblCellMar", "w:tblLook",
+            "w:tblCaption", "w:tblDescription", "w:tblPrChange")
+    for section in doc.sections:
+        section._sectPr.insert_element_before(_el("w:bidi"), "w:rtlGutter", "w:docGrid",
+                                              "w:printerSettings", "w:sectPrChange")
 
 
 def _keep_tables_whole(doc: Document) -> None:
