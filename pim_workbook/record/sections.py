@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from pim_workbook.i18n import N_
 from pim_workbook.record.model import Record
 
 
@@ -51,14 +52,14 @@ def _nothing(r: Record) -> list[bool]:
 
 STEP_SECTIONS: dict[str, tuple[StepSection, ...]] = {
     "E2": (
-        StepSection("data_items", "Data items", _data_items),
-        StepSection("register", "Register", _nothing),
-        StepSection("risk", "Disclosure risk", _nothing, in_reports=False),
-        StepSection("arrangement", "Arrangement", _arrangement),
-        StepSection("consent_decision", "Consent & decision", _consent_decision),
+        StepSection("data_items", N_("Data items"), _data_items),
+        StepSection("register", N_("Register"), _nothing),
+        StepSection("risk", N_("Disclosure risk"), _nothing, in_reports=False),
+        StepSection("arrangement", N_("Arrangement"), _arrangement),
+        StepSection("consent_decision", N_("Consent & decision"), _consent_decision),
     ),
-    "E3": (StepSection("incidents", "Incidents", _nothing),),
-    "E4": (StepSection("evaluation", "Evaluation", _evaluation),),
+    "E3": (StepSection("incidents", N_("Incidents"), _nothing),),
+    "E4": (StepSection("evaluation", N_("Evaluation"), _evaluation),),
 }
 
 

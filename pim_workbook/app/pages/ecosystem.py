@@ -19,7 +19,7 @@ from pim_workbook.app.widgets.controls import (
 from pim_workbook.app.widgets.editors import (
     collection_editor,
 )
-from pim_workbook.i18n import _
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import (
     DataFlow,
     InfoSystem,
@@ -42,18 +42,18 @@ def ecosystem_page(session: Session) -> w.Widget:
         f'<p class="pimw-hint">{escape(matrix.note)}</p><table class="pimw-table">'
         f"<tr>{headers}</tr>{cats}</table>")
     return w.VBox([intro, categories, Tabs([
-        (_("Stakeholders"), lambda: collection_editor(
+        (N_("Stakeholders"), lambda: collection_editor(
             session, "stakeholders", Stakeholder, STAKEHOLDER_FIELDS, title_field="name",
             noun=_("stakeholder"))),
-        (_("Systems"), lambda: collection_editor(
+        (N_("Systems"), lambda: collection_editor(
             session, "systems", InfoSystem, SYSTEM_FIELDS, title_field="name",
             noun=_("system"),
             defaults=lambda r: {"category": session.content.pim_matrix.categories[0].id})),
-        (_("Data flows"), lambda: collection_editor(
+        (N_("Data flows"), lambda: collection_editor(
             session, "flows", DataFlow, FLOW_FIELDS, title_field="data", noun=_("flow"),
             defaults=lambda r: dict.fromkeys(("source", "target"),
                                              next(iter(r.stakeholders), "")))),
-        (_("Picture"), lambda: _ecosystem_picture(session)),
+        (N_("Picture"), lambda: _ecosystem_picture(session)),
     ])])
 
 

@@ -26,7 +26,7 @@ from pim_workbook.app.widgets.controls import (
 from pim_workbook.app.widgets.editors import (
     record_fields_form,
 )
-from pim_workbook.i18n import _
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.labels import label
 from pim_workbook.record.model import (
     Party,
@@ -38,12 +38,12 @@ from pim_workbook.record.model import (
 def start_page(session: Session) -> w.Widget:
     content = session.content
     return Tabs([
-        (_("Parties"), lambda: _parties_pane(session)),
-        (_("Defined purpose"), lambda: w.VBox([
+        (N_("Parties"), lambda: _parties_pane(session)),
+        (N_("Defined purpose"), lambda: w.VBox([
             heading(_("Defined purpose")),
             record_fields_form(session, PURPOSE_FIELDS)])),
-        (_("Trust statement"), lambda: _trust_pane(session)),
-        (_("PIM process"), lambda: w.VBox([
+        (N_("Trust statement"), lambda: _trust_pane(session)),
+        (N_("PIM process"), lambda: w.VBox([
             heading(_("The PIM process")), html(f"<p>{escape(content.process.introduction)}</p>"
                                              + "<ol>" + "".join(
                 f"<li>{escape(s.title)}</li>" for s in content.process.stages) + "</ol>"

@@ -35,7 +35,7 @@ from pim_workbook.app.widgets.editors import (
 )
 from pim_workbook.app.widgets.question import question_card, question_state
 from pim_workbook.content.framework import Step
-from pim_workbook.i18n import _
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import (
     AccessGrant,
     Arrangement,
@@ -57,8 +57,9 @@ def step_page(session: Session, step: Step) -> w.Widget:
         (q.id.split(".")[1], partial(question_card, session, q)) for q in step.questions]
     marks: dict[str, Mark] = {
         q.id.split(".")[1]: partial(_state, session, q.id) for q in step.questions}
-    panes.append((_("Actions"), lambda: _actions_pane(session, step)))
-    panes += [(_(section.title), partial(SECTION_PANES[section.key], session))
+    # a pane's key is its English title, marked with N_: its tab shows it translated
+    panes.append((N_("Actions"), lambda: _actions_pane(session, step)))
+    panes += [(section.title, partial(SECTION_PANES[section.key], session))
               for section in sections_of(step.id)]
     title = heading(_("Step {number}: {title}").format(number=step.number, title=step.title))
     title.add_class("pimw-step-title")
