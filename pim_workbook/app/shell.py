@@ -254,9 +254,36 @@ class Tabs(w.VBox):
             button.add_class(f"pimw-state-{css}")
 
 
+def template_words() -> str:
+    """The page template's own sentences (a lost connection, text offered back, a box too
+    long, an upload too large) in the page's language, for its script to show; hidden.
+    English pages need none: the template says it in English."""
+    if current_language() == "en":
+        return ""
+    words = {
+        "lost-title": _("This page has lost its connection to the workbook."),
+        "lost-body": _("Nothing you type now can be saved. Everything saved before is safe, "
+                       "and what you typed since the last save is kept in this tab: it is "
+                       "offered back after the reload."),
+        "reload": _("Reload the page"),
+        "restore-title": _("Text you typed before the page lost its connection was not saved"),
+        "restore-one": _("one box: {text}"),
+        "restore-many": _("{count} boxes, the first: {text}"),
+        "restore-yes": _("Put it back"),
+        "restore-no": _("Discard it"),
+        "too-long": _("Not saved: a text is limited to {limit} characters (this one has "
+                      "{length}); shorten it"),
+        "too-large": _("Not loaded: {name} is larger than {size} MB; give it to the "
+                       "facilitator, who puts it in the server's data folder"),
+    }
+    data = "".join(f' data-{key}="{escape(text)}"' for key, text in words.items())
+    return f'<div id="pimw-words" hidden{data}></div>'
+
+
 def page_box(*children: w.Widget) -> w.VBox:
     """A whole page: the workbook's stylesheet and the children, in the page's style."""
-    style = w.HTML(f"<style>{CSS}</style>", layout=w.Layout(display="none"))  # no room
+    style = w.HTML(f"<style>{CSS}</style>{template_words()}",
+                   layout=w.Layout(display="none"))  # no room
     box = w.VBox([style, *children], layout=w.Layout(width="100%"))
     box.add_class("pimw-page")
     return box

@@ -9,7 +9,7 @@ from pim_workbook.access import KEY_PARAM, grant_of
 from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
 from pim_workbook.app.session import page_query
-from pim_workbook.app.shell import CSS, language_bar
+from pim_workbook.app.shell import CSS, language_bar, template_words
 from pim_workbook.content.framework import localise
 from pim_workbook.errors import AccessDenied
 from pim_workbook.i18n import _, current_language, format_percent, language_query
@@ -63,7 +63,7 @@ def landing_html(store: WorkbookStore, key: str = "") -> str:
                      "with one signed record of their decision. Open an assessment to start; "
                      "each page leads to the next.")).format(title=f"<i>{title}</i>")
     name, order = escape(_("PIM Data-Sharing Workbook")), escape(_("The parts, in order"))
-    return (f'<style>{CSS}</style><div class="pimw-page">{language_bar()}'
+    return (f'<style>{CSS}</style>{template_words()}<div class="pimw-page">{language_bar()}'
             f"<h1>{name}</h1><p>{intro}</p>{new}{body}"
             f"<h2>{order}</h2><ol>{parts}</ol>{trainer}</div>")
 
