@@ -117,3 +117,11 @@ def test_a_catalogue_without_its_compiled_file_is_read_from_the_po(tmp_path, mon
             assert i18n._("Not in the catalogue") == "Not in the catalogue"
     finally:
         i18n.translations.cache_clear()
+
+
+def test_the_record_knows_the_interfaces_languages():
+    from typing import get_args
+
+    from pim_workbook.record.vocabulary import Language
+
+    assert get_args(Language) == tuple(i18n.LANGUAGES)

@@ -183,6 +183,8 @@ def entries(changes: Sequence[Change], record: Record, content: Content,
     """The readable history, oldest first, with consecutive saves of a field merged."""
     merged: list[tuple[Change, Change, int]] = []  # (first, last, saves)
     for change in changes:
+        if change.path.startswith("typed_in/"):  # the language of an answer written with it
+            continue
         if merged:
             first, last, saves = merged[-1]
             same = (last.path, last.actor, last.party, last.via) == \

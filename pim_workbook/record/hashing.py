@@ -16,8 +16,9 @@ def canonical_json(data: Any) -> str:
 
 
 def record_hash(record: Record) -> str:
-    """Hash of what parties sign: the whole record except signatures and archiving."""
-    data = record.model_dump(mode="json", exclude={"signoffs", "archived"})
+    """Hash of what parties sign: the whole record except signatures, archiving and the
+    languages answers were typed in."""
+    data = record.model_dump(mode="json", exclude={"signoffs", "archived", "typed_in"})
     return hashlib.sha256(canonical_json(data).encode("utf-8")).hexdigest()
 
 

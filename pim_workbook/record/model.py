@@ -36,6 +36,7 @@ from pim_workbook.record.vocabulary import (
     AnswerStatus,
     ConsentBasis,
     Importance,
+    Language,
     Outcome,
     PartyRole,
     PrincipleStatus,
@@ -246,6 +247,14 @@ class QuestionAnswer(Section):
     status: AnswerStatus = "not_started"
 
 
+class TypedIn(Section):
+    """The language a question's answers were typed in, where the page knew it: answers
+    stay as typed, and a reader of another language knows what the words are."""
+
+    parties: IdMap[PartyId, Language] = {}
+    agreed: Language | None = None
+
+
 class Arrangement(Section):
     form: Text = ""
     frequency: Text = ""
@@ -302,6 +311,7 @@ class Record(Section):
     systems: IdMap[SystemId, InfoSystem] = {}
     flows: IdMap[FlowId, DataFlow] = {}
     answers: IdMap[FrameworkId, QuestionAnswer] = {}
+    typed_in: IdMap[FrameworkId, TypedIn] = {}  # not signed: a fact about the typing
     actions: IdMap[FrameworkId, ActionState] = {}
     custom_actions: IdMap[CustomActionId, CustomAction] = {}
     data_items: IdMap[DataItemId, DataItem] = {}

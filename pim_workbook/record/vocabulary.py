@@ -21,4 +21,5 @@ ConsentBasis = Literal[
 ]
 Rating = Literal["yes", "partly", "no", "unknown"]
 Sufficiency = Literal["more_than_sufficient", "sufficient", "less_than_sufficient", "unknown"]
+Language = Literal["en", "fr", "es", "ar"]  # the interface's languages (pim_workbook.i18n)
 AssessmentStatus = Literal["draft", "awaiting_signoff", "signed", "review_due", "archived"]

@@ -94,7 +94,7 @@ class Assessments(History):
 
     def answer(self, aid: str, question_id: str, party: str, text: str, *, actor: str,
                expected_version: int | None = None, on_behalf: bool = False,
-               via: str = "") -> None:
+               via: str = "", language: str | None = None) -> None:
         """One party's answer to a question; moves the question to 'discussing'.
 
         ``on_behalf``: the facilitator types what the party says (a workshop at one
@@ -103,7 +103,7 @@ class Assessments(History):
         if on_behalf:
             via = f"{via} on behalf of {party}".strip()
         self.set(aid, f"answers/{question_id}/parties/{party}", text, actor=actor,
-                 party=party, expected_version=expected_version, via=via)
+                 party=party, expected_version=expected_version, via=via, language=language)
         current, _ = self.unit(aid, f"answers/{question_id}/status")
         if current in (None, "not_started") and text.strip():
             self.set(aid, f"answers/{question_id}/status", "discussing", actor=actor,

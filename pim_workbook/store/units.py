@@ -76,16 +76,24 @@ class Units(Connection):
         return (json.loads(row[0]), row[1]) if row else (None, 0)
 
     def set(self, aid: str, path: str, value: Any, *, actor: str, party: str | None = None,
-            expected_version: int | None = None, via: str = "") -> Any:
-        """Validate and store one unit; returns the value as stored."""
+            expected_version: int | None = None, via: str = "",
+            language: str | None = None) -> Any:
+        """Validate and store one unit; returns the value as stored. For an answer's text,
+        ``language`` (the page's) is recorded with it, in the same transaction."""
         parts = split_path(path)
         if parts[0] in GUARDED_ROOTS:
             raise RecordError(f"{path}: use the dedicated operation for {parts[0]}")
         clean = validate_unit(path, value)
+        typed_in = _typed_in(path) if language and clean else None
+        if typed_in:
+            validate_unit(typed_in, language)
         with self._write():
             self._check(aid, path, clean)
             self._put(aid, path, clean, actor=actor, party=party or _party_of(path),
                       expected_version=expected_version, via=via)
+            if typed_in:
+                self._put(aid, typed_in, language, actor=actor,
+                          party=party or _party_of(path), via=via)
         return clean
 
     def update(self, aid: str, path: str, changes: dict[str, Any], *, actor: str,
@@ -176,6 +184,14 @@ class Units(Connection):
             (aid, change.at, change.actor, party, path, old_text, new_text, via,
              link(head(self._db, aid), aid, change)),
         )
+
+
+def _typed_in(path: str) -> str | None:
+    """Where the language of the answer text at ``path`` is kept (none for other units)."""
+    parts = path.split("/")
+    if parts[0] == "answers" and len(parts) >= 3 and parts[2] in ("parties", "agreed"):
+        return "/".join(["typed_in", *parts[1:]])
+    return None
 
 
 def _party_of(path: str) -> str | None:

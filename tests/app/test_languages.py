@@ -62,3 +62,33 @@ def test_an_english_page_has_no_originals_and_no_translation_notice(store, sampl
     assert "class=\"pimw-translation-notice\"" not in shown
     footer = next(x for x in find(page, w.HTML) if "Next:" in x.value).value
     assert "05-step2.ipynb?assessment=sample&amp;party=A" in footer and "lang=" not in footer
+
+
+def test_the_record_keeps_the_language_each_answer_was_typed_in(store, aid):
+    import json
+
+    from pim_workbook.outputs.history import entries
+    from pim_workbook.outputs.jsonfile import to_json
+    from pim_workbook.record.hashing import record_hash
+
+    set_language("fr")
+    page = build_page("E.1", Session(store, aid, party="A", actor="Awa"))
+    own = next(x for x in find(page, w.Textarea) if "pimw-answer-A" in x._dom_classes)
+    own.value = "Nous avons besoin des tendances par commune."
+    before = record_hash(store.get(aid))
+    set_language("ar")
+    facilitator = build_page("E.1", Session(store, aid, actor="Fatima"))
+    joint = next(x for x in find(facilitator, w.Textarea)
+                 if "pimw-agreed-answer" in x._dom_classes)
+    joint.value = "اتجاهات شهرية حسب البلدية"
+    record = store.get(aid)
+    assert record.typed_in["E1.Q1"].parties == {"A": "fr"}
+    assert record.typed_in["E1.Q1"].agreed == "ar"
+    # what the parties sign does not change with the language of typing
+    store.set(aid, "typed_in/E1.Q1/parties/A", "es", actor="Awa")
+    assert record_hash(store.get(aid)) != before  # the agreed text changed it, not the rest
+    assert record_hash(store.get(aid)) == record_hash(record)
+    exported = json.loads(to_json(store, aid))
+    assert exported["record"]["typed_in"]["E1.Q1"] == {"parties": {"A": "es"}, "agreed": "ar"}
+    readable = entries(store.history(aid), store.get(aid), store.content)
+    assert not [e for e in readable if "typed_in" in e.section + e.what]

@@ -20,7 +20,7 @@ from pim_workbook.app.widgets.controls import (
     textarea,
 )
 from pim_workbook.content.framework import Content, Question
-from pim_workbook.i18n import N_, _
+from pim_workbook.i18n import N_, _, current_language
 from pim_workbook.record.model import QuestionAnswer, Record
 from pim_workbook.record.progress import divergences, signing_parties
 from pim_workbook.record.vocabulary import AnswerStatus
@@ -96,7 +96,8 @@ def question_card(session: Session, question: Question) -> w.VBox:
         Bound(session, box,
               read=lambda r: _answer(r, qid).parties.get(pid, ""),
               write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor,
-                                           on_behalf=session.on_behalf),
+                                           on_behalf=session.on_behalf,
+                                           language=current_language()),
               editable=lambda: session.can_answer_for(pid), key=f"{qid}-{pid}")
         org = session.record.parties[pid].organisation
         return labelled(f"{pid} · {org}", box)
@@ -114,7 +115,8 @@ def question_card(session: Session, question: Question) -> w.VBox:
     agreed = textarea(_("The answer both (all) parties agree on"), rows=3)
     agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
-          write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor),
+          write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor,
+                                    language=current_language()),
           editable=lambda: session.is_facilitator, key=f"{qid}-agreed")
     status = dropdown(STATUSES)
     Bound(session, status, read=lambda r: _answer(r, qid).status,
