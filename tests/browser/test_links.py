@@ -11,7 +11,7 @@ import pytest
 from pim_workbook.store.core import Store
 
 from .conftest import screenshot
-from .helpers import STEP_1, WAIT, answer, open_page, question_box
+from .helpers import STEP_1, WAIT, answer, axe_faults, open_page, question_box
 
 pytestmark = pytest.mark.slow
 
@@ -67,3 +67,54 @@ def test_three_organisations_each_see_only_their_own(server, browser):
         assert changes[-1].new == text_a and changes[-1].party == "A"
         assert changes[-1].via == f"link:{link_id}"
         assert by_b[-1].via.startswith("link:") and by_b[-1].via != changes[-1].via
+
+
+def test_two_partners_answer_side_by_side_each_in_their_own_language(server, browser):
+    from playwright.sync_api import expect
+
+    link_a = server.cli("invite", "sample", "--party", "A", "--lang", "fr").strip()
+    link_b = server.cli("invite", "sample", "--party", "B", "--lang", "ar").strip()
+    assert "lang=fr" in link_a and "lang=ar" in link_b
+    ctx_a, page_a = open_page(browser, link_a.replace("01-start", "04-step1"),
+                              ready=".pimw-question")
+    ctx_b, page_b = open_page(browser, link_b.replace("01-start", "04-step1"),
+                              ready=".pimw-question")
+    try:
+        where = "[document.documentElement.lang, document.documentElement.dir]"
+        assert page_a.evaluate(where) == ["fr", "ltr"]
+        assert page_b.evaluate(where) == ["ar", "rtl"]
+        assert "Étape 1" in page_a.locator(".pimw-header").inner_text()
+        assert "الخطوة 1" in page_b.locator(".pimw-header").inner_text()
+        assert axe_faults(page_b) == []
+
+        french = "Nous avons besoin des tendances mensuelles par commune."
+        arabic = "نحتاج إلى الاتجاهات الشهرية حسب البلدية."
+        answer(page_a, "E1.Q3", "A", french)
+        answer(page_b, "E1.Q3", "B", arabic)
+        # each sees the other's answer as it was typed, on the next poll
+        expect(question_box(page_b, "E1.Q3", ".pimw-answer-A")).to_have_value(french,
+                                                                            timeout=WAIT)
+        expect(question_box(page_a, "E1.Q3", ".pimw-answer-B")).to_have_value(arabic,
+                                                                            timeout=WAIT)
+        with Store(server.env["PIM_WORKBOOK_DB"]) as store:
+            assert store.get("sample").typed_in["E1.Q3"].parties == {"A": "fr", "B": "ar"}
+
+        # the English wording of the question, on demand, to check a translation
+        original = page_b.locator(".pimw-card .pimw-original").first
+        original.locator("summary").click()
+        expect(original).to_contain_text("?", timeout=WAIT)
+        assert original.get_attribute("lang") == "en"
+        screenshot(page_b, "arabic-partner-step1")
+
+        # the language switch keeps the link: the same page, party B, in Spanish
+        page_b.locator('.pimw-lang a[hreflang="es"]').first.click()
+        page_b.wait_for_url("**lang=es**", timeout=WAIT)
+        page_b.wait_for_selector(".pimw-question", timeout=WAIT)
+        assert page_b.evaluate(where) == ["es", "ltr"]
+        assert "Paso 1" in page_b.locator(".pimw-header").inner_text()
+        assert page_b.locator(".pimw-party select").is_disabled()
+        expect(question_box(page_b, "E1.Q3", ".pimw-answer-B")).to_have_value(arabic,
+                                                                            timeout=WAIT)
+    finally:
+        ctx_a.close()
+        ctx_b.close()

@@ -30,6 +30,11 @@ PAGES = [  # (name, notebook, query): the landing page, the chooser, each page, 
     ("record", "08-record.ipynb", {"assessment": "sample"}),
     ("training", "09-training.ipynb", {}),
     ("trainee", "", {}),  # a trainee's page, through a session's trainee link
+    # right to left, and a language with long words
+    ("step2-ar", "05-step2.ipynb", {"assessment": "sample", "lang": "ar"}),
+    ("record-ar", "08-record.ipynb", {"assessment": "sample", "lang": "ar"}),
+    ("landing-fr", "index.ipynb", {"lang": "fr"}),
+    ("step1-fr", "04-step1.ipynb", {"assessment": "sample", "lang": "fr"}),
 ]
 
 # what the page shows is measured in the page: buttons whose words are cut off, and
