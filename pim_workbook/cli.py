@@ -262,7 +262,7 @@ def _report_formats(args: argparse.Namespace) -> list[str]:
 
 def cmd_report(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
-    from pim_workbook.i18n import set_language
+    from pim_workbook.i18n import _, set_language
     from pim_workbook.outputs.reports import run_report
 
     set_language(args.lang)
@@ -273,14 +273,15 @@ def cmd_report(args: argparse.Namespace) -> None:
                         formats=_report_formats(args), revision=args.revision,
                         history=args.history, paper=args.paper)
     if result.status != "ok":
-        raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
+        raise ReportError(_("report of {id} failed: {error}").format(
+            id=args.id, error=result.error.splitlines()[0]))
     for path in result.files:
         print(path)
 
 
 def cmd_batch(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
-    from pim_workbook.i18n import set_language
+    from pim_workbook.i18n import _, set_language
     from pim_workbook.outputs.reports import run_batch, select, summary_table
 
     set_language(args.lang)
@@ -290,14 +291,15 @@ def cmd_batch(args: argparse.Namespace) -> None:
     store = _store(args)
     ids = select(store, party=args.party, status=args.status, review_due_by=due)
     if not ids:
-        print("no assessments match")
+        print(_("no assessments match"))
         return
     results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
                         formats=formats, history=args.history, paper=args.paper)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
-        raise ReportError(f"{len(failed)} report(s) failed: {', '.join(failed)}")
+        raise ReportError(_("{count} report(s) failed: {ids}").format(
+            count=len(failed), ids=", ".join(failed)))
 
 
 def cmd_risk(args: argparse.Namespace) -> None:

@@ -3,8 +3,8 @@
 Every sentence a person reads on a page, in a report or in an error shown on a page goes
 through :func:`_` (or :func:`ngettext`); text fixed at import time is marked with :func:`N_`
 and translated where it is shown. Catalogues are Babel's ``.po`` files under ``locale/``,
-compiled to ``.mo`` when the package is built; a source checkout without ``.mo`` files
-compiles the ``.po`` in memory, so both run the same translations.
+compiled to ``.mo`` when the package is built; a source checkout compiles a ``.po`` newer
+than its ``.mo`` on first use and keeps the ``.mo`` for the next kernel.
 
 One kernel serves one page in one language, so the active language is process-wide; a batch
 sets it for its run with :func:`use_language`. Figures keep Western digits in every language
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import gettext
 import io
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
@@ -26,7 +27,24 @@ RIGHT_TO_LEFT = frozenset({"ar"})
 DOMAIN = "pim_workbook"
 LOCALE_DIR = Path(__file__).with_name("locale")
 
+# A pseudo-language for tests only (with PIM_WORKBOOK_PSEUDO_LANGUAGE=1): every translated
+# sentence, of the interface and of the content, between the two marks, so that a test can
+# find any visible text that no catalogue or overlay translates.
+PSEUDO = "qps"
+PSEUDO_MARKS = ("⟦", "⟧")
+PSEUDO_ENV = "PIM_WORKBOOK_PSEUDO_LANGUAGE"
+
 _active = "en"
+
+
+def known(language: str | None) -> bool:
+    """Whether a page may speak ``language`` (the pseudo-language only when tests enable it)."""
+    return language in LANGUAGES or (language == PSEUDO and os.environ.get(PSEUDO_ENV) == "1")
+
+
+def pseudo(text: str) -> str:
+    """``text`` as the pseudo-language shows it."""
+    return f"{PSEUDO_MARKS[0]}{text}{PSEUDO_MARKS[1]}" if text else text
 
 
 def check_language(language: str | None) -> str:
@@ -35,7 +53,7 @@ def check_language(language: str | None) -> str:
 
     if language in (None, ""):
         return "en"
-    if language not in LANGUAGES:
+    if not known(language):
         raise WorkbookError(f"unknown language {language!r}; choose one of "
                             f"{', '.join(LANGUAGES)}")
     return str(language)
@@ -50,6 +68,16 @@ def set_language(language: str | None) -> str:
 
 def current_language() -> str:
     return _active
+
+
+def record_language() -> str | None:
+    """The active language as the record keeps it with an answer (not the pseudo one)."""
+    return _active if _active in LANGUAGES else None
+
+
+def _locale() -> str:
+    """The Babel locale of the active language (the pseudo-language formats as English)."""
+    return "en" if _active == PSEUDO else _active
 
 
 @contextmanager
@@ -77,6 +105,8 @@ def translations(language: str) -> gettext.NullTranslations:
     """The compiled catalogue of ``language`` (English: the messages themselves)."""
     if language == "en":
         return gettext.NullTranslations()
+    if language == PSEUDO:
+        return _Pseudo()
     folder = LOCALE_DIR / language / "LC_MESSAGES"
     mo, po = folder / f"{DOMAIN}.mo", folder / f"{DOMAIN}.po"
     if mo.is_file() and (not po.is_file() or mo.stat().st_mtime >= po.stat().st_mtime):
@@ -91,8 +121,24 @@ def translations(language: str) -> gettext.NullTranslations:
         catalog = read_po(fh, locale=language)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
+    try:  # kept for the next kernel, as the package build would have (replaced whole)
+        scratch = mo.with_name(f".{mo.name}.{os.getpid()}")
+        scratch.write_bytes(buffer.getvalue())
+        os.replace(scratch, mo)
+    except OSError:
+        pass  # a read-only install: each kernel reads the .po
     buffer.seek(0)
     return gettext.GNUTranslations(buffer)
+
+
+class _Pseudo(gettext.NullTranslations):
+    """Every message between the pseudo-language's marks."""
+
+    def gettext(self, message: str) -> str:
+        return pseudo(message)
+
+    def ngettext(self, msgid1: str, msgid2: str, n: int) -> str:
+        return pseudo(msgid1 if n == 1 else msgid2)
 
 
 def _(message: str) -> str:
@@ -120,7 +166,7 @@ def format_number(value: float, decimals: int | None = None) -> str:
     from babel.numbers import format_decimal
 
     pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
-    return format_decimal(value, format=pattern, locale=_active,
+    return format_decimal(value, format=pattern, locale=_locale(),
                           numbering_system="latn")
 
 
@@ -129,10 +175,10 @@ def format_percent(value: float, decimals: int = 0) -> str:
     from babel import Locale
     from babel.numbers import format_percent as babel_percent
 
-    pattern = Locale.parse(_active).percent_formats[None].pattern
+    pattern = Locale.parse(_locale()).percent_formats[None].pattern
     if decimals:  # CLDR percent patterns have one zero: "#,##0%", "#,##0 %"
         pattern = pattern.replace("0", "0." + "0" * decimals, 1)
-    return babel_percent(value, format=pattern, locale=_active, numbering_system="latn")
+    return babel_percent(value, format=pattern, locale=_locale(), numbering_system="latn")
 
 
 def format_day(value: date | datetime | str, style: str = "long") -> str:
@@ -140,4 +186,4 @@ def format_day(value: date | datetime | str, style: str = "long") -> str:
     from babel.dates import format_date
 
     day = date.fromisoformat(value[:10]) if isinstance(value, str) else value
-    return format_date(day, format=style, locale=_active)
+    return format_date(day, format=style, locale=_locale())

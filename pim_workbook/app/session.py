@@ -30,7 +30,7 @@ import ipywidgets as w
 from pim_workbook.access import Grant, grant_of
 from pim_workbook.content.framework import localise
 from pim_workbook.errors import AccessDenied, WorkbookError
-from pim_workbook.i18n import LANGUAGES, N_, _, current_language, set_language
+from pim_workbook.i18n import N_, _, current_language, known, set_language
 from pim_workbook.record.model import Record
 from pim_workbook.store.protocol import WorkbookStore
 
@@ -66,7 +66,7 @@ def page_query() -> PageQuery:
     """The page's query, its language made the one the page speaks (English for a language
     the workbook does not have: a link is never refused for it)."""
     query = PageQuery.from_environment()
-    set_language(query.lang if query.lang in LANGUAGES else "en")
+    set_language(query.lang if known(query.lang) else "en")
     return query
 
 

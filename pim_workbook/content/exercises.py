@@ -25,9 +25,10 @@ from pydantic import (
 )
 
 from pim_workbook.content.framework import Content, Wording, describe_errors, load_content
-from pim_workbook.content.overlay import apply_entries, load_translation
+from pim_workbook.content.overlay import apply_entries, load_translation, pseudo_entries
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ExercisesError
+from pim_workbook.i18n import PSEUDO
 
 DEFAULT_EXERCISES = Path(__file__).with_name("exercises.yaml")
 EXERCISES_ENV = "PIM_WORKBOOK_EXERCISES"
@@ -215,7 +216,9 @@ def load_exercises(
     chosen = Path(path or os.environ.get(EXERCISES_ENV) or DEFAULT_EXERCISES)
     resolved = chosen.expanduser().resolve()
     data = exercises_data(path)
-    if language != "en":
+    if language == PSEUDO:
+        data = apply_entries(data, pseudo_entries(data))
+    elif language != "en":
         data = apply_entries(data, load_translation("exercises", language).entries)
     framework = content if content is not None else load_content()
     try:

@@ -15,9 +15,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from pim_workbook.content.overlay import apply_entries, load_translation
+from pim_workbook.content.overlay import apply_entries, load_translation, pseudo_entries
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ContentError
+from pim_workbook.i18n import PSEUDO
 
 DEFAULT_CONTENT = Path(__file__).with_name("framework.yaml")
 CONTENT_ENV = "PIM_WORKBOOK_CONTENT"
@@ -291,8 +292,8 @@ def load_content(path: str | os.PathLike[str] | None = None, language: str = "en
     """
     chosen = path or os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT
     resolved = str(Path(chosen).expanduser().resolve())
-    if language == "en":
-        return _load(resolved)
+    if language in ("en", PSEUDO):
+        return localise(_load(resolved), language)
     translation = load_translation("framework", language)
     return _load(resolved, tuple(sorted(translation.entries.items())))
 
@@ -304,8 +305,9 @@ def localise(content: Content, language: str) -> Content:
     cached = _LOCALISED.get((id(content), language))
     if cached is not None and cached[0] is content:
         return cached[1]
-    data = apply_entries(content.model_dump(mode="json"),
-                         load_translation("framework", language).entries)
+    english = content.model_dump(mode="json")
+    data = apply_entries(english, pseudo_entries(english) if language == PSEUDO
+                         else load_translation("framework", language).entries)
     try:
         localised = Content.model_validate(data)
     except ValidationError as exc:

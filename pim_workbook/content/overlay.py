@@ -25,8 +25,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ContentError
+from pim_workbook.i18n import LANGUAGES, PSEUDO, known, pseudo
 
-LANGUAGES = ("en", "fr", "es", "ar")
 Language = Literal["en", "fr", "es", "ar"]
 PACKAGED_OVERLAYS = Path(__file__).with_name("translations")
 OVERLAYS_ENV = "PIM_WORKBOOK_CONTENT_OVERLAYS"
@@ -66,6 +66,11 @@ def _walk(node: object, path: str) -> Iterator[tuple[str, str]]:
         for i, item in enumerate(node):
             ident = item.get("id") if isinstance(item, dict) else None
             yield from _walk(item, f"{path}[{ident if ident is not None else i}]")
+
+
+def pseudo_entries(data: object) -> dict[str, str]:
+    """Every text of ``data`` in the tests' pseudo-language (see :mod:`pim_workbook.i18n`)."""
+    return {key: pseudo(text) for key, text in text_keys(data)}
 
 
 def apply_entries(data: dict[str, Any], entries: dict[str, str]) -> dict[str, Any]:
@@ -139,12 +144,12 @@ class Translation(BaseModel):
 
 def load_translation(kind: str, language: str) -> Translation:
     """The merged overlays of ``kind`` (``framework`` or ``exercises``) in ``language``."""
-    if language not in LANGUAGES:
+    if not known(language):
         raise ContentError(f"unknown language {language!r}; choose one of {', '.join(LANGUAGES)}")
     entries: dict[str, str] = {}
     notices: list[str] = []
     files: list[str] = []
-    if language != "en":
+    if language not in ("en", PSEUDO):
         for path in overlay_paths(kind, language):
             overlay = read_overlay(path, kind, language)
             entries.update(overlay.entries)

@@ -283,6 +283,7 @@ def summary_table(results: list[ReportResult]) -> str:
             detail = r.error.splitlines()[0]
         lines.append(f"{r.aid:<10} {r.status:<7} {sum(r.seconds.values()):7.1f}  {detail}")
     failed = sum(r.status != "ok" for r in results)
-    lines.append(f"{len(results) - failed} of {len(results)} reports made"
-                 + (f"; {failed} failed" if failed else ""))
+    made = _("{made} of {total} reports made").format(made=len(results) - failed,
+                                                     total=len(results))
+    lines.append(made + (_("; {failed} failed").format(failed=failed) if failed else ""))
     return "\n".join(lines)

@@ -39,7 +39,8 @@ class Server:
             "district,sex\nNorth,f\nNorth,m\nSouth,f\n", encoding="utf-8")
         self.env = {**os.environ, "PIM_WORKBOOK_DB": str(folder / "w.sqlite"),
                     "PIM_WORKBOOK_EXPORTS": str(folder / "exports"),
-                    "PIM_WORKBOOK_ACTOR": "tester"}
+                    "PIM_WORKBOOK_ACTOR": "tester",
+                    "PIM_WORKBOOK_PSEUDO_LANGUAGE": "1"}  # ?lang=qps: see test_pages
         self.port = _free_port()
         self.proc: subprocess.Popen[str] | None = None
         self.log = folder / "serve.log"

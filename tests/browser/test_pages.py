@@ -64,6 +64,101 @@ LAYOUT_FAULTS = """() => {
 }"""
 
 
+# Visible text that no catalogue or overlay translates, in the tests' pseudo-language (every
+# translated sentence between ⟦ and ⟧): what is left once the marked sentences, the
+# record's own data, ids, figures and dates are taken out, in the page's own words.
+LEAKS = r"""(data) => {
+  const MONTHS = "January|February|March|April|May|June|July|August|September|October|" +
+    "November|December";
+  // figures, punctuation, ids, dates and hashtags say nothing in a language: taken out of
+  // both the page's lines and the record's texts before comparing them
+  const plain = (text) => text
+    .replace(new RegExp("\\b(" + MONTHS + ")\\b", "g"), " ")
+    .replace(/\b(UTC|[A-Z]{1,3}\d+(\.[a-z]+)?(\.\d+|\.Q\d+)?|[A-Z]|[kl]|Q\d+)\b/g, " ")
+    .replace(/#[a-z_+]+/g, " ")
+    .replace(/[\d\s.,:;·—–\-()\[\]/|+←→▸▾◂✓✗×%#=<>"'“”‘’…?!&*]+/g, " ")
+    .trim();
+  const typed = data.map(plain).filter((v) => v.length > 2)
+    .sort((a, b) => b.length - a.length);
+  const hidden = [...document.querySelectorAll(".pimw-original, .pimw-lang")];
+  hidden.forEach((el) => { el.dataset.display = el.style.display; el.style.display = "none"; });
+  let text = [...document.querySelectorAll(".pimw-page")].map((r) => r.innerText).join("\n");
+  hidden.forEach((el) => { el.style.display = el.dataset.display; });
+  let before;
+  do { before = text; text = text.replace(/⟦[^⟦⟧]*⟧/g, "\n"); } while (text !== before);
+  const left = [];
+  for (const line of text.split("\n")) {
+    let rest = plain(line);
+    for (const value of typed) { if (rest.includes(value)) rest = rest.split(value).join(" "); }
+    rest = rest.replace(/\s+/g, " ").trim();
+    // a typed text shown cut short
+    if (rest && !(rest.length > 2 && typed.some((v) => v.includes(rest)))) {
+      left.push(rest.slice(0, 100));
+    }
+  }
+  return [...new Set(left)].slice(0, 40);
+}"""
+
+
+def _data_words(server: Any) -> list[str]:
+    """Every text the served store holds (the sample's titles, names, answers...), longest
+    first: the page shows them as they were typed, in no language of the workbook's."""
+    from pim_workbook.store.core import Store
+
+    words: set[str] = {"household-survey.csv", "district", "sex", "tester"}
+
+    def walk(value: Any) -> None:
+        if isinstance(value, str):
+            words.update({value, *value.splitlines()})
+        elif isinstance(value, dict):
+            for item in value.values():
+                walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    with Store(server.env["PIM_WORKBOOK_DB"]) as store:
+        for summary in store.summaries():
+            walk(store.get(summary.id).model_dump(mode="json"))
+            walk([row.actor for row in store.history(summary.id)])
+    return sorted((w.strip() for w in words if w.strip()), key=len, reverse=True)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("name", "notebook", "query"),
+                         [p for p in PAGES if "lang" not in p[2]], ids=lambda p: str(p))
+def test_no_visible_text_escapes_the_catalogues_and_overlays(server, browser, name,
+                                                             notebook, query):
+    data = _data_words(server)
+    if name == "trainee":
+        link = server.cli("training", "new", "Pseudo check").strip().splitlines()[-1]
+        url = server.page_url("09-training.ipynb", lang="qps",
+                              key=parse_qs(urlsplit(link).query)["key"][0])
+    else:
+        url = server.page_url(notebook, **query, lang="qps")
+    context, page = open_page(browser, url)
+    leaks: list[str] = []
+    try:
+        _settle(page)
+        if name == "trainee":
+            leaks += [f"trainee-start: {x}" for x in page.evaluate(LEAKS, data)]
+            page.locator(".pimw-page button").filter(has_text="⟦Start⟧").first.click()
+            page.locator(".pimw-page button").filter(has_text="⟦Check my answer⟧").first \
+                .wait_for(timeout=WAIT)
+            _settle(page)
+        tabs = _tabs(page)
+        if not tabs:
+            leaks += page.evaluate(LEAKS, data)
+        for tab in tabs:
+            page.locator(f".pimw-tab-{tab}").click()
+            page.locator(f".pimw-tab-{tab}.pimw-tab-selected").wait_for(timeout=WAIT)
+            _settle(page)
+            leaks += [f"{tab}: {x}" for x in page.evaluate(LEAKS, data)]
+        assert not leaks, "\n".join(leaks)
+    finally:
+        context.close()
+
+
 def _shots() -> Path | None:
     folder = os.environ.get("PIM_WORKBOOK_SCREENSHOTS")
     return Path(folder) if folder else None

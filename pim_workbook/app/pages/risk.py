@@ -20,6 +20,7 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import heading, html, labelled, text
 from pim_workbook.errors import WorkbookError
 from pim_workbook.i18n import _, format_number, format_percent
+from pim_workbook.record.labels import label
 from pim_workbook.record.model import Record
 from pim_workbook.sdc.microdata import UPLOAD_LIMIT
 from pim_workbook.store.settings import set_thresholds, thresholds
@@ -60,8 +61,9 @@ def register_summary(session: Session) -> w.VBox:
                       icon="download", button_style="primary")
 
     def draw(record: Record) -> None:
-        rows = [[e.id, e.title, e.sensitivity or NONE, e.personal, e.recipients or NONE,
-                 e.risk_status + (f" (k={e.risk_k})" if e.risk_k else ""),
+        rows = [[e.id, e.title, label(e.sensitivity) if e.sensitivity else NONE, _(e.personal),
+                 e.recipients or NONE,
+                 _(e.risk_status) + (f" (k={e.risk_k})" if e.risk_k else ""),
                  e.treatment or NONE] for e in entries(record, session.content)]
         table.value = _table(rows, [_("Id"), _("Dataset"), _("Sensitivity"),
                                     _("Personal data"), _("Recipients"), _("Disclosure risk"),

@@ -34,9 +34,9 @@ from pim_workbook.app.shell import page_box, page_footer, page_header
 from pim_workbook.app.widgets.controls import (
     html,
 )
-from pim_workbook.content.framework import load_content
+from pim_workbook.content.framework import load_content, localise
 from pim_workbook.errors import AccessDenied
-from pim_workbook.i18n import _
+from pim_workbook.i18n import LANGUAGES, _, translations
 from pim_workbook.store.core import Store
 from pim_workbook.training.practice import open_copy
 
@@ -69,7 +69,10 @@ def wait_for_page() -> None:
     """
     if os.environ.get("VOILA_PREHEAT") != "True":
         return
-    load_content()
+    content = load_content()
+    for language in LANGUAGES:  # the page's language is known only with its request
+        translations(language)
+        localise(content, language)
     os.environ.pop("QUERY_STRING", None)  # the page's own, never one the server started with
     while (request := _request_info()) is None:  # no answer (the server busy or stopping)
         time.sleep(1)

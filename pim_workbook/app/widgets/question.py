@@ -20,7 +20,7 @@ from pim_workbook.app.widgets.controls import (
     textarea,
 )
 from pim_workbook.content.framework import Content, Question
-from pim_workbook.i18n import N_, _, current_language
+from pim_workbook.i18n import N_, _, record_language
 from pim_workbook.record.model import QuestionAnswer, Record
 from pim_workbook.record.progress import divergences, signing_parties
 from pim_workbook.record.vocabulary import AnswerStatus
@@ -97,7 +97,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
               read=lambda r: _answer(r, qid).parties.get(pid, ""),
               write=lambda v: store.answer(aid, qid, pid, v, actor=session.actor,
                                            on_behalf=session.on_behalf,
-                                           language=current_language()),
+                                           language=record_language()),
               editable=lambda: session.can_answer_for(pid), key=f"{qid}-{pid}")
         org = session.record.parties[pid].organisation
         return labelled(f"{pid} · {org}", box)
@@ -116,7 +116,7 @@ def question_card(session: Session, question: Question) -> w.VBox:
     agreed.add_class("pimw-agreed-answer")
     Bound(session, agreed, read=lambda r: _answer(r, qid).agreed,
           write=lambda v: store.set(aid, f"answers/{qid}/agreed", v, actor=session.actor,
-                                    language=current_language()),
+                                    language=record_language()),
           editable=lambda: session.is_facilitator, key=f"{qid}-agreed")
     status = dropdown(STATUSES)
     Bound(session, status, read=lambda r: _answer(r, qid).status,
@@ -159,7 +159,7 @@ def _risk_evidence(session: Session) -> w.HTML:
         for dsid, ds in record.datasets.items():
             lines = evidence_lines(ds) or [_("not checked yet (Disclosure risk pane)")]
             items.append(f"<li><b>{escape(dsid)} · {escape(ds.title)}</b> — "
-                         f"{escape(risk_status(ds.risk_check))}<ul>"
+                         f"{escape(_(risk_status(ds.risk_check)))}<ul>"
                          + "".join(f"<li>{escape(line)}</li>" for line in lines) + "</ul></li>")
         evidence = escape(_("Evidence: disclosure-risk checks of the register's datasets"),
                           quote=False)
