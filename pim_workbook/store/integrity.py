@@ -16,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.model import Record
 from pim_workbook.record.paths import assemble
@@ -205,8 +206,8 @@ class Integrity(Assessments):
 # -- in words ------------------------------------------------------------------------------
 def unknown_line(fp: str) -> str:
     """What to do about a seal by a store this one does not know."""
-    return (f"sealed by an unknown store (fingerprint {fp}): compare it with the fingerprint "
-            f"that store shows, then `pim-workbook trust {fp}`")
+    return _("sealed by an unknown store (fingerprint {fp}): compare it with the fingerprint "
+             "that store shows, then `pim-workbook trust {fp}`").format(fp=fp)
 
 
 def problem_lines(result: Verification) -> list[str]:
@@ -214,9 +215,15 @@ def problem_lines(result: Verification) -> list[str]:
     return [*result.problems, *(unknown_line(fp) for fp in result.unknown)]
 
 
+# a sealing store's standing here (the values of Verification.signers), as people read it
+STANDINGS = {"this store": N_("this store"), "trusted": N_("trusted"),
+             "unknown": N_("unknown")}
+
+
 def signers_text(result: Verification) -> str:
     """The fingerprints that sealed the record, each with its standing here."""
-    return ", ".join(f"{fp} ({standing})" for fp, standing in result.signers)
+    return ", ".join(f"{fp} ({_(STANDINGS.get(standing, standing))})"
+                     for fp, standing in result.signers)
 
 
 def verification_lines(result: Verification, aid: str) -> list[str]:
@@ -224,15 +231,16 @@ def verification_lines(result: Verification, aid: str) -> list[str]:
     every report say it."""
     if result.problems:
         more = len(result.problems) - 1
-        shown = [f"verifies: no — {result.problems[0]}"
-                 + (f" (and {more} more: pim-workbook verify {aid})" if more else "")]
+        shown = [_("verifies: no — {problem}").format(problem=result.problems[0])
+                 + (_(" (and {more} more: pim-workbook verify {id})").format(more=more, id=aid)
+                    if more else "")]
     elif result.unknown:
-        shown = ["verifies: not yet — " + unknown_line(result.unknown[0])]
+        shown = [_("verifies: not yet — {what}").format(what=unknown_line(result.unknown[0]))]
     elif result.signers:
-        shown = ["verifies: yes — the history chain is intact and every seal holds"]
+        shown = [_("verifies: yes — the history chain is intact and every seal holds")]
     else:
-        shown = ["verifies: yes — the history chain is intact; nothing is sealed yet (a "
-                 "revision is sealed when signed, the history when exported)"]
+        shown = [_("verifies: yes — the history chain is intact; nothing is sealed yet (a "
+                   "revision is sealed when signed, the history when exported)")]
     if result.signers:
-        shown.append(f"sealed by: {signers_text(result)}")
+        shown.append(_("sealed by: {signers}").format(signers=signers_text(result)))
     return shown

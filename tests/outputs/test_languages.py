@@ -5,6 +5,7 @@ English whatever the language."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import subprocess
 
 import docx
@@ -84,17 +85,38 @@ def test_charts_in_arabic_need_an_arabic_font_and_say_which_package(store, sampl
             plots.progress_figure(store.get(sample), load_content(language="ar"))
 
 
-@pytest.mark.slow
-def test_the_report_command_prints_an_arabic_pdf_with_its_font_embedded(store, sample,
-                                                                        db_path, tmp_path):
-    from pim_workbook.cli import main
+def _pdf_text(pdf) -> str:
+    """The PDF's text on one line, without the bidi marks pdftotext puts around runs."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    return " ".join(re.sub("[\u200e\u200f\u202a-\u202e]", "", text).split())
 
-    assert main(["--db", str(db_path), "report", sample, "--lang", "ar", "--format",
-                 "pdf,html", "--out", str(tmp_path)]) == 0
+
+@pytest.mark.slow
+@pytest.mark.parametrize("language", ["ar", "fr"])
+def test_the_report_command_prints_a_pdf_in_the_language_with_its_font_embedded(
+        store, sample, db_path, tmp_path, language):
+    from pim_workbook.cli import main
+    from pim_workbook.i18n import _
+
+    assert main(["--db", str(db_path), "report", sample, "--lang", language, "--format",
+                 "pdf,html,docx", "--out", str(tmp_path)]) == 0
     pdf = next(tmp_path.glob("*.pdf"))
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True,
                            check=True).stdout
-    assert "NotoNaskhArabic" in fonts
     assert all(line.split()[-5] == "yes" for line in fonts.splitlines()[2:])  # embedded
+    text = _pdf_text(pdf)
+    with use_language(language):
+        for heading in (_("Parties"), _("Trust statement"), _("Action plan")):
+            assert heading in text, heading
+    assert load_content(language=language).question("E1.Q2").text.split()[2] in text
     html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
-    assert '<html lang="ar" dir="rtl">' in html
+    document = docx.Document(str(next(tmp_path.glob("*.docx"))))
+    bidi = [p for p in document.element.body.iter(qn("w:p")) if p.pPr is not None
+            and p.pPr.find(qn("w:bidi")) is not None]
+    if language == "ar":
+        assert "NotoNaskhArabic" in fonts
+        assert '<html lang="ar" dir="rtl">' in html
+        assert bidi
+    else:
+        assert '<html lang="fr">' in html and not bidi
