@@ -85,6 +85,10 @@ def test_two_partners_answer_side_by_side_each_in_their_own_language(server, bro
         assert page_b.evaluate(where) == ["ar", "rtl"]
         assert "Étape 1" in page_a.locator(".pimw-header").inner_text()
         assert "الخطوة 1" in page_b.locator(".pimw-header").inner_text()
+        # right to left: the pages run from the right edge (Start) to the left (Record)
+        links = page_b.locator(".pimw-menu-wide a")
+        first, last = links.first.bounding_box(), links.last.bounding_box()
+        assert first and last and first["x"] > last["x"]
         assert axe_faults(page_b) == []
 
         french = "Nous avons besoin des tendances mensuelles par commune."
