@@ -10,6 +10,7 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pim_workbook.i18n import _
 from pim_workbook.outputs.filenames import output_path
 from pim_workbook.outputs.register import data_file_name, dataset_folder, write_datapackage
 from pim_workbook.record.model import RiskEvidence
@@ -25,14 +26,17 @@ def pick_dataset(store: WorkbookStore, aid: str, dsid: str | None, title: str, *
     record = store.get(aid)
     if dsid:
         if dsid not in record.datasets:
-            raise ValueError(f"assessment {aid!r} has no dataset {dsid!r} "
-                             f"(datasets: {', '.join(record.datasets) or 'none yet'})")
+            raise ValueError(_("assessment {assessment} has no dataset {dataset} "
+                               "(datasets: {datasets})")
+                             .format(assessment=repr(aid), dataset=repr(dsid),
+                                     datasets=", ".join(record.datasets) or _("none yet")))
         return dsid
     if len(record.datasets) == 1:
         return next(iter(record.datasets))
     if record.datasets:
-        raise ValueError(f"assessment {aid!r} has several datasets "
-                         f"({', '.join(record.datasets)}): name one with --dataset")
+        raise ValueError(_("assessment {assessment} has several datasets ({datasets}): "
+                           "name one with --dataset")
+                         .format(assessment=repr(aid), datasets=", ".join(record.datasets)))
     return store.add(aid, "datasets", {"title": title}, actor=actor)
 
 

@@ -20,6 +20,7 @@ from pydantic import (
 )
 
 from pim_workbook.errors import RecordError
+from pim_workbook.i18n import _
 from pim_workbook.record.model import Record, Section
 
 # Fields set when an assessment is created and never through a path write.
@@ -50,17 +51,18 @@ def _resolve(pattern: tuple[str, ...]) -> Any:
         core = _unwrap(annotation)
         if isinstance(core, type) and issubclass(core, Section):
             if seg not in core.model_fields:
-                raise RecordError(f"unknown field {seg!r}")
+                raise RecordError(_("unknown field {field}").format(field=repr(seg)))
             annotation = _field_type(core.model_fields[seg])
         elif typing.get_origin(core) is dict:
             annotation = typing.get_args(core)[1]
         else:
-            raise RecordError(f"{seg!r} goes below a single value")
+            raise RecordError(_("{segment} goes below a single value")
+                              .format(segment=repr(seg)))
     core = _unwrap(annotation)
     if isinstance(core, type) and issubclass(core, Section):
-        raise RecordError("a section is written field by field")
+        raise RecordError(_("a section is written field by field"))
     if typing.get_origin(core) is dict:
-        raise RecordError("a collection is written item by item")
+        raise RecordError(_("a collection is written item by item"))
     return annotation
 
 
@@ -84,8 +86,9 @@ def _pattern(path: str) -> tuple[str, ...]:
             try:
                 _id_adapter(key_type).validate_python(seg)
             except ValidationError as exc:
-                raise RecordError(f"{seg!r} is not a valid id here "
-                                  f"({exc.errors()[0]['msg']})") from None
+                raise RecordError(_("{id} is not a valid id here ({reason})")
+                                  .format(id=repr(seg), reason=exc.errors()[0]["msg"])) \
+                    from None
             out.append("*")
         elif isinstance(core, type) and issubclass(core, Section) and seg in core.model_fields:
             out.append(seg)
@@ -102,7 +105,7 @@ _SEGMENT = re.compile(r"^[A-Za-z0-9_.\-]+$")
 def split_path(path: str) -> list[str]:
     parts = path.split("/")
     if not path or any(not _SEGMENT.match(p) for p in parts):
-        raise RecordError(f"invalid path {path!r}")
+        raise RecordError(_("invalid path {path}").format(path=repr(path)))
     return parts
 
 
@@ -135,18 +138,25 @@ def _explain(exc: ValidationError) -> str:
     msgs = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"])
-        msg = err["msg"]
+        value = repr(err.get("input"))
+        # one whole sentence each, with the field (a key) when the error is inside the value
         if err["type"].startswith("date"):
-            msg = f"invalid date {err.get('input')!r} (use YYYY-MM-DD)"
+            msg = (_("{field} invalid date {value} (use YYYY-MM-DD)") if where else
+                   _("invalid date {value} (use YYYY-MM-DD)")).format(field=where, value=value)
         elif err["type"] in ("string_too_short", "too_short") and isinstance(
             err.get("input"), str
         ):
-            msg = "must not be empty"
+            msg = (_("{field} must not be empty") if where else
+                   _("must not be empty")).format(field=where)
         elif err["type"] == "missing":
-            msg = "is required"
+            msg = (_("{field} is required") if where else _("is required")).format(field=where)
         elif err["type"] in ("literal_error", "enum"):
-            msg = f"must be {err['ctx']['expected']} (got {err.get('input')!r})"
-        msgs.append(f"{where} {msg}".strip())
+            msg = (_("{field} must be {expected} (got {value})") if where else
+                   _("must be {expected} (got {value})")).format(
+                       field=where, expected=err["ctx"]["expected"], value=value)
+        else:  # pydantic's own words, after the field
+            msg = f"{where} {err['msg']}"
+        msgs.append(msg.strip())
     return "; ".join(msgs)
 
 

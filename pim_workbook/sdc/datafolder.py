@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 from pim_workbook.errors import DataFolderError
+from pim_workbook.i18n import _
 
 DATA_DIR_ENV = "PIM_WORKBOOK_DATA_DIR"
 TABLE_SUFFIXES = (".csv", ".xlsx", ".xls")
@@ -43,17 +44,18 @@ def resolve(folder: Path, name: str) -> Path:
     """The file called ``name`` in ``folder``, refused unless it is a table inside it."""
     if (not name or name in (".", "..") or "/" in name or "\\" in name or "\0" in name
             or Path(name).is_absolute()):
-        raise DataFolderError(f"{name!r} is not a file name of the data folder: choose a file "
-                              "from the list")
+        raise DataFolderError(_("{name} is not a file name of the data folder: choose a file "
+                                "from the list").format(name=repr(name)))
     if Path(name).suffix.lower() not in TABLE_SUFFIXES:
-        raise DataFolderError(f"{name}: only CSV and Excel files are read "
-                              f"({', '.join(TABLE_SUFFIXES)})")
+        raise DataFolderError(_("{name}: only CSV and Excel files are read ({suffixes})")
+                              .format(name=name, suffixes=", ".join(TABLE_SUFFIXES)))
     root = folder.resolve()
     try:
         target = (root / name).resolve(strict=True)
     except (OSError, RuntimeError):
-        raise DataFolderError(f"{name}: no such file in the data folder") from None
+        raise DataFolderError(_("{name}: no such file in the data folder")
+                              .format(name=name)) from None
     if target.parent != root or not target.is_file():
-        raise DataFolderError(f"{name}: not a file inside the data folder (a link that leads "
-                              "out of it is not followed)")
+        raise DataFolderError(_("{name}: not a file inside the data folder (a link that "
+                                "leads out of it is not followed)").format(name=name))
     return target

@@ -11,6 +11,8 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from pim_workbook.i18n import _
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -35,7 +37,7 @@ def read_table(path: str | Path, shown: str | None = None) -> pd.DataFrame:
     source = Path(path).expanduser()
     shown = shown or str(path)
     if not source.is_file():
-        raise OSError(f"{shown}: no such file")
+        raise OSError(_("{file}: no such file").format(file=shown))
     with source.open("rb") as fh:
         return read_bytes(fh.read(), source.name, shown)
 
@@ -54,11 +56,13 @@ def read_bytes(data: bytes, name: str, shown: str | None = None) -> pd.DataFrame
             head = data[:4096].decode("utf-8", errors="replace")
             table = pd.read_csv(io.BytesIO(data), sep=_delimiter(head))
     except ImportError as exc:
-        raise ValueError(f"{shown}: cannot read this kind of file ({exc})") from None
+        raise ValueError(_("{file}: cannot read this kind of file ({reason})")
+                         .format(file=shown, reason=exc)) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError,
             csv.Error, ValueError, OSError) as exc:
         message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise ValueError(f"{shown} is not a readable table ({message})") from None
+        raise ValueError(_("{file} is not a readable table ({reason})")
+                         .format(file=shown, reason=message)) from None
     if table.empty:
-        raise ValueError(f"{shown} has no records")
+        raise ValueError(_("{file} has no records").format(file=shown))
     return table

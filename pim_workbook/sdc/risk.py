@@ -57,12 +57,15 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from pim_workbook.i18n import N_, _
+
 __all__ = ["RiskResult", "individual_risk", "measure_by_subset", "measure_risk"]
 
 K_THRESHOLDS = (2, 3, 5)
-# individual-risk bands (upper bounds, inclusive) for the distribution of risk over records
-RISK_BANDS = ((0.01, "up to 1%"), (0.05, "1–5%"), (0.2, "5–20%"), (0.5, "20–50%"),
-              (1.0, "over 50%"))
+# individual-risk bands (upper bounds, inclusive) for the distribution of risk over records;
+# the names are the keys of RiskResult.risk_bands (stored as they are), shown as _(name)
+RISK_BANDS = ((0.01, N_("up to 1%")), (0.05, N_("1–5%")), (0.2, N_("5–20%")),
+              (0.5, N_("20–50%")), (1.0, N_("over 50%")))
 
 
 @dataclass(frozen=True)
@@ -119,38 +122,47 @@ def _as_names(cols: str | Iterable[str] | None) -> list[str]:
 def _validate(df: pd.DataFrame, quasi: Sequence[str], weight: str | None,
               sensitive: Sequence[str] = ()) -> tuple[list[str], list[str]]:
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise ValueError(_("expected a pandas DataFrame, got {type}")
+                         .format(type=type(df).__name__))
     quasi = _as_names(quasi)
     sensitive = _as_names(sensitive)
     if not quasi:
-        raise ValueError("no quasi-identifier given: name at least one key column")
+        raise ValueError(_("no quasi-identifier given: name at least one key column"))
     if len(set(quasi)) != len(quasi):
-        raise ValueError("quasi-identifiers listed more than once: " + ", ".join(
-            sorted({c for c in quasi if quasi.count(c) > 1})))
+        raise ValueError(_("quasi-identifiers listed more than once: {columns}").format(
+            columns=", ".join(sorted({c for c in quasi if quasi.count(c) > 1}))))
     wanted = quasi + sensitive + ([weight] if weight is not None else [])
     missing = [c for c in dict.fromkeys(wanted) if c not in df.columns]
     if missing:
-        raise ValueError("missing column(s): " + ", ".join(map(str, missing)))
+        raise ValueError(_("missing column(s): {columns}")
+                         .format(columns=", ".join(map(str, missing))))
     if len(df) == 0:
-        raise ValueError("the table is empty: no records to measure")
+        raise ValueError(_("the table is empty: no records to measure"))
     both = [c for c in sensitive if c in quasi]
     if both:
-        raise ValueError("sensitive column(s) also used as quasi-identifier: " + ", ".join(both))
+        raise ValueError(_("sensitive column(s) also used as quasi-identifier: {columns}")
+                         .format(columns=", ".join(both)))
     if weight is not None:
         if weight in quasi:
-            raise ValueError(f"weight column {weight!r} is also a quasi-identifier")
+            raise ValueError(_("weight column {weight} is also a quasi-identifier")
+                             .format(weight=repr(weight)))
         w = df[weight]
         if not pd.api.types.is_numeric_dtype(w) or pd.api.types.is_bool_dtype(w):
-            raise ValueError(f"weight column {weight!r} is not numeric")
+            raise ValueError(_("weight column {weight} is not numeric")
+                             .format(weight=repr(weight)))
         values = w.to_numpy(dtype="float64", na_value=np.nan)
         if np.isnan(values).any():
-            raise ValueError(f"weight column {weight!r} has missing values")
+            raise ValueError(_("weight column {weight} has missing values")
+                             .format(weight=repr(weight)))
         if not np.isfinite(values).all():
-            raise ValueError(f"weight column {weight!r} has infinite values")
+            raise ValueError(_("weight column {weight} has infinite values")
+                             .format(weight=repr(weight)))
         if (values < 0).any():
-            raise ValueError(f"weight column {weight!r} has negative weights")
+            raise ValueError(_("weight column {weight} has negative weights")
+                             .format(weight=repr(weight)))
         if (values == 0).any():
-            raise ValueError(f"weight column {weight!r} has zero weights")
+            raise ValueError(_("weight column {weight} has zero weights")
+                             .format(weight=repr(weight)))
     return quasi, sensitive
 
 
@@ -260,7 +272,7 @@ def individual_risk(df: pd.DataFrame, quasi: Sequence[str],
 
     See the module docstring for the formulas and the treatment of missing key values.
     """
-    quasi, _ = _validate(df, quasi, weight)
+    quasi = _validate(df, quasi, weight)[0]
     fk, Fk = _frequencies(_codes(df, quasi), _weights(df, weight))
     risk = _risk_from_frequencies(fk, Fk, weight is not None)
     return pd.Series(risk, index=df.index, name="risk")
@@ -294,9 +306,11 @@ def measure_risk(
     """
     quasi, sensitive = _validate(df, quasi, weight, sensitive)
     if isinstance(min_k, bool) or not isinstance(min_k, (int, np.integer)) or min_k < 1:
-        raise ValueError(f"min_k must be a whole number >= 1, got {min_k!r}")
+        raise ValueError(_("min_k must be a whole number >= 1, got {value}")
+                         .format(value=repr(min_k)))
     if not 0 <= float(max_risk) <= 1:
-        raise ValueError(f"max_risk must be a fraction between 0 and 1, got {max_risk!r}")
+        raise ValueError(_("max_risk must be a fraction between 0 and 1, got {value}")
+                         .format(value=repr(max_risk)))
 
     codes = _codes(df, quasi)
     ids = _group_ids(codes)
@@ -322,10 +336,10 @@ def measure_risk(
 
 def _bands(risk: np.ndarray) -> dict[str, int]:
     """How many records fall in each individual-risk band (a distribution, not the rows)."""
-    edges = np.array([upper for upper, _ in RISK_BANDS])
+    edges = np.array([upper for upper, _name in RISK_BANDS])
     counts = np.bincount(np.searchsorted(edges, np.minimum(risk, 1.0), side="left"),
                          minlength=len(RISK_BANDS))
-    return {name: int(c) for (_, name), c in zip(RISK_BANDS, counts, strict=True)}
+    return {name: int(c) for (_upper, name), c in zip(RISK_BANDS, counts, strict=True)}
 
 
 def measure_by_subset(
@@ -345,10 +359,10 @@ def measure_by_subset(
     """
     from itertools import combinations
 
-    quasi, _ = _validate(df, quasi, weight)
+    quasi = _validate(df, quasi, weight)[0]
     if len(quasi) > max_columns:
-        raise ValueError(f"at most {max_columns} quasi-identifiers for the combinations "
-                         f"(got {len(quasi)})")
+        raise ValueError(_("at most {limit} quasi-identifiers for the combinations "
+                           "(got {count})").format(limit=max_columns, count=len(quasi)))
     return [(list(cols), measure_risk(df, list(cols), sensitive=sensitive, weight=weight,
                                       min_k=min_k, max_risk=max_risk))
             for size in range(1, len(quasi) + 1) for cols in combinations(quasi, size)]

@@ -32,6 +32,8 @@ from math import prod
 import numpy as np
 import pandas as pd
 
+from pim_workbook.i18n import _
+
 __all__ = ["MISSING", "SmallCells", "small_cells"]
 
 MISSING = "(missing)"
@@ -71,25 +73,30 @@ def _whole(value: object) -> bool:
 
 def _validate(df: pd.DataFrame, by: list[str], flag_max: int, review_max: int) -> None:
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise ValueError(_("expected a pandas DataFrame, got {type}")
+                         .format(type=type(df).__name__))
     if not by:
-        raise ValueError("no column given: name at least one column to count by")
+        raise ValueError(_("no column given: name at least one column to count by"))
     if len(set(by)) != len(by):
-        raise ValueError("column(s) listed more than once: " + ", ".join(
-            sorted({c for c in by if by.count(c) > 1})))
+        raise ValueError(_("column(s) listed more than once: {columns}").format(
+            columns=", ".join(sorted({c for c in by if by.count(c) > 1}))))
     missing = [c for c in by if c not in df.columns]
     if missing:
-        raise ValueError("missing column(s): " + ", ".join(map(str, missing)))
+        raise ValueError(_("missing column(s): {columns}")
+                         .format(columns=", ".join(map(str, missing))))
     reserved = [c for c in by if c in _RESERVED]
     if reserved:
-        raise ValueError("column name(s) reserved for the cell table: " + ", ".join(reserved))
+        raise ValueError(_("column name(s) reserved for the cell table: {columns}")
+                         .format(columns=", ".join(reserved)))
     if not _whole(flag_max) or flag_max < 1:
-        raise ValueError(f"flag_max must be a whole number >= 1, got {flag_max!r}")
+        raise ValueError(_("flag_max must be a whole number >= 1, got {value}")
+                         .format(value=repr(flag_max)))
     if not _whole(review_max) or review_max < flag_max:
         raise ValueError(
-            f"review_max must be a whole number >= flag_max ({flag_max}), got {review_max!r}")
+            _("review_max must be a whole number >= flag_max ({flag_max}), got {value}")
+            .format(flag_max=flag_max, value=repr(review_max)))
     if len(df) == 0:
-        raise ValueError("the table is empty: no records to count")
+        raise ValueError(_("the table is empty: no records to count"))
 
 
 def _categories(column: pd.Series) -> tuple[list, np.ndarray]:
@@ -132,8 +139,8 @@ def small_cells(
     size = prod(shape)
     if size > MAX_CELLS:
         raise ValueError(
-            f"the table would have {size} cells (more than {MAX_CELLS}): "
-            "count by fewer or coarser columns")
+            _("the table would have {size} cells (more than {limit}): "
+              "count by fewer or coarser columns").format(size=size, limit=MAX_CELLS))
     flat = np.ravel_multi_index(codes, shape)
     counts = np.bincount(flat, minlength=size).reshape(shape)
 

@@ -29,6 +29,8 @@ from pydantic import (
     model_validator,
 )
 
+from pim_workbook.i18n import _, ngettext
+
 __all__ = [
     "AGE_BANDS",
     "STEPS",
@@ -55,15 +57,19 @@ Column = Annotated[str, Field(min_length=1)]
 
 def _require(df: pd.DataFrame, columns: Sequence[str]) -> None:
     if not isinstance(df, pd.DataFrame):
-        raise ValueError(f"expected a pandas DataFrame, got {type(df).__name__}")
+        raise ValueError(_("expected a pandas DataFrame, got {type}")
+                         .format(type=type(df).__name__))
     missing = [c for c in dict.fromkeys(columns) if c not in df.columns]
     if missing:
-        raise ValueError("missing column(s): " + ", ".join(map(str, missing)))
+        raise ValueError(_("missing column(s): {columns}")
+                         .format(columns=", ".join(map(str, missing))))
 
 
 def _listing(items: Sequence[str]) -> str:
     """``a``, ``a and b``, ``a, b and c``."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=", ".join(items[:-1]), last=items[-1])
 
 
 class _Step(BaseModel, ABC):
@@ -93,18 +99,23 @@ class Generalise(_Step):
         present = set(values[hit])
         unknown = [k for k in keys if k not in present]
         if unknown:
-            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
-            raise ValueError(
-                f"column {self.column!r} has no value(s) "
-                + ", ".join(map(repr, unknown[:5])) + more)
+            values = ", ".join(map(repr, unknown[:5]))
+            if len(unknown) > 5:
+                raise ValueError(_("column {column} has no value(s) {values} and {more} more")
+                                 .format(column=repr(self.column), values=values,
+                                         more=len(unknown) - 5))
+            raise ValueError(_("column {column} has no value(s) {values}")
+                             .format(column=repr(self.column), values=values))
         return df.assign(**{self.column: values.where(~hit, values.map(self.mapping))})
 
     def describe(self, before: pd.DataFrame | None = None) -> str:
         groups: dict[str, list[str]] = {}
         for old, new in self.mapping.items():
             groups.setdefault(new, []).append(old)
-        merges = "; ".join(f"{_listing(olds)} into {new}" for new, olds in groups.items())
-        return f"Merged categories of {self.column}: {merges}."
+        merges = "; ".join(_("{old} into {new}").format(old=_listing(olds), new=new)
+                           for new, olds in groups.items())
+        return _("Merged categories of {column}: {merges}.").format(column=self.column,
+                                                                    merges=merges)
 
 
 class ReplaceWith(_Step):
@@ -117,7 +128,8 @@ class ReplaceWith(_Step):
     @model_validator(mode="after")
     def _differs(self) -> ReplaceWith:
         if self.by == self.column:
-            raise ValueError(f"{self.column} cannot be replaced by itself")
+            raise ValueError(_("{column} cannot be replaced by itself")
+                             .format(column=self.column))
         return self
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -125,12 +137,14 @@ class ReplaceWith(_Step):
         spread = df.groupby(self.column, dropna=False)[self.by].nunique(dropna=False)
         if (spread > 1).any():
             raise ValueError(
-                f"{self.by} is not coarser than {self.column}: "
-                f"some {self.column} value falls in more than one {self.by}")
+                _("{by} is not coarser than {column}: "
+                  "some {column} value falls in more than one {by}")
+                .format(by=self.by, column=self.column))
         return df.assign(**{self.column: df[self.by]})
 
     def describe(self, before: pd.DataFrame | None = None) -> str:
-        return f"Replaced {self.column} by {self.by} (a coarser level)."
+        return _("Replaced {column} by {by} (a coarser level).").format(column=self.column,
+                                                                         by=self.by)
 
 
 class Suppress(_Step):
@@ -144,7 +158,7 @@ class Suppress(_Step):
         return df.drop(columns=[self.column])
 
     def describe(self, before: pd.DataFrame | None = None) -> str:
-        return f"Removed the column {self.column}."
+        return _("Removed the column {column}.").format(column=self.column)
 
 
 class DropRecords(_Step):
@@ -161,7 +175,7 @@ class DropRecords(_Step):
     @classmethod
     def _distinct(cls, quasi: tuple[str, ...]) -> tuple[str, ...]:
         if len(set(quasi)) != len(quasi):
-            raise ValueError("quasi-identifiers listed more than once")
+            raise ValueError(_("quasi-identifiers listed more than once"))
         return quasi
 
     def _small(self, df: pd.DataFrame) -> np.ndarray:
@@ -173,12 +187,16 @@ class DropRecords(_Step):
         return df[~self._small(df)].copy()
 
     def describe(self, before: pd.DataFrame | None = None) -> str:
-        rule = (f"whose combination of {_listing(list(self.quasi))} "
-                f"is shared by fewer than {self.below} records")
+        columns = _listing(list(self.quasi))
         if before is None:
-            return f"Dropped the records {rule}."
+            return _("Dropped the records whose combination of {columns} is shared by fewer "
+                     "than {below} records.").format(columns=columns, below=self.below)
         dropped = int(self._small(before).sum())
-        return f"Dropped {dropped} record{'' if dropped == 1 else 's'} {rule}."
+        return ngettext("Dropped {n} record whose combination of {columns} is shared by "
+                        "fewer than {below} records.",
+                        "Dropped {n} records whose combination of {columns} is shared by "
+                        "fewer than {below} records.",
+                        dropped).format(n=dropped, columns=columns, below=self.below)
 
 
 Treatment = Annotated[
@@ -215,7 +233,9 @@ def merge_mapping(groups: dict[str, list[str]]) -> dict[str, str]:
     for new, olds in groups.items():
         for old in olds:
             if group_of.setdefault(old, new) != new:
-                raise ValueError(f"{old!r} is in two groups: {group_of[old]!r} and {new!r}")
+                raise ValueError(_("{label} is in two groups: {first} and {second}")
+                                 .format(label=repr(old), first=repr(group_of[old]),
+                                         second=repr(new)))
     return {old: new for old, new in group_of.items() if old != new}
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pim_workbook.i18n import N_, _
 from pim_workbook.record.model import RiskEvidence
 from pim_workbook.sdc.microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K, read_bytes, read_table
 
@@ -24,24 +25,24 @@ if TYPE_CHECKING:
     from pim_workbook.sdc.small_cells import SmallCells
     from pim_workbook.sdc.treatments import Treatment
 
-FIGURES = (  # (label, key of RiskResult.to_dict, how to show it)
-    ("Records", "n", "{:,}"),
-    ("Smallest group (k)", "k", "{}"),
-    ("Combinations", "classes", "{:,}"),
-    ("Sample uniques", "sample_uniques", "{:,}"),
-    ("Sample uniques (share)", "below_k_share.2", "{:.1%}"),
-    ("Records in groups < 3", "below_k.3", "{:,}"),
-    ("Records in groups < 3 (share)", "below_k_share.3", "{:.1%}"),
-    ("Records in groups < 5", "below_k.5", "{:,}"),
-    ("Records in groups < 5 (share)", "below_k_share.5", "{:.1%}"),
-    ("Expected re-identifications", "expected_reidentifications", "{:.1f}"),
-    ("Global risk", "global_risk", "{:.2%}"),
+FIGURES = (  # (label, key of RiskResult.to_dict, how to show it); shown as _(label)
+    (N_("Records"), "n", "{:,}"),
+    (N_("Smallest group (k)"), "k", "{}"),
+    (N_("Combinations"), "classes", "{:,}"),
+    (N_("Sample uniques"), "sample_uniques", "{:,}"),
+    (N_("Sample uniques (share)"), "below_k_share.2", "{:.1%}"),
+    (N_("Records in groups < 3"), "below_k.3", "{:,}"),
+    (N_("Records in groups < 3 (share)"), "below_k_share.3", "{:.1%}"),
+    (N_("Records in groups < 5"), "below_k.5", "{:,}"),
+    (N_("Records in groups < 5 (share)"), "below_k_share.5", "{:.1%}"),
+    (N_("Expected re-identifications"), "expected_reidentifications", "{:.1f}"),
+    (N_("Global risk"), "global_risk", "{:.2%}"),
 )
 
 
 def figure(result: dict[str, Any], key: str) -> Any:
     """A value of a result summary; ``below_k.3`` reaches into ``below_k``."""
-    head, _, tail = key.partition(".")
+    head, _dot, tail = key.partition(".")
     return result[head][tail] if tail else result[head]
 
 
@@ -123,18 +124,18 @@ class Workspace:
 
     def after(self) -> RiskResult:
         """The risk of the treated table, on the quasi-identifiers it still has."""
-        table, _ = self.treated()
+        table = self.treated()[0]
         quasi, sensitive, weight = self.chosen_in(table)
         if not quasi:
-            raise ValueError("every quasi-identifier has been suppressed: nothing left to "
-                             "measure; undo a step")
+            raise ValueError(_("every quasi-identifier has been suppressed: nothing left to "
+                               "measure; undo a step"))
         return self._measure(table, quasi, sensitive, weight)
 
     def by_combination(self) -> list[tuple[list[str], RiskResult]]:
         """The risk of the treated table for every combination of its quasi-identifiers."""
         from pim_workbook.sdc.risk import measure_by_subset
 
-        table, _ = self.treated()
+        table = self.treated()[0]
         quasi, sensitive, weight = self.chosen_in(table)
         return measure_by_subset(table, quasi, sensitive=sensitive, weight=weight,
                                  min_k=self.min_k, max_risk=self.max_risk)
@@ -144,8 +145,8 @@ class Workspace:
 
         Only the quasi-identifier values and the count: never a sensitive column.
         """
-        table, _ = self.treated()
-        quasi, _, _ = self.chosen_in(table)
+        table = self.treated()[0]
+        quasi = self.chosen_in(table)[0]
         counts = table.groupby(quasi, dropna=False, sort=False).size().rename("records")
         small = counts[counts < self.min_k].sort_values(kind="stable")
         return small.head(limit).reset_index()
@@ -154,7 +155,7 @@ class Workspace:
         """The small-cell check of the treated table counted by ``by``."""
         from pim_workbook.sdc.small_cells import small_cells
 
-        table, _ = self.treated()
+        table = self.treated()[0]
         return small_cells(table, by, flag_max=flag_max, review_max=review_max)
 
     # -- treatments --------------------------------------------------------------------
@@ -163,9 +164,10 @@ class Workspace:
         column = getattr(step, "column", None)
         if getattr(step, "kind", "") in ("generalise", "replace_with") and \
                 column not in self.quasi:
-            raise ValueError(f"{column} is not a quasi-identifier: only quasi-identifiers are "
-                             "generalised, as their categories are written in the register")
-        table, _ = self.treated()
+            raise ValueError(_("{column} is not a quasi-identifier: only quasi-identifiers are "
+                               "generalised, as their categories are written in the register")
+                             .format(column=column))
+        table = self.treated()[0]
         sentence = step.describe(table)
         step.apply(table)  # raises a clear ValueError when the step does not fit
         self.steps.append(step)
@@ -188,7 +190,7 @@ class Workspace:
     def treatment(self, actor: str) -> Treated:
         """The treated table with its steps and the evidence before and after them."""
         if not self.steps:
-            raise ValueError("no treatment to record: add at least one step first")
+            raise ValueError(_("no treatment to record: add at least one step first"))
         table, sentences = self.treated()
         return Treated(table, sentences, self.check(actor),
                        self._evidence(self.after(), table, actor))

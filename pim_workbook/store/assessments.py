@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from pim_workbook.errors import RecordError, StoreError
+from pim_workbook.i18n import _
 from pim_workbook.record.hashing import canonical_json
 from pim_workbook.record.ids import ASSESSMENT_ID
 from pim_workbook.record.paths import validate_unit
@@ -34,10 +35,12 @@ class Assessments(History):
         """Start a new assessment; returns its short stable id (random unless given)."""
         clean = validate_unit("title", title)
         if aid is not None and not _ID_PATTERN.match(aid):
-            raise RecordError(f"invalid assessment id {aid!r}: use 3-32 of a-z, 0-9 and '-'")
+            raise RecordError(_("invalid assessment id {id}: use 3-32 of a-z, 0-9 and '-'")
+                              .format(id=repr(aid)))
         with self._write() as db:
             if aid is not None and self.exists(aid):
-                raise StoreError(f"an assessment with id {aid!r} already exists")
+                raise StoreError(_("an assessment with id {id} already exists")
+                                 .format(id=repr(aid)))
             while aid is None:
                 candidate = "".join(secrets.choice(_ID_ALPHABET) for _ in range(6))
                 if not self.exists(candidate):
@@ -76,7 +79,7 @@ class Assessments(History):
             record = self.get(aid)
             letters = [c for c in string.ascii_uppercase if c not in record.parties]
             if not letters:
-                raise RecordError("an assessment has at most 26 parties")
+                raise RecordError(_("an assessment has at most 26 parties"))
             pid = letters[0]
             value = validate_unit(f"parties/{pid}", {
                 "organisation": organisation, "role": role, "contacts": contacts or []})
@@ -86,9 +89,9 @@ class Assessments(History):
     def update_party(self, aid: str, pid: str, changes: dict[str, Any], *, actor: str,
                      via: str = "") -> None:
         with self._write():
-            current, _ = self.unit(aid, f"parties/{pid}")
+            current, _version = self.unit(aid, f"parties/{pid}")
             if current is None:
-                raise RecordError(f"unknown party {pid!r}")
+                raise RecordError(_("unknown party {party}").format(party=repr(pid)))
             value = validate_unit(f"parties/{pid}", {**current, **changes})
             self._put(aid, f"parties/{pid}", value, actor=actor, party=pid, via=via)
 
@@ -104,7 +107,7 @@ class Assessments(History):
             via = f"{via} on behalf of {party}".strip()
         self.set(aid, f"answers/{question_id}/parties/{party}", text, actor=actor,
                  party=party, expected_version=expected_version, via=via, language=language)
-        current, _ = self.unit(aid, f"answers/{question_id}/status")
+        current, _version = self.unit(aid, f"answers/{question_id}/status")
         if current in (None, "not_started") and text.strip():
             self.set(aid, f"answers/{question_id}/status", "discussing", actor=actor,
                      party=party, via=via)
@@ -120,7 +123,7 @@ class Assessments(History):
         """Status, owner, due date or note of a framework action."""
         path = f"actions/{action_id}"
         with self._write():
-            current, _ = self.unit(aid, path)
+            current, _version = self.unit(aid, path)
             value = validate_unit(path, {**(current or {}), **fields})
             self._check(aid, path, value)
             self._put(aid, path, value, actor=actor, party=party, via=via)
@@ -139,7 +142,7 @@ class Assessments(History):
     def delete(self, aid: str, *, confirm: str) -> None:
         """Delete an assessment with its history and revisions; ``confirm`` must be its id."""
         if confirm != aid:
-            raise StoreError(f"to delete {aid}, confirm with its id")
+            raise StoreError(_("to delete {id}, confirm with its id").format(id=aid))
         with self._write():
             self._header(aid)
             self._delete(aid)
@@ -164,8 +167,9 @@ class Assessments(History):
             if self.exists(header["id"]):
                 if not replace:
                     raise StoreError(
-                        f"an assessment with id {header['id']} is already in the store "
-                        f"({self.path}); use --replace to overwrite it with the file")
+                        _("an assessment with id {id} is already in the store ({path}); use "
+                          "--replace to overwrite it with the file")
+                        .format(id=header["id"], path=self.path))
                 self._delete(header["id"])
             db.execute("INSERT INTO assessments VALUES (?,?,?)",
                        (header["id"], header["content_version"], header["created_at"]))

@@ -14,6 +14,7 @@ from typing import Any, Self
 
 from pim_workbook.content.framework import Content, load_content
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import _
 from pim_workbook.store.migrations import MIGRATIONS, SCHEMA_VERSION
 
 DB_ENV = "PIM_WORKBOOK_DB"
@@ -52,8 +53,8 @@ class Connection:
         self.path = Path(path).expanduser().resolve() if path else default_db_path()
         self.content = content or load_content()
         if self.path.is_dir():
-            raise StoreError(f"{self.path} is a folder: give the store file (e.g. "
-                             f"{self.path / 'workbook.sqlite'})")
+            raise StoreError(_("{path} is a folder: give the store file (e.g. {example})")
+                             .format(path=self.path, example=self.path / "workbook.sqlite"))
         self.path.parent.mkdir(parents=True, exist_ok=True)
         try:
             self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
@@ -63,10 +64,11 @@ class Connection:
             self._db.execute("PRAGMA secure_delete = ON")  # a purge leaves no readable remains
             mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         except sqlite3.DatabaseError as exc:  # another kind of file, or not readable
-            raise StoreError(f"{self.path}: not a workbook store that can be opened ({exc})") \
-                from None
+            raise StoreError(_("{path}: not a workbook store that can be opened ({error})")
+                             .format(path=self.path, error=exc)) from None
         if mode != "wal":
-            raise StoreError(f"{self.path}: cannot use WAL mode here (got {mode!r})")
+            raise StoreError(_("{path}: cannot use WAL mode here (got {mode})")
+                             .format(path=self.path, mode=repr(mode)))
         self._db.execute("PRAGMA synchronous = FULL")
         self._migrate()
 
@@ -89,8 +91,9 @@ class Connection:
             current = self.schema_version
             if current > SCHEMA_VERSION:
                 raise StoreError(
-                    f"{self.path} was written by a newer pim-workbook "
-                    f"(store schema {current}, this one knows {SCHEMA_VERSION})"
+                    _("{path} was written by a newer pim-workbook (store schema {schema}, "
+                      "this one knows {known})")
+                    .format(path=self.path, schema=current, known=SCHEMA_VERSION)
                 )
             for version in range(current, SCHEMA_VERSION):
                 for statement in MIGRATIONS[version].split(";"):
@@ -112,9 +115,10 @@ class Connection:
         """A consistent copy of the whole store, taken while it is in use."""
         target = Path(dest).expanduser().resolve()
         if target == self.path:
-            raise StoreError("the backup must go to another file than the store")
+            raise StoreError(_("the backup must go to another file than the store"))
         if target.is_dir():
-            raise StoreError(f"{target} is a folder: give the backup's file name")
+            raise StoreError(_("{path} is a folder: give the backup's file name")
+                             .format(path=target))
         target.parent.mkdir(parents=True, exist_ok=True)
         with sqlite3.connect(target) as out:
             self._db.backup(out)

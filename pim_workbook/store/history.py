@@ -8,6 +8,7 @@ import json
 from collections.abc import Sequence
 
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import _, ngettext
 from pim_workbook.record.hashing import canonical_json, record_hash
 from pim_workbook.record.paths import validate_unit
 from pim_workbook.record.progress import signing_parties
@@ -45,15 +46,19 @@ class History(Units, Seals):
             number = len(revs) + 1
             current = record_hash(record)
             if revs and revs[-1].record_hash == current:
-                raise StoreError(f"revision {revs[-1].number} is already signed; "
-                                 "nothing has changed since")
+                raise StoreError(_("revision {number} is already signed; nothing has "
+                                   "changed since").format(number=revs[-1].number))
             still_open = open_items(record, self.content)
             if list(acknowledged) != still_open:
                 raise StoreError(
-                    f"the record has {len(still_open)} open item(s) (first: {still_open[0]}); "
-                    "the signatory must see and acknowledge them to sign — nothing was saved"
-                    if still_open else "the open items acknowledged are no longer open: "
-                    "look at the record again before signing — nothing was saved")
+                    ngettext("the record has {n} open item(s) (first: {first}); the signatory "
+                             "must see and acknowledge them to sign — nothing was saved",
+                             "the record has {n} open item(s) (first: {first}); the signatory "
+                             "must see and acknowledge them to sign — nothing was saved",
+                             len(still_open)).format(n=len(still_open), first=still_open[0])
+                    if still_open else _("the open items acknowledged are no longer open: "
+                                         "look at the record again before signing — nothing "
+                                         "was saved"))
             path = f"signoffs/{party}"
             value = validate_unit(path, {"signatory": signatory, "title": title,
                                          "signed_at": now(), "revision": number,

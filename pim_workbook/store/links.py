@@ -9,6 +9,7 @@ from dataclasses import astuple, dataclass, field, fields
 from typing import Literal
 
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import _
 from pim_workbook.store.connection import now
 from pim_workbook.store.units import Units
 
@@ -77,4 +78,5 @@ class Links(Units):
             changed = db.execute("UPDATE invites SET revoked_at=? WHERE id=? AND revoked_at "
                                  "IS NULL", (now(), iid)).rowcount
             if not changed and self.invite(iid) is None:
-                raise StoreError(f"no link with id {iid!r} (pim-workbook invites ID lists them)")
+                raise StoreError(_("no link with id {id} (pim-workbook invites ID lists them)")
+                                 .format(id=repr(iid)))

@@ -18,6 +18,7 @@ import json
 import re
 
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import _
 from pim_workbook.store.connection import Connection, now
 from pim_workbook.store.rows import Seal
 
@@ -39,8 +40,8 @@ def normal_fingerprint(text: str) -> str:
     """A fingerprint as typed (any case, spaced or not) in its grouped form."""
     plain = "".join(text.split()).lower()
     if not _FINGERPRINT.fullmatch(plain):
-        raise StoreError(f"{text!r} is not a fingerprint: give the 16 hex digits the other "
-                         "store shows (e.g. 3f2a 9c01 77be 0d42)")
+        raise StoreError(_("{text} is not a fingerprint: give the 16 hex digits the other "
+                           "store shows (e.g. 3f2a 9c01 77be 0d42)").format(text=repr(text)))
     return _grouped(plain)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from pim_workbook.i18n import _
 from pim_workbook.sdc.microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K
 from pim_workbook.store.connection import Connection
 
@@ -41,10 +42,11 @@ def set_thresholds(store: WorkbookStore, min_k: int | None = None,
     """Change the target k and/or the global-risk threshold (a fraction in [0, 1])."""
     if min_k is not None:
         if isinstance(min_k, bool) or int(min_k) != min_k or min_k < 1:
-            raise ValueError(f"the target k must be a whole number >= 1, got {min_k!r}")
+            raise ValueError(_("the target k must be a whole number >= 1, got {value}")
+                             .format(value=repr(min_k)))
         store.set_setting(MIN_K_SETTING, str(int(min_k)))
     if max_risk is not None:
         if not 0 <= float(max_risk) <= 1:
-            raise ValueError("the global-risk threshold is a fraction between 0 and 1 "
-                             f"(0.03 means 3 %), got {max_risk!r}")
+            raise ValueError(_("the global-risk threshold is a fraction between 0 and 1 "
+                               "(0.03 means 3 %), got {value}").format(value=repr(max_risk)))
         store.set_setting(MAX_RISK_SETTING, repr(float(max_risk)))

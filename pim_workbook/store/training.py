@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 
 from pim_workbook.errors import StoreError
+from pim_workbook.i18n import _
 from pim_workbook.store.connection import now
 from pim_workbook.store.units import Units, check_text_lengths
 
@@ -75,7 +76,8 @@ class Training(Units):
         with self._write() as db:
             if db.execute("SELECT 1 FROM trainings WHERE id=?", (training_id,)).fetchone() \
                     is None:
-                raise StoreError(f"no training session with id {training_id!r}")
+                raise StoreError(_("no training session with id {id}")
+                                 .format(id=repr(training_id)))
             db.execute("INSERT INTO trainees VALUES (?,?,?,?)",
                        (trainee_id, training_id, pseudonym, now()))
 

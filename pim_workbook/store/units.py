@@ -13,6 +13,7 @@ import json
 from typing import Any
 
 from pim_workbook.errors import ConflictError, RecordError, StoreError, TextTooLongError
+from pim_workbook.i18n import N_, _, format_number
 from pim_workbook.record.ids import ITEM_PREFIX
 from pim_workbook.record.model import Record
 from pim_workbook.record.paths import GUARDED_ROOTS, assemble, split_path, validate_unit
@@ -22,6 +23,18 @@ from pim_workbook.store.connection import Connection, encode_value, now
 
 TEXT_LIMIT = 20_000  # characters: pages more than long enough, and reports that stay printable
 
+# the refusal of a text over the limit, one whole sentence for each noun the store uses
+_TOO_LONG = {
+    "a text": N_("a text is limited to {limit} characters (this one has {count}); shorten "
+                 "it — nothing was saved"),
+    "an answer": N_("an answer is limited to {limit} characters (this one has {count}); "
+                    "shorten it — nothing was saved"),
+    "a name": N_("a name is limited to {limit} characters (this one has {count}); shorten "
+                 "it — nothing was saved"),
+    "a title": N_("a title is limited to {limit} characters (this one has {count}); shorten "
+                  "it — nothing was saved"),
+}
+
 
 def check_text_lengths(value: Any, noun: str = "a text") -> None:
     """Refuse a value holding a string (at any depth) longer than :data:`TEXT_LIMIT`."""
@@ -30,9 +43,13 @@ def check_text_lengths(value: Any, noun: str = "a text") -> None:
         item = stack.pop()
         if isinstance(item, str):
             if len(item) > TEXT_LIMIT:
+                sentence = _TOO_LONG.get(noun)
                 raise TextTooLongError(
-                    f"{noun} is limited to {TEXT_LIMIT:,} characters (this one has "
-                    f"{len(item):,}); shorten it — nothing was saved")
+                    (_(sentence) if sentence else
+                     _("{noun} is limited to {limit} characters (this one has {count}); "
+                       "shorten it — nothing was saved"))
+                    .format(noun=noun, limit=format_number(TEXT_LIMIT),
+                            count=format_number(len(item))))
         elif isinstance(item, dict):
             stack.extend(item)
             stack.extend(item.values())
@@ -56,7 +73,8 @@ class Units(Connection):
             "SELECT id, content_version, created_at FROM assessments WHERE id=?", (aid,)
         ).fetchone()
         if row is None:
-            raise StoreError(f"no assessment with id {aid!r} (see `pim-workbook list`)")
+            raise StoreError(_("no assessment with id {id} (see `pim-workbook list`)")
+                             .format(id=repr(aid)))
         return {"id": row[0], "content_version": row[1], "created_at": row[2]}
 
     def get(self, aid: str) -> Record:
@@ -82,7 +100,8 @@ class Units(Connection):
         ``language`` (the page's) is recorded with it, in the same transaction."""
         parts = split_path(path)
         if parts[0] in GUARDED_ROOTS:
-            raise RecordError(f"{path}: use the dedicated operation for {parts[0]}")
+            raise RecordError(_("{path}: use the dedicated operation for {root}")
+                              .format(path=path, root=parts[0]))
         clean = validate_unit(path, value)
         typed_in = _typed_in(path) if language and clean else None
         if typed_in:
@@ -100,9 +119,10 @@ class Units(Connection):
                party: str | None = None, via: str = "") -> Any:
         """Change some fields of a collection item, keeping the others."""
         with self._write():
-            current, _ = self.unit(aid, path)
+            current, _version = self.unit(aid, path)
             if current is None:
-                raise StoreError(f"{path}: no such item in assessment {aid}")
+                raise StoreError(_("{path}: no such item in assessment {id}")
+                                 .format(path=path, id=aid))
             merged = validate_unit(path, {**current, **changes})
             self._check(aid, path, merged)
             self._put(aid, path, merged, actor=actor, party=party, via=via)
@@ -113,8 +133,9 @@ class Units(Connection):
         """Add an item to a collection (``data_items``, ``incidents``, ...); returns its id."""
         prefix = ITEM_PREFIX.get(collection)
         if prefix is None:
-            raise RecordError(f"unknown collection {collection!r} "
-                              f"(one of: {', '.join(ITEM_PREFIX)})")
+            raise RecordError(_("unknown collection {collection} (one of: {known})")
+                              .format(collection=repr(collection),
+                                      known=", ".join(ITEM_PREFIX)))
         with self._write() as db:
             taken = {p for (p,) in db.execute(
                 "SELECT path FROM units WHERE assessment_id=? AND path LIKE ?",
@@ -133,7 +154,7 @@ class Units(Connection):
         """Remove a collection item (or reset a value to its default)."""
         split_path(path)
         if path.split("/")[0] in GUARDED_ROOTS or path == "title":
-            raise RecordError(f"{path}: cannot be removed this way")
+            raise RecordError(_("{path}: cannot be removed this way").format(path=path))
         with self._write():
             self._put(aid, path, None, actor=actor, party=party or _party_of(path), via=via)
 
@@ -152,15 +173,15 @@ class Units(Connection):
              expected_version: int | None = None, via: str = "") -> None:
         """Write one unit and its history row; the caller holds the transaction."""
         if not actor or not actor.strip():
-            raise RecordError("every change needs the name of who makes it (actor)")
+            raise RecordError(_("every change needs the name of who makes it (actor)"))
         check_text_lengths(value, "an answer" if path.startswith("answers/") else "a text")
         check_text_lengths(actor, "a name")
         self._header(aid)
         old, version = self.unit(aid, path)
         if expected_version is not None and expected_version != version:
             raise ConflictError(
-                f"{path} was changed by someone else meanwhile (now {old!r}); "
-                "reload and try again"
+                _("{path} was changed by someone else meanwhile (now {value}); reload and "
+                  "try again").format(path=path, value=repr(old))
             )
         if old == value and version:
             return

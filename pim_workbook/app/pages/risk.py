@@ -336,7 +336,7 @@ class RiskPane:
                 row.append(str(after["l_diversity"].get(column, NONE)))
             rows.append(row)
         for band, count in before["risk_bands"].items():
-            row = [_("Records with individual risk {band}").format(band=band),
+            row = [_("Records with individual risk {band}").format(band=_(band)),
                    format_number(count)]
             if after is not None:
                 row.append(format_number(after["risk_bands"][band]))
