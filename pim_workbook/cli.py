@@ -323,6 +323,16 @@ def cmd_risk(args: argparse.Namespace) -> None:
     except ValueError as exc:  # a column the file does not have, say
         raise ValueError(f"{args.file}: {exc}") from None
     data = result.to_dict()
+    if args.household:
+        from pim_workbook.sdc.risk import household_risk
+
+        try:
+            household = household_risk(table, quasi, args.household, weight=args.weight)
+        except ValueError as exc:
+            raise ValueError(f"{args.file}: {exc}") from None
+        data["household"] = {"column": args.household, "households": household.households,
+                             "expected_reidentifications": household.expected_reidentifications,
+                             "risk": household.risk}
     subsets = []
     if args.by_combination:
         from pim_workbook.sdc.risk import measure_by_subset
@@ -350,6 +360,11 @@ def cmd_risk(args: argparse.Namespace) -> None:
               + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
         print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
               f"global risk: {100 * data['global_risk']:.2f} %")
+        if "household" in data:
+            hh = data["household"]
+            print(f"household risk ({hh['households']} households in {hh['column']}): expected "
+                  f"re-identifications {hh['expected_reidentifications']:.4f}   "
+                  f"share {100 * hh['risk']:.2f} %")
         for column, l_value in data["l_diversity"].items():
             print(f"l-diversity of {column}: {l_value}")
         print("records by individual risk: " + ", ".join(
@@ -633,6 +648,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="quasi-identifier columns (e.g. location, age group, sex)")
     p.add_argument("--sensitive", metavar="COL[,COL...]", help="sensitive columns")
     p.add_argument("--weight", metavar="COL", help="sampling-weight column")
+    p.add_argument("--household", metavar="COL",
+                   help="household-id column: also the household risk, as sdcMicro's "
+                   "measure_risk(hid=) (knowing one member identifies the household)")
     p.add_argument("--min-k", type=_at_least_one,
                    help="target k (default: the workbook's setting, else 3)")
     p.add_argument("--max-risk", type=_fraction,

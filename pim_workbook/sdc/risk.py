@@ -59,7 +59,8 @@ import pandas as pd
 
 from pim_workbook.i18n import N_, _
 
-__all__ = ["RiskResult", "individual_risk", "measure_by_subset", "measure_risk"]
+__all__ = ["HouseholdRisk", "RiskResult", "household_risk", "individual_risk",
+           "measure_by_subset", "measure_risk"]
 
 K_THRESHOLDS = (2, 3, 5)
 # individual-risk bands (upper bounds, inclusive) for the distribution of risk over records;
@@ -276,6 +277,42 @@ def individual_risk(df: pd.DataFrame, quasi: Sequence[str],
     fk, Fk = _frequencies(_codes(df, quasi), _weights(df, weight))
     risk = _risk_from_frequencies(fk, Fk, weight is not None)
     return pd.Series(risk, index=df.index, name="risk")
+
+
+@dataclass(frozen=True)
+class HouseholdRisk:
+    """sdcMicro's household (hierarchical) risk: knowing one member identifies the household.
+
+    Each record carries its household's risk ``1 - prod(1 - r_i)`` over the household's
+    members' individual risks ``r_i``; ``expected_reidentifications`` is the sum over the
+    records (sdcMicro's ``hier_risk_ER``) and ``risk`` that sum over the number of records
+    (``hier_risk``)."""
+
+    n: int
+    households: int
+    expected_reidentifications: float
+    risk: float
+
+
+def household_risk(df: pd.DataFrame, quasi: Sequence[str], household: str, *,
+                   weight: str | None = None) -> HouseholdRisk:
+    """The household risk of ``df`` for ``quasi``, households given by the ``household``
+    column (unweighted, or with the ``weight`` column as for the individual risk)."""
+    if household not in df.columns:
+        raise ValueError(_("no household-id column {column}; the table has: {columns}")
+                         .format(column=repr(household), columns=", ".join(map(str, df.columns))))
+    ids, _households = pd.factorize(df[household], use_na_sentinel=True)
+    if (ids < 0).any():
+        raise ValueError(_("{count} records have no household id in column {column}: give "
+                           "every record its household")
+                         .format(count=int((ids < 0).sum()), column=repr(household)))
+    risk = np.minimum(individual_risk(df, quasi, weight).to_numpy(), 1.0)
+    with np.errstate(divide="ignore"):  # a member at risk 1: its household at risk 1
+        kept = np.bincount(ids, weights=np.log1p(-risk))  # log of prod(1 - r_i)
+    per_record = -np.expm1(kept)[ids]
+    expected = float(per_record.sum())
+    return HouseholdRisk(n=len(df), households=int(ids.max()) + 1,
+                         expected_reidentifications=expected, risk=expected / len(df))
 
 
 def _l_diversity(df: pd.DataFrame, ids: np.ndarray, n_groups: int, col: str) -> int:
