@@ -27,7 +27,7 @@ from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ContentError
 from pim_workbook.i18n import LANGUAGES, PSEUDO, known, pseudo
 
-Language = Literal["en", "fr", "es", "ar"]
+Translated = Literal["fr", "es", "ar"]  # the languages an overlay translates into
 PACKAGED_OVERLAYS = Path(__file__).with_name("translations")
 OVERLAYS_ENV = "PIM_WORKBOOK_CONTENT_OVERLAYS"
 
@@ -43,7 +43,7 @@ class OverlayFile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    language: Language
+    language: Translated
     translation_of: Literal["framework", "exercises"]
     notice: str = Field(min_length=1)
     entries: dict[str, str]
