@@ -85,47 +85,55 @@ def check(record: Record, history: Sequence[Change], revisions: Sequence[Revisio
     prev, heads = GENESIS, {GENESIS}
     for n, change in enumerate(history, 1):
         if change.hash != link(prev, aid, change):
-            broken.append(f"history entry {n} ({_plain(change.at)}, {_plain(change.actor)}, "
-                          f"{_plain(change.path)}) does not match its chain hash")
+            broken.append(_("history entry {n} ({at}, {actor}, {path}) does not match its "
+                            "chain hash").format(n=n, at=_plain(change.at),
+                                                 actor=_plain(change.actor),
+                                                 path=_plain(change.path)))
         prev = change.hash
         heads.add(prev)
     problems = broken[:MAX_SHOWN]
     if len(broken) > MAX_SHOWN:
-        problems.append(f"and {len(broken) - MAX_SHOWN} more history entries do not match "
-                        "their chain hash")
+        problems.append(_("and {count} more history entries do not match their chain hash")
+                        .format(count=len(broken) - MAX_SHOWN))
     if not _replays(record, history):
-        problems.append("the record is not what its history makes it")
+        problems.append(_("the record is not what its history makes it"))
     numbers = {rev.number: rev for rev in revisions}
     sealed = {seal.revision for seal in seals}
     for rev in revisions:
         if not _matches(rev):
-            problems.append(f"revision {rev.number} does not match its record hash")
+            problems.append(_("revision {number} does not match its record hash")
+                            .format(number=rev.number))
         if rev.number not in sealed and not _frozen_in(history, rev):
-            problems.append(f"revision {rev.number} is not sealed")
+            problems.append(_("revision {number} is not sealed").format(number=rev.number))
     for seal in seals:
         try:
-            by = f"by {fingerprint(seal.public_key)}"
+            fp = fingerprint(seal.public_key)
         except ValueError:
-            problems.append("a seal carries a public key that cannot be read")
+            problems.append(_("a seal carries a public key that cannot be read"))
             continue
         if seal.revision is None:
-            what, message = "the history", head_message(aid, seal.head)
+            message = head_message(aid, seal.head)
+            changed = _("the seal of the history by {fp} does not verify: what it seals was "
+                        "changed")
+            elsewhere = _("the seal of the history by {fp} is of a history this record does "
+                          "not have")
         elif seal.revision in numbers:
-            what = f"revision {seal.revision}"
             message = revision_message(aid, seal.revision, numbers[seal.revision].record_hash,
                                        seal.head)
+            changed = _("the seal of revision {number} by {fp} does not verify: what it seals "
+                        "was changed")
+            elsewhere = _("the seal of revision {number} by {fp} is of a history this record "
+                          "does not have")
         else:
-            problems.append(f"a seal {by} names revision {seal.revision}, which the record "
-                            "does not have")
+            problems.append(_("a seal by {fp} names revision {number}, which the record does "
+                              "not have").format(fp=fp, number=seal.revision))
             continue
         if not verify(seal.public_key, message, seal.signature):
-            problems.append(f"the seal of {what} {by} does not verify: what it seals was "
-                            "changed")
+            problems.append(changed.format(fp=fp, number=seal.revision))
         elif seal.head not in heads:
-            problems.append(f"the seal of {what} {by} is of a history this record does not "
-                            "have")
+            problems.append(elsewhere.format(fp=fp, number=seal.revision))
     if sealed_head and not any(seal.head == prev for seal in seals):
-        problems.append("the end of the history is not sealed")
+        problems.append(_("the end of the history is not sealed"))
     return problems
 
 
