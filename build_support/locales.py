@@ -1,5 +1,8 @@
 """Compile the interface's catalogues (``.po``) into ``.mo`` files inside the built package,
-so an installed workbook reads its translations without Babel's parser."""
+so an installed workbook reads its translations without Babel's parser.
+
+It does what ``pim_workbook.i18n.compile_catalogue`` does for a source checkout, with Babel
+directly: an isolated build cannot import the package it is building."""
 
 from __future__ import annotations
 

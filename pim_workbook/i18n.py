@@ -114,21 +114,27 @@ def translations(language: str) -> gettext.NullTranslations:
             return gettext.GNUTranslations(fh)
     if not po.is_file():
         return gettext.NullTranslations()
+    compiled = compile_catalogue(po)
+    try:  # kept for the next kernel, as the package build would have (replaced whole)
+        scratch = mo.with_name(f".{mo.name}.{os.getpid()}")
+        scratch.write_bytes(compiled)
+        os.replace(scratch, mo)
+    except OSError:
+        pass  # a read-only install: each kernel reads the .po
+    return gettext.GNUTranslations(io.BytesIO(compiled))
+
+
+def compile_catalogue(po: Path) -> bytes:
+    """A ``.po`` catalogue (``locale/<lang>/LC_MESSAGES/``) compiled to ``.mo`` bytes, by
+    Babel: what the package build writes and a source checkout compiles on first use."""
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po
 
     with open(po, "rb") as fh:
-        catalog = read_po(fh, locale=language)
+        catalog = read_po(fh, locale=po.parent.parent.name)
     buffer = io.BytesIO()
     write_mo(buffer, catalog)
-    try:  # kept for the next kernel, as the package build would have (replaced whole)
-        scratch = mo.with_name(f".{mo.name}.{os.getpid()}")
-        scratch.write_bytes(buffer.getvalue())
-        os.replace(scratch, mo)
-    except OSError:
-        pass  # a read-only install: each kernel reads the .po
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
+    return buffer.getvalue()
 
 
 class _Pseudo(gettext.NullTranslations):
@@ -160,12 +166,11 @@ def N_(message: str) -> str:
     return message
 
 
-
 def format_number(value: float, decimals: int | None = None) -> str:
     """A number in the active locale's separators, with Western digits."""
     from babel.numbers import format_decimal
 
-    pattern = None if decimals is None else "#,##0." + "0" * decimals if decimals else "#,##0"
+    pattern = None if decimals is None else "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, format=pattern, locale=_locale(),
                           numbering_system="latn")
 

@@ -18,7 +18,7 @@ from pim_workbook.app.session import Session
 from pim_workbook.app.widgets.controls import (
     html,
 )
-from pim_workbook.content.overlay import load_translation
+from pim_workbook.content.overlay import translation_notice
 from pim_workbook.i18n import LANGUAGES, _, current_language, format_percent, ngettext
 from pim_workbook.record.hashing import record_hash
 from pim_workbook.record.labels import human_date
@@ -49,16 +49,13 @@ def language_switch() -> str:
 
 def language_bar(kind: str = "framework") -> str:
     """The language switch and the translation notice, for a page without the header."""
-    return f'<div class="pimw-lang-bar">{language_switch()}{translation_notice(kind)}</div>'
+    return f'<div class="pimw-lang-bar">{language_switch()}{_notice(kind)}</div>'
 
 
-def translation_notice(kind: str = "framework") -> str:
+def _notice(kind: str = "framework") -> str:
     """Said once on a page in another language than English: whose translation this is."""
-    if current_language() == "en":
-        return ""
-    notices = load_translation(kind, current_language()).notices
-    return (f'<p class="pimw-translation-notice">{escape(notices[-1])}</p>'
-            if notices else "")
+    notice = translation_notice(kind)
+    return f'<p class="pimw-translation-notice">{escape(notice)}</p>' if notice else ""
 
 
 def page_header(session: Session, page: Page) -> tuple[w.Widget, w.Widget, w.Widget]:
@@ -158,7 +155,7 @@ def page_footer(session: Session, page: Page) -> w.HTML:
                 "Next: {title} →").format(title=_(after.title))))
         around = escape(_("Previous and next page"))
         footer.value = (f'<nav aria-label="{around}">{" ".join(parts)}</nav>'
-                        + translation_notice())
+                        + _notice())
 
     session.on_refresh(draw)
     return footer

@@ -291,34 +291,33 @@ def load_content(path: str | os.PathLike[str] | None = None, language: str = "en
     :mod:`pim_workbook.content.overlay`); what an overlay lacks stays English.
     """
     chosen = path or os.environ.get(CONTENT_ENV) or DEFAULT_CONTENT
-    resolved = str(Path(chosen).expanduser().resolve())
-    if language in ("en", PSEUDO):
-        return localise(_load(resolved), language)
-    translation = load_translation("framework", language)
-    return _load(resolved, tuple(sorted(translation.entries.items())))
+    return localise(_load(str(Path(chosen).expanduser().resolve())), language)
 
 
 def localise(content: Content, language: str) -> Content:
-    """``content`` (whatever file it came from) with ``language``'s overlays laid over it."""
+    """``content`` (whatever file it came from) with ``language``'s overlays laid over it, as
+    they are now (an organisation's overlay folder may change between pages)."""
     if language == "en":
         return content
-    cached = _LOCALISED.get((id(content), language))
+    entries = {} if language == PSEUDO else load_translation("framework", language).entries
+    key = (id(content), language, tuple(sorted(entries.items())))
+    cached = _LOCALISED.get(key)
     if cached is not None and cached[0] is content:
         return cached[1]
     english = content.model_dump(mode="json")
-    data = apply_entries(english, pseudo_entries(english) if language == PSEUDO
-                         else load_translation("framework", language).entries)
+    data = apply_entries(english, pseudo_entries(english) if language == PSEUDO else entries)
     try:
         localised = Content.model_validate(data)
     except ValidationError as exc:
         raise ContentError("content with its translation does not follow the schema:\n"
                            + describe_errors(exc, data)) from None
-    _LOCALISED[(id(content), language)] = (content, localised)
+    _LOCALISED[key] = (content, localised)
     return localised
 
 
-# (id of an English content, language) -> (that content, kept alive; its translation)
-_LOCALISED: dict[tuple[int, str], tuple[Content, Content]] = {}
+# (id of an English content, language, the entries laid over it) -> (that content, kept
+# alive so that its id stays its own; its translation)
+_LOCALISED: dict[tuple[int, str, tuple[tuple[str, str], ...]], tuple[Content, Content]] = {}
 
 
 def content_data(path: str | os.PathLike[str] | None = None) -> dict[str, object]:
@@ -334,15 +333,12 @@ def _read(path: str) -> dict[str, object]:
     return data
 
 
-@lru_cache(maxsize=16)
-def _load(path: str, entries: tuple[tuple[str, str], ...] = ()) -> Content:
+@lru_cache(maxsize=8)
+def _load(path: str) -> Content:
     data = _read(path)
-    if entries:
-        data = apply_entries(data, dict(entries))
     try:
         return Content.model_validate(data)
     except ValidationError as exc:
-        what = f"content file {path}" + (" with its translation" if entries else "")
         raise ContentError(
-            f"{what} does not follow the schema:\n{describe_errors(exc, data)}"
+            f"content file {path} does not follow the schema:\n{describe_errors(exc, data)}"
         ) from None

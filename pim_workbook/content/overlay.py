@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pim_workbook.content.yamlfile import read_yaml
 from pim_workbook.errors import ContentError
-from pim_workbook.i18n import LANGUAGES, PSEUDO, known, pseudo
+from pim_workbook.i18n import LANGUAGES, PSEUDO, current_language, known, pseudo
 
 Translated = Literal["fr", "es", "ar"]  # the languages an overlay translates into
 PACKAGED_OVERLAYS = Path(__file__).with_name("translations")
@@ -51,21 +51,30 @@ class OverlayFile(BaseModel):
 
 def text_keys(data: object) -> Iterator[tuple[str, str]]:
     """Every (key, English text) of a content document, in document order."""
-    yield from _walk(data, "")
+    return ((key, text) for key, _holder, _slot, text in _texts(data, ""))
 
 
-def _walk(node: object, path: str) -> Iterator[tuple[str, str]]:
-    if isinstance(node, str):
-        yield path, node
-    elif isinstance(node, dict):
-        for name, value in node.items():
-            if name in _NOT_TEXT or (name in _ID_LISTS and isinstance(value, list)):
-                continue
-            yield from _walk(value, f"{path}.{name}" if path else str(name))
+def _texts(node: object, path: str) -> Iterator[tuple[str, Any, Any, str]]:
+    """(key, container, index in it, text) of every text under ``node``."""
+    if isinstance(node, dict):
+        slots = [(name, value, f"{path}.{name}" if path else str(name))
+                 for name, value in node.items()
+                 if name not in _NOT_TEXT and not (name in _ID_LISTS and isinstance(value, list))]
     elif isinstance(node, list):
-        for i, item in enumerate(node):
-            ident = item.get("id") if isinstance(item, dict) else None
-            yield from _walk(item, f"{path}[{ident if ident is not None else i}]")
+        slots = [(i, item, f"{path}[{_label(item, i)}]") for i, item in enumerate(node)]
+    else:
+        return
+    for slot, value, key in slots:
+        if isinstance(value, str):
+            yield key, node, slot, value
+        else:
+            yield from _texts(value, key)
+
+
+def _label(item: object, index: int) -> object:
+    """How a key names a list item: by its id where it has one, else by its place."""
+    ident = item.get("id") if isinstance(item, dict) else None
+    return index if ident is None else ident
 
 
 def pseudo_entries(data: object) -> dict[str, str]:
@@ -76,28 +85,10 @@ def pseudo_entries(data: object) -> dict[str, str]:
 def apply_entries(data: dict[str, Any], entries: dict[str, str]) -> dict[str, Any]:
     """A copy of ``data`` with the text at each key of ``entries`` replaced."""
     merged = copy.deepcopy(data)
-    _replace(merged, "", entries)
+    for key, holder, slot, _text in _texts(merged, ""):
+        if key in entries:
+            holder[slot] = entries[key]
     return merged
-
-
-def _replace(node: object, path: str, entries: dict[str, str]) -> None:
-    if isinstance(node, dict):
-        for name, value in node.items():
-            if name in _NOT_TEXT or (name in _ID_LISTS and isinstance(value, list)):
-                continue
-            key = f"{path}.{name}" if path else str(name)
-            if isinstance(value, str):
-                node[name] = entries.get(key, value)
-            else:
-                _replace(value, key, entries)
-    elif isinstance(node, list):
-        for i, item in enumerate(node):
-            ident = item.get("id") if isinstance(item, dict) else None
-            key = f"{path}[{ident if ident is not None else i}]"
-            if isinstance(item, str):
-                node[i] = entries.get(key, item)
-            else:
-                _replace(item, key, entries)
 
 
 def overlay_paths(kind: str, language: str) -> list[Path]:
@@ -156,6 +147,16 @@ def load_translation(kind: str, language: str) -> Translation:
             notices.append(overlay.notice)
             files.append(str(path))
     return Translation(language=language, entries=entries, notices=notices, files=files)
+
+
+def translation_notice(kind: str = "framework") -> str:
+    """Whose translation the text of ``kind`` is, in the active language ("" in English),
+    said once on a page or in a report."""
+    language = current_language()
+    if language == "en":
+        return ""
+    notices = load_translation(kind, language).notices
+    return notices[-1] if notices else ""
 
 
 def check_overlay(data: object, translation: Translation) -> tuple[list[str], list[str]]:

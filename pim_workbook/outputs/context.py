@@ -10,7 +10,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from pim_workbook.content.framework import Content, Principle, localise
-from pim_workbook.content.overlay import load_translation
+from pim_workbook.content.overlay import translation_notice
 from pim_workbook.errors import StoreError
 from pim_workbook.i18n import N_, _, current_language, direction
 from pim_workbook.outputs.actions import action_rows
@@ -228,15 +228,6 @@ def report_context(store: WorkbookStore, aid: str, today: dt.date | None = None,
         signed_open=signed_open,
         verification=verification_lines(store.verify(aid), aid),
     )
-
-
-def translation_notice() -> str:
-    """Said once in a report in another language than English: whose translation the
-    framework's text is."""
-    if current_language() == "en":
-        return ""
-    notices = load_translation("framework", current_language()).notices
-    return notices[-1] if notices else ""
 
 
 def _history(store: WorkbookStore, record: Record, revisions: list[Revision],
