@@ -14,12 +14,13 @@ from typing import TYPE_CHECKING, Any, NoReturn, get_args
 
 from pim_workbook import __version__
 from pim_workbook.errors import WorkbookError
+from pim_workbook.i18n import LANGUAGES
 from pim_workbook.record.vocabulary import AssessmentStatus
 
 if TYPE_CHECKING:
     from pim_workbook.access import Role
 
-LANGUAGE_CODES = ["en", "fr", "es", "ar"]  # pim_workbook.i18n.LANGUAGES, without loading it
+LANGUAGE_CODES = list(LANGUAGES)  # the interface's (i18n imports only the standard library)
 
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
