@@ -29,14 +29,20 @@ def open_session(store: WorkbookStore, aid: str,
                    key=query.key)
 
 
-def not_valid(reason: str) -> w.HTML:
-    """What a page shows, and all it shows, without a valid link."""
+def refusal(reason: str) -> str:
+    """The markup of a refused page (its styles included), in the current language: the
+    server sends it as a page of its own, and a page whose link fails in its kernel shows it."""
     hint = _("Links to the workbook are personal: each organisation receives its own from "
              "the facilitator.")
     title = _("Link not valid")
-    return html(f"<style>{CSS}</style><div class=\"pimw-page pimw-refused\">"
-                f"<h1>{escape(title)}</h1>"
-                f"<p>{escape(reason)}</p><p class=\"pimw-hint\">{escape(hint)}</p></div>")
+    return (f"<style>{CSS}</style><div class=\"pimw-page pimw-refused\">"
+            f"<h1>{escape(title)}</h1>"
+            f"<p>{escape(reason)}</p><p class=\"pimw-hint\">{escape(hint)}</p></div>")
+
+
+def not_valid(reason: str) -> w.HTML:
+    """What a page shows, and all it shows, without a valid link."""
+    return html(refusal(reason))
 
 
 def guarded(store: Store, query: PageQuery) -> WorkbookStore:

@@ -1,11 +1,12 @@
-"""The kernels of a served workbook: refused pages, abandoned pages and a cap.
+"""The kernels of a served workbook: refused links, abandoned pages and a cap.
 
 Every page load takes a kernel of its own (about 67 MB). Voila's culler ends a kernel only
-after two idle hours, so requests with a bogus link and closed tabs would pile kernels up.
-:class:`WorkbookKernelManager` (Voila's default manager plus three rules) ends a kernel
-whose page was refused for its link once that page has rendered, ends a kernel whose page
-has not been seen for ``orphan_timeout`` seconds, and refuses new pages past ``max_kernels``
-live kernels with a readable "server is busy" page (HTTP 503).
+after two idle hours, so closed tabs would pile kernels up, and so would requests with a
+bogus link if they started one. A link the server refuses (:func:`link_refusal`) gets a
+plain page and no kernel (voila_app.py). :class:`WorkbookKernelManager` (Voila's default
+manager plus two rules) ends a kernel whose page has not been seen for ``orphan_timeout``
+seconds, and refuses new pages past ``max_kernels`` live kernels with a readable "server is
+busy" page (HTTP 503).
 
 A page is seen while its connection is open, and while it asks the server about its kernel
 (the page template does every 1.5 s, from the moment its first script has arrived): a page
@@ -19,7 +20,6 @@ rather than fail, so the pool never empties for good.
 from __future__ import annotations
 
 import asyncio
-import datetime as dt
 import logging
 import os
 import re
@@ -37,15 +37,15 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, default
 from voila.utils import ENV_VARIABLE
 
-from pim_workbook.access import KEY_PARAM, check_key, links_required
+from pim_workbook.access import KEY_PARAM, check_key
 from pim_workbook.errors import AccessDenied
+from pim_workbook.i18n import _
 from pim_workbook.store.connection import DB_ENV, default_db_path
 from pim_workbook.store.core import Store
 from pim_workbook.training.practice import remove_all
 
 BUSY = ("The server is busy: too many open pages. Close a workbook tab you no longer use, "
         "or try again in a few minutes.")
-REFUSED_MAX_S = 60  # a refused page's kernel ends by then, however busy it is kept
 _SECRET_PARAMS = re.compile(r"(?<=[?&])(key|token)=[^&\s]*")
 
 
@@ -61,21 +61,25 @@ class ScrubLinks(logging.Filter):
         return True
 
 
-def link_refused(query_string: str) -> bool:
-    """True when a served page's link would be refused: no key, one that is not valid,
-    revoked or expired, or one for another assessment than the page's (the page's own
-    check, made once more by the server)."""
+def link_refusal(query_string: str) -> str | None:
+    """Why a served page's link is refused, in the active language, or None: no key, one
+    that is not valid, revoked or expired, or one for another assessment than the page's
+    (the page's own check, made once more by the server before any kernel starts)."""
     query = parse_qs(query_string)
     key = query.get(KEY_PARAM, [""])[0].strip()
     if not key:
-        return True
+        return _("this page was opened without its link key: use the whole link you were "
+                 "given")
     with Store() as store:  # the store of $PIM_WORKBOOK_DB, as in the kernels
         try:
             grant = check_key(store, key)
-        except AccessDenied:
-            return True
+        except AccessDenied as exc:
+            return str(exc)
     assessment = query.get("assessment", [""])[0].strip()
-    return bool(assessment) and not grant.may_open(assessment)
+    if assessment and not grant.may_open(assessment):
+        return _("this link does not open assessment {assessment}").format(
+            assessment=repr(assessment))
+    return None
 
 
 class OwnKernelSpecManager(KernelSpecManager):
@@ -91,8 +95,6 @@ class OwnKernelSpecManager(KernelSpecManager):
 class WorkbookKernelManager(AsyncMappingKernelManager):
     """Voila's kernel manager, with kernels that end when no page needs them any more."""
 
-    refused_grace = Float(5.0, min=0.0, config=True, help="Seconds a kernel whose page "
-                          "was refused for its link stays once the page has rendered.")
     orphan_timeout = Float(120.0, min=0.1, config=True, help="Seconds a kernel stays once its "
                            "page is no longer seen (a closed tab, a page never opened in a "
                            "browser); a page still loading asks about its kernel.")
@@ -109,7 +111,6 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
                 log.addFilter(ScrubLinks())
         self._seen: dict[str, float] = {}  # kernel → last time a page held it (or its start)
         self._orphan_check: PeriodicCallback | None = None
-        self._endings: set[asyncio.Task[None]] = set()
         self._stopping = False
 
     def _live(self) -> int:
@@ -136,26 +137,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         if self._orphan_check is None:
             self._orphan_check = PeriodicCallback(self.end_orphans, 1000 * self.check_interval)
             self._orphan_check.start()
-        # a pooled kernel learns its page's query only later: it has no link to check yet
-        if not pooled and links_required() and \
-                await asyncio.to_thread(link_refused, env.get(ENV_VARIABLE.QUERY_STRING, "")):
-            ending = asyncio.create_task(self._end_refused(kernel_id, utcnow()))
-            self._endings.add(ending)
-            ending.add_done_callback(self._endings.discard)
         return kernel_id
-
-    async def _end_refused(self, kernel_id: str, started: dt.datetime) -> None:
-        """End a refused page's kernel once the page has shown "Link not valid": when the
-        kernel has run its cells and been quiet for ``refused_grace`` seconds."""
-        deadline = time.monotonic() + REFUSED_MAX_S
-        while kernel_id in self:
-            kernel = self._kernels[kernel_id]
-            quiet = (utcnow() - kernel.last_activity).total_seconds()
-            rendered = kernel.last_activity > started and kernel.execution_state == "idle"
-            if (rendered and quiet >= self.refused_grace) or time.monotonic() > deadline:
-                await self._end(kernel_id, "its page was refused for its link")
-                return
-            await asyncio.sleep(min(1.0, max(self.refused_grace, 0.1)))
 
     async def _end(self, kernel_id: str, why: str) -> None:
         self.log.info("Ending kernel %s: %s", kernel_id, why)

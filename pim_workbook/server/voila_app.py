@@ -17,18 +17,18 @@ of the wait. :class:`WorkbookVoila` is Voila with three changes:
 
 With ``serve --pool-size N``, Voila keeps N kernels per notebook that have run their
 notebook up to ``wait_for_page()`` (imports and content loaded) and wait there for a page's
-request. :class:`WorkbookPage` gives one only to a link the server accepts: a refused link
-gets a kernel of its own, ended once its page says so (kernels.py), so bogus links never
-drain the pool; every page still runs its own access check on its own query.
+request. :class:`WorkbookPage` answers a link the server refuses with a plain "Link not
+valid" page and starts no kernel for it, so bogus links neither drain the pool nor cost a
+kernel; every page that does start still runs its own access check on its own query.
 """
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import os
 import re
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +41,9 @@ from voila.static_file_handler import MultiStaticFileHandler, TemplateStaticFile
 from voila.tornado.handler import TornadoVoilaHandler
 
 from pim_workbook.access import links_required
-from pim_workbook.server.kernels import link_refused
+from pim_workbook.app.gate import refusal
+from pim_workbook.i18n import _, direction, known, use_language
+from pim_workbook.server.kernels import link_refusal
 
 YEAR_S = 365 * 24 * 3600
 _HASHED_NAME = re.compile(r"(?:^|[._-])[0-9a-f]{16,}(?:[._-]|$)")  # 84.09c61a35dce1705f.js
@@ -93,15 +95,32 @@ class VersionedStaticFiles(_Immutable, MultiStaticFileHandler):
 
 
 class WorkbookPage(TornadoVoilaHandler):
-    """Voila's page handler: a preheated kernel only for a link the server accepts, and only
-    one already started (else a kernel of its own, as without a pool)."""
+    """Voila's page handler: a link the server refuses gets a plain page and no kernel; an
+    accepted one a preheated kernel when one is started (else a kernel of its own)."""
 
     @web.authenticated
     async def get(self, path: str | None = None) -> None:
-        self.preheated = bool(path) and not (
-            links_required() and await asyncio.to_thread(link_refused, self.request.query)
-        ) and bool(self.kernel_manager.ready_in_pool(path))
+        if links_required():
+            lang = self.get_query_argument("lang", "")
+            with use_language(lang if known(lang) else "en") as spoken:
+                # no await inside: the language is the process's while the message is made
+                reason = link_refusal(self.request.query)
+                if reason is not None:
+                    self.refuse(reason, spoken)
+                    return
+        self.preheated = bool(path) and bool(self.kernel_manager.ready_in_pool(path))
         await super().get(path)
+
+    def refuse(self, reason: str, language: str) -> None:
+        """A whole page saying why the link is refused, without Voila's scripts or a kernel."""
+        self.set_status(403)
+        self.set_header("Content-Type", "text/html; charset=UTF-8")
+        self.set_header("Cache-Control", "no-store")
+        self.finish(f'<!DOCTYPE html><html lang="{language}" dir="{direction(language)}">'
+                    '<head><meta charset="utf-8"><meta name="viewport" '
+                    'content="width=device-width, initial-scale=1">'
+                    f"<title>{escape(_('Link not valid'))}</title></head>"
+                    f"<body><main>{refusal(reason)}</main></body></html>")
 
     def should_use_rendered_notebook(self, *args: Any) -> bool:
         return self.preheated and bool(super().should_use_rendered_notebook(*args))

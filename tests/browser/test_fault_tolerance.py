@@ -128,17 +128,15 @@ def test_the_facilitator_reads_only_the_data_folder(server, browser):
     context.close()
 
 
-def test_a_refused_page_keeps_its_message_when_its_kernel_ends(server, browser):
-    context, page = open_page(browser, server.page_url("04-step1.ipynb", assessment="sample",
-                                                   key="lbogus.secret"))
-    page.get_by_text("Link not valid").wait_for(timeout=WAIT)
-    kernel = page.evaluate("JSON.parse(document.getElementById('jupyter-config-data')"
-                           ".textContent).kernelId")
-    deadline = time.monotonic() + 30
-    while server.kernel_alive(kernel) and time.monotonic() < deadline:
-        time.sleep(0.5)
-    assert not server.kernel_alive(kernel)  # ended by the server within seconds
-    time.sleep(5)  # the page's own watch has noticed by now
-    assert page.locator("#pimw-lost").is_hidden()
-    assert page.get_by_text("Link not valid").is_visible()
+def test_a_refused_link_gets_a_plain_page_without_a_kernel(server, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    response = page.goto(server.page_url("04-step1.ipynb", assessment="sample",
+                                          key="lbogus.secret", lang="fr"))
+    assert response.status == 403
+    assert page.locator("html").get_attribute("lang") == "fr"
+    assert "Lien non valide" in page.locator(".pimw-refused h1").inner_text()
+    assert page.locator("#jupyter-config-data").count() == 0  # no Voila, so no kernel
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    screenshot(page, "refused-link-phone")
     context.close()

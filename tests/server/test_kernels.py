@@ -22,7 +22,7 @@ from browser.conftest import CHROMIUM, CHROMIUM_ARGS, CLI, Server
 
 from pim_workbook.access import create_invite, revoke
 from pim_workbook.resources import notebooks_dir
-from pim_workbook.server.kernels import BUSY, OwnKernelSpecManager, link_refused
+from pim_workbook.server.kernels import BUSY, OwnKernelSpecManager, link_refusal
 from pim_workbook.store.connection import DB_ENV
 from pim_workbook.store.core import Store
 
@@ -44,26 +44,25 @@ def test_python3_is_this_interpreter_whatever_kernel_specs_say(tmp_path, monkeyp
 def test_the_server_refuses_the_links_the_pages_refuse(store, aid, monkeypatch):
     monkeypatch.setenv(DB_ENV, str(store.path))
     _, key = create_invite(store, role="party", actor="f", assessment_id=aid, party="A")
-    assert not link_refused(f"assessment={aid}&key={key}&token=t")
-    assert link_refused(f"assessment=another&key={key}")  # a link for another assessment
+    assert link_refusal(f"assessment={aid}&key={key}&token=t") is None
+    assert link_refusal(f"assessment=another&key={key}") == \
+        "this link does not open assessment 'another'"
     _, facilitator = create_invite(store, role="facilitator", actor="f")
-    assert not link_refused(f"assessment=another&key={facilitator}")
+    assert link_refusal(f"assessment=another&key={facilitator}") is None
     for query in ("", "token=t", "key=", "key=bogus", f"key={key}x",
                   f"key={key.partition('.')[0]}.{'A' * 32}"):
-        assert link_refused(query), query
+        assert link_refusal(query), query
     tomorrow = dt.date.today() + dt.timedelta(days=1)
     _, soon = create_invite(store, role="observer", actor="f", assessment_id=aid,
                             expires=dt.date.today())
     monkeypatch.setattr("pim_workbook.access._today", lambda: tomorrow)
-    assert link_refused(f"key={soon}")  # expired
+    assert link_refusal(f"key={soon}")  # expired
     revoke(store, key.partition(".")[0])
-    assert link_refused(f"key={key}")  # revoked
+    assert link_refusal(f"key={key}")  # revoked
 
 
 # -- a real served workbook ----------------------------------------------------------------
-QUICK = {"WorkbookKernelManager": {"check_interval": 0.5, "refused_grace": 1}}
-# a refused page's kernel stays until the refusal shows in a browser, however loaded the machine
-SHOWN_REFUSED = {"WorkbookKernelManager": {"check_interval": 0.5, "refused_grace": 60}}
+QUICK = {"WorkbookKernelManager": {"check_interval": 0.5}}
 KERNEL_ID = re.compile(r'"kernelId": "([0-9a-f-]{36})"')
 
 
@@ -137,10 +136,11 @@ class KernelServer(Server):
         except urllib.error.URLError:
             return False
 
-    def page(self, key: str, notebook: str = "index.ipynb") -> tuple[int, str]:
+    def page(self, key: str, notebook: str = "index.ipynb", **query: str) -> tuple[int, str]:
         """Load a page and never connect to its kernel, like a tab closed at once."""
         try:
-            with urllib.request.urlopen(self.page_url(notebook, key=key), timeout=120) as r:
+            with urllib.request.urlopen(self.page_url(notebook, key=key, **query),
+                                        timeout=120) as r:
                 return r.status, r.read().decode()
         except urllib.error.HTTPError as exc:
             return exc.code, exc.read().decode()
@@ -200,18 +200,21 @@ def chromium():
 
 
 @pytest.mark.slow
-def test_pages_refused_for_their_link_leave_no_kernel_within_seconds(refusing):
+def test_pages_refused_for_their_link_are_plain_pages_that_start_no_kernel(refusing):
     with ThreadPoolExecutor(10) as pool:
         pages = list(pool.map(lambda _: refusing.page("bogus"), range(10)))
-    assert [status for status, _ in pages] == [200] * 10  # each says "Link not valid"
-    kernels = {KERNEL_ID.search(html).group(1) for _, html in pages}
-    assert len(kernels) == 10
-    _, html = refusing.page(refusing.key)  # the facilitator's page, never connected either
-    valid = KERNEL_ID.search(html).group(1)
-    wait_until(lambda: not any(refusing.alive(k) for k in kernels), 10)
-    assert refusing.alive(valid)  # a valid link keeps its kernel (two minutes unconnected)
-    refusing.shut_down_kernel(valid)
-    assert kernel_executables(refusing.proc.pid) == []
+    assert [status for status, _ in pages] == [403] * 10
+    assert all("Link not valid" in html and KERNEL_ID.search(html) is None
+               for _, html in pages)
+    status, html = refusing.page("")
+    assert status == 403 and "without its link key" in html
+    status, html_fr = refusing.page(refusing.key, lang="fr")
+    assert status == 200 and KERNEL_ID.search(html_fr)
+    status, html = refusing.page("bogus", lang="ar")
+    assert '<html lang="ar" dir="rtl">' in html and "Link not valid" not in html
+    assert len(kernel_executables(refusing.proc.pid)) == 1  # the facilitator's page's
+    refusing.shut_down_kernel(KERNEL_ID.search(html_fr).group(1))
+    wait_until(lambda: kernel_executables(refusing.proc.pid) == [], 30)
 
 
 @pytest.mark.slow
@@ -290,7 +293,7 @@ def test_pooled_kernels_count_toward_the_cap_are_never_orphans_and_refill_at_roo
         assert server.preheated("index.ipynb") == [_kernel_id(first)]
         wait_until(lambda: server.pool_fills("index.ipynb") == 2, 60)
         status, html = server.page("bogus.key")  # a refused link never takes a pooled one
-        assert status == 503 and BUSY in html and "kernelId" not in html
+        assert status == 403 and "Link not valid" in html and "kernelId" not in html
         second = chromium.new_page()  # the refill, at once; its own refill waits for room
         second.goto(server.url)
         second.get_by_text("SAMPLE (fictional)").wait_for(timeout=60_000)
@@ -310,7 +313,7 @@ def test_a_preheated_page_checks_its_own_link_and_shows_only_its_own_query(tmp_p
                                                                          chromium):
     server = KernelServer(tmp_path, "--notebooks", _notebooks(tmp_path / "nb", "index.ipynb",
                                                               "04-step1.ipynb"),
-                          "--pool-size", "1", settings=SHOWN_REFUSED)
+                          "--pool-size", "1")
     server.cli("sample")
     server.start()
     keys = {party: parse_qs(urlsplit(server.cli("invite", "sample", "--party", party)
