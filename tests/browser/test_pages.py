@@ -159,6 +159,13 @@ def _look(page: Any, name: str, folder: Path, faults: list[str], data: list[str]
     page.set_viewport_size(PROJECTOR)
 
 
+# what a page loaded, or asks for, from anywhere but its own server
+ELSEWHERE = """() => [...performance.getEntriesByType("resource").map(e => e.name),
+    ...[...document.querySelectorAll("link[href], script[src], img[src]")]
+        .map(e => e.href || e.src)]
+    .filter(a => /^https?:/.test(a) && !a.startsWith(location.origin))"""
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "notebook", "query"), PAGES, ids=[p[0] for p in PAGES])
 def test_every_page_and_pane_reads_well_on_a_projector_and_a_phone(
@@ -179,6 +186,8 @@ def test_every_page_and_pane_reads_well_on_a_projector_and_a_phone(
     faults: list[str] = []
     try:
         _settle(page)
+        faults += [f"{name}: calls on another site: {address}"
+                   for address in page.evaluate(ELSEWHERE)]
         if page.locator(".jupyter-widgets-error-widget").count():
             # a widget the browser failed to draw (seen once, on a loaded machine): say
             # what it was, then look at the page as a reload shows it

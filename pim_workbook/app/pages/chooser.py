@@ -49,7 +49,7 @@ def _creator(store: WorkbookStore, page: Page, link_key: str = "") -> w.VBox:
     title = text(_("e.g. Protection monitoring data to the protection cluster"))
     name = text(_("your name"))
     result = html("")
-    create = w.Button(description=_("Start a new assessment"), icon="plus",
+    create = w.Button(description=_("Start a new assessment"),
                       button_style="primary")
 
     def on_create(_click: Any) -> None:

@@ -112,7 +112,7 @@ def _sign_row(session: Session, pid: str) -> w.VBox:
     name = text(_("name of the signatory"))
     title = text(_("title, e.g. Head of Protection"))
     confirm = w.Checkbox(description="", indent=False, layout=w.Layout(width="auto"))
-    go = w.Button(description=_("Sign the record"), icon="pencil", button_style="success")
+    go = w.Button(description=_("Sign the record"), button_style="success")
     seen: list[str] = []
 
     def draw(record: Record) -> None:
@@ -159,7 +159,7 @@ def _sign_row(session: Session, pid: str) -> w.VBox:
 
 def _exports(session: Session) -> w.VBox:
     links = html("")
-    button = w.Button(description=_("Prepare exports"), icon="download",
+    button = w.Button(description=_("Prepare exports"),
                       button_style="primary")
 
     def on_click(_click: Any) -> None:
@@ -272,8 +272,7 @@ def _revisions(session: Session) -> w.VBox:
         for rev in session.store.revisions(record.id):
             if rev.number not in buttons:
                 button = w.Button(
-                    description=_("Open revision {number}").format(number=rev.number),
-                    icon="eye")
+                    description=_("Open revision {number}").format(number=rev.number))
                 button.on_click(lambda _, n=rev.number: open_revision(n))
                 buttons[rev.number] = button
             frozen = escape(_("frozen {date}, content hash {hash}")).format(

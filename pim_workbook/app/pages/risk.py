@@ -58,7 +58,7 @@ def register_summary(session: Session) -> w.VBox:
     table = html("")
     result = html("")
     button = w.Button(description=_("Export the register (HXL, JSON, datapackage.json)"),
-                      icon="download", button_style="primary")
+                      button_style="primary")
 
     def draw(record: Record) -> None:
         rows = [[e.id, e.title, label(e.sensitivity) if e.sensitivity else NONE, _(e.personal),
@@ -108,11 +108,11 @@ class RiskPane:
         self.work: Workspace | None = None
         self.message = html("")
         # 1. the file
-        self.sample_button = w.Button(description=_("Use the sample microdata"), icon="table")
+        self.sample_button = w.Button(description=_("Use the sample microdata"))
         self.server_file = w.Dropdown(layout=w.Layout(width="32rem"))
         self.server_file.add_class("pimw-risk-server-file")
-        self.list_button = w.Button(description=_("Look again"), icon="refresh")
-        self.read_button = w.Button(description=_("Read the file"), icon="folder-open")
+        self.list_button = w.Button(description=_("Look again"))
+        self.read_button = w.Button(description=_("Read the file"))
         self.server_hint = html("")
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
                                    description=_("Upload a small file"))
@@ -126,42 +126,38 @@ class RiskPane:
                                       layout=w.Layout(width="8rem"))
         self.max_risk = w.BoundedFloatText(value=round(100 * max_risk, 3), min=0, max=100,
                                            step=0.5, layout=w.Layout(width="8rem"))
-        self.check_button = w.Button(description=_("Check the risk"), icon="search",
+        self.check_button = w.Button(description=_("Check the risk"),
                                      button_style="primary")
         # 3. the result
         self.result = html("")
         self.riskiest = html("")
         self.drivers_button = w.Button(
-            description=_("Which quasi-identifiers drive the risk?"), icon="sitemap")
+            description=_("Which quasi-identifiers drive the risk?"))
         self.drivers = html("")
         # 4. treatments
         self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
         self.merge_label = text(_("new category, e.g. 18-59"))
         self.merge_label.layout.width = "16rem"
-        self.merge_button = w.Button(description=_("Merge into one category"),
-                                     icon="compress")
-        self.bands_button = w.Button(description=_("Age groups into 0-17 / 18-59 / 60+"),
-                                     icon="compress")
+        self.merge_button = w.Button(description=_("Merge into one category"))
+        self.bands_button = w.Button(description=_("Age groups into 0-17 / 18-59 / 60+"))
         self.replace_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.replace_by = w.Dropdown(layout=w.Layout(width="16rem"))
-        self.replace_button = w.Button(description=_("Replace by the coarser column"),
-                                       icon="level-up")
+        self.replace_button = w.Button(description=_("Replace by the coarser column"))
         self.suppress_column = w.Dropdown(layout=w.Layout(width="16rem"))
-        self.suppress_button = w.Button(description=_("Remove the column"), icon="eraser")
-        self.drop_button = w.Button(icon="trash")
-        self.undo_button = w.Button(description=_("Undo the last step"), icon="undo")
+        self.suppress_button = w.Button(description=_("Remove the column"))
+        self.drop_button = w.Button()  # its words name the k in force
+        self.undo_button = w.Button(description=_("Undo the last step"))
         self.steps = html("")
         # 5. small cells
         self.cells_by = w.SelectMultiple(rows=6, layout=w.Layout(width="20rem"))
-        self.cells_button = w.Button(description=_("Check small cells"), icon="th")
+        self.cells_button = w.Button(description=_("Check small cells"))
         self.cells = html("")
         # 6. recording
         self.dataset = w.Dropdown(layout=w.Layout(width="32rem"))
-        self.record_check_button = w.Button(description=_("Record the check as evidence"),
-                                            icon="save")
+        self.record_check_button = w.Button(description=_("Record the check as evidence"))
         self.record_treatment_button = w.Button(
-            description=_("Record the treatment and write the file"), icon="save",
+            description=_("Record the treatment and write the file"),
             button_style="success")
         self.recorded = html("")
         for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",

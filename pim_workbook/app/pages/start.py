@@ -57,7 +57,7 @@ def _parties_pane(session: Session) -> w.Widget:
     roles = choices_of(Party.model_fields["role"].annotation)
     organisation = text(_("organisation"))
     role = dropdown(roles)
-    add = w.Button(description=_("Add party"), icon="plus", button_style="primary")
+    add = w.Button(description=_("Add party"), button_style="primary")
 
     def draw(record: Record) -> None:
         rows = "".join(
@@ -170,7 +170,7 @@ def _trust_pane(session: Session) -> w.Widget:
 
     rows = per_party(session, lambda r: list(r.parties), lambda pid: party_action(
         session, pid, placeholder=_("name of the person agreeing"), button=_("We agree"),
-        icon="check", state=lambda r: state(r, pid),
+        state=lambda r: state(r, pid),
         act=lambda name: session.store.agree_trust(session.aid, pid, name,
                                                    actor=session.actor)))
     return w.VBox([heading(_("Trust statement")), html(intro),

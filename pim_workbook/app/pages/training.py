@@ -55,7 +55,7 @@ def _error(message: object) -> str:
     return f'<p class="pimw-error">{escape(str(message))}</p>'
 
 
-def link_button(href: str, caption: str, *, icon: str, download: str = "",
+def link_button(href: str, caption: str, *, download: str = "",
                 new_tab: bool = False) -> str:
     """A link that looks and sits like the page's primary buttons: what a click on it does
     (download a file, open a page) happens in the browser at once, without the kernel."""
@@ -65,7 +65,7 @@ def link_button(href: str, caption: str, *, icon: str, download: str = "",
     return (f'<a href="{escape(href)}"{extra} class="jupyter-button widget-button mod-primary '
             'pimw-link-button" style="display:inline-flex; align-items:center; gap:.5rem; '
             'text-decoration:none; box-sizing:border-box; max-width:100%">'
-            f'<i class="fa fa-{icon}" aria-hidden="true"></i>{escape(caption)}</a>')
+            f'{escape(caption)}</a>')
 
 
 # -- the trainee ---------------------------------------------------------------------------
@@ -91,7 +91,7 @@ class TraineePane:
                                 description=_("Pseudonym"), style=LABEL,
                                 continuous_update=False,
                                 layout=w.Layout(width="28rem", max_width="100%"))
-        self.start_button = w.Button(description=_("Start"), icon="play",
+        self.start_button = w.Button(description=_("Start"),
                                      button_style="primary")
         self.start_button.on_click(lambda _: self.start())
         self.message = html("")
@@ -102,9 +102,9 @@ class TraineePane:
         self.competency.add_class("pimw-competencies")
         self.index = 0
         self.card = w.VBox(layout=w.Layout(width="100%"))
-        self.previous = w.Button(description=_("Previous"), icon="arrow-left")
-        self.next = w.Button(description=_("Next"), icon="arrow-right")
-        self.check_button = w.Button(description=_("Check my answer"), icon="check",
+        self.previous = w.Button(description=_("Previous"))
+        self.next = w.Button(description=_("Next"))
+        self.check_button = w.Button(description=_("Check my answer"),
                                      button_style="primary")
         self.previous.on_click(lambda _: self.move(-1))
         self.next.on_click(lambda _: self.move(1))
@@ -324,7 +324,7 @@ def practice_assessment(store: WorkbookStore, training_id: str, trainee_id: str,
     party = copy.get(trainee_id).parties[PRACTICE_PARTY].organisation
     pages = "".join(f'<li><a href="{escape(address[p.key])}" target="_blank" '
                     f'rel="noopener">{escape(_(p.title))}</a></li>' for p in PAGES)
-    open_it = link_button(address["start"], _("Open my practice copy"), icon="external-link",
+    open_it = link_button(address["start"], _("Open my practice copy"),
                           new_tab=True)
     intro = escape(_(
         "A practice copy of the fictional sample assessment, for you alone: go through the "
@@ -351,20 +351,19 @@ class TrainerPane:
         self.title = w.Text(placeholder=_("e.g. Data sharing basics, Kessaly, March"),
                             description=_("Title"), style=LABEL, continuous_update=False,
                             layout=w.Layout(width="34rem", max_width="100%"))
-        self.create_button = w.Button(description=_("New training session"), icon="plus",
+        self.create_button = w.Button(description=_("New training session"),
                                       button_style="primary")
         self.created = html("")
         self.sessions = w.Dropdown(description=_("Session"), style=LABEL,
                                    layout=w.Layout(width="auto", max_width="100%"))
-        self.refresh_button = w.Button(description=_("Refresh"), icon="refresh")
-        self.link_button = w.Button(description=_("Trainee link"), icon="link")
+        self.refresh_button = w.Button(description=_("Refresh"))
+        self.link_button = w.Button(description=_("Trainee link"))
         self.download = html("")
         self.confirm = w.Text(placeholder=_("the session id"),
                               description=_("Purge: session id"),
                               style=LABEL, continuous_update=False,
                               layout=w.Layout(width="24rem", max_width="100%"))
         self.purge_button = w.Button(description=_("Purge trainees and answers"),
-                                     icon="trash",
                                      button_style="danger")
         self.results = html("")
         self.chart = html("")
@@ -461,7 +460,7 @@ class TrainerPane:
         self.download.value = link_button(
             "data:text/csv;charset=utf-8;base64,"
             + base64.b64encode(training.results_csv(result).encode()).decode(),
-            _("Export results as CSV"), icon="download",
+            _("Export results as CSV"),
             download=f"training-{tid}-results.csv")
         self.chart.value = self._chart(result) if any(e.answered for e in result.exercises) \
             else ""

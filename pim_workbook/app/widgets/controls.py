@@ -129,12 +129,12 @@ def per_party(session: Session, which: Callable[[Record], list[str]],
     return box
 
 
-def party_action(session: Session, pid: str, *, placeholder: str, button: str, icon: str,
+def party_action(session: Session, pid: str, *, placeholder: str, button: str,
                  state: Callable[[Record], str], act: Callable[[str], Any]) -> w.VBox:
     """A party's line (``state`` as HTML), a name box and a button that calls ``act(name)``."""
     status = html("")
     name = text(placeholder)
-    go = w.Button(description=button, icon=icon, button_style="success")
+    go = w.Button(description=button, button_style="success")
 
     def draw(record: Record) -> None:
         status.value = state(record)

@@ -261,9 +261,9 @@ def collection_editor(session: Session, collection: str, model: type[BaseModel],
                         layout=w.Layout(width="auto", min_width="24rem"))
     new_title = text(_("new {noun}: {field}").format(noun=thing,
                                                       field=_(fields[0].caption).lower()))
-    add = w.Button(description=_("Add {noun}").format(noun=thing), icon="plus",
+    add = w.Button(description=_("Add {noun}").format(noun=thing),
                    button_style="primary")
-    remove = w.Button(description=_("Remove this {noun}").format(noun=thing), icon="trash",
+    remove = w.Button(description=_("Remove this {noun}").format(noun=thing),
                       button_style="danger")
     form = w.VBox(layout=w.Layout(width="100%"))
 
@@ -437,7 +437,7 @@ class _ActionLine:
         self.session, self.action_id, self.caption = session, action_id, caption
         self.summary = w.HTML(layout=w.Layout(flex="1 1 0%", min_width="0", width="auto"))
         self.summary.add_class("pimw-action-summary")
-        self.toggle = w.ToggleButton(description=_("Details"), icon="chevron-down",
+        self.toggle = w.ToggleButton(description=_("Details"),
                                      tooltip=_("Status, owner, due date and note of {action}")
                                      .format(action=action_id),
                                      layout=w.Layout(width="auto", flex="0 0 auto"))
@@ -488,7 +488,6 @@ class _ActionLine:
         else:
             self.box.children = (self.box.children[0],)
         self.toggle.description = _("Hide") if self.is_open else _("Details")
-        self.toggle.icon = "chevron-up" if self.is_open else "chevron-down"
 
 
 def _action_editors(session: Session, action_id: str, caption: str) -> w.VBox:
