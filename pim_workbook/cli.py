@@ -7,6 +7,7 @@ import datetime as dt
 import errno
 import getpass
 import os
+import secrets
 import sqlite3
 import sys
 from pathlib import Path
@@ -263,7 +264,7 @@ def _report_formats(args: argparse.Namespace) -> list[str]:
 
 def cmd_report(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
-    from pim_workbook.i18n import _, set_language
+    from pim_workbook.i18n import set_language
     from pim_workbook.outputs.reports import run_report
 
     set_language(args.lang)
@@ -274,15 +275,14 @@ def cmd_report(args: argparse.Namespace) -> None:
                         formats=_report_formats(args), revision=args.revision,
                         history=args.history, paper=args.paper)
     if result.status != "ok":
-        raise ReportError(_("report of {id} failed: {error}").format(
-            id=args.id, error=result.error.splitlines()[0]))
+        raise ReportError(f"report of {args.id} failed: {result.error.splitlines()[0]}")
     for path in result.files:
         print(path)
 
 
 def cmd_batch(args: argparse.Namespace) -> None:
     from pim_workbook.errors import ReportError
-    from pim_workbook.i18n import _, set_language
+    from pim_workbook.i18n import set_language
     from pim_workbook.outputs.reports import run_batch, select, summary_table
 
     set_language(args.lang)
@@ -292,22 +292,142 @@ def cmd_batch(args: argparse.Namespace) -> None:
     store = _store(args)
     ids = select(store, party=args.party, status=args.status, review_due_by=due)
     if not ids:
-        print(_("no assessments match"))
+        print("no assessments match")
         return
     results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
                         formats=formats, history=args.history, paper=args.paper)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
-        raise ReportError(_("{count} report(s) failed: {ids}").format(
+        raise ReportError(("{count} report(s) failed: {ids}").format(
             count=len(failed), ids=", ".join(failed)))
+
+
+def _risk_workspace(args: argparse.Namespace, min_k: int, max_risk: float) -> Any:
+    """The risk check the options describe: the file read, the columns chosen and the
+    treatment steps added (from ``--recipe``, or from the treatment options)."""
+    from pim_workbook.sdc.workspace import Workspace
+
+    treating = [option for option, given in (
+        ("--suppress-to-k", args.suppress_to_k), ("--suppress-to-risk", args.suppress_to_risk),
+        ("--pram", args.pram)) if given]
+    if args.recipe:
+        from pim_workbook.sdc.recipe import load_recipe
+
+        if treating or args.quasi:
+            raise ValueError(("--recipe brings its own columns and steps: leave out {options}")
+                             .format(options=", ".join(treating or ["--quasi"])))
+        recipe = load_recipe(args.recipe)
+        work = Workspace.from_path(args.file, na_values=recipe.na_values, min_k=min_k,
+                                   max_risk=max_risk)
+        work.follow(recipe)
+        return work
+    if not args.quasi:
+        raise ValueError("name the quasi-identifiers with --quasi (or give a --recipe)")
+    work = Workspace.from_path(args.file, na_values=_formats(args.na_values or ""),
+                               min_k=min_k, max_risk=max_risk)
+    work.quasi, work.sensitive = _formats(args.quasi), _formats(args.sensitive or "")
+    work.weight, work.household = args.weight, args.household
+    work.tabulate = _formats(args.tabulate or "")
+    work.before()  # columns the file lacks are refused before any treatment runs
+    if args.keep_households and not args.household:
+        raise ValueError("--keep-households needs the household-id column: --household COL")
+    keep = _formats(args.keep or "") or None
+    if keep and not (args.suppress_to_k or args.suppress_to_risk):
+        raise ValueError("--keep orders local suppression: add --suppress-to-k K or "
+                           "--suppress-to-risk R")
+    if args.suppress_to_k or args.suppress_to_risk:
+        from pim_workbook.sdc.treatments import LocalSuppression
+
+        work.add(LocalSuppression(
+            keys=tuple(work.quasi), k=args.suppress_to_k or min_k,
+            importance=tuple(keep) if keep else None, strata=args.strata,
+            household=args.household if args.keep_households else None,
+            max_risk=args.suppress_to_risk, weight=args.weight))
+    elif args.strata:
+        raise ValueError("--strata applies to local suppression: add --suppress-to-k K")
+    if args.pram:
+        from pim_workbook.sdc.treatments import Pram
+
+        seed = args.seed if args.seed is not None else secrets.randbelow(2**31)
+        work.add(Pram(columns=tuple(_formats(args.pram)), pd=args.pram_pd,
+                      alpha=args.pram_alpha, seed=seed))
+    return work
+
+
+def _treatment_figures(work: Any) -> dict[str, Any]:
+    """What the treatment did, for ``--json``: suppressions, PRAM changes, the information
+    loss and the risk after."""
+    import numpy as np
+
+    loss = work.loss().to_dict()
+    columns = loss["columns"]
+    treated = work.treated()[0]
+    keys = [c for c in work.quasi if c in treated.columns]
+    kept = work.table.loc[treated.index, keys]
+    newly = (treated[keys].isna().to_numpy() & ~kept.isna().to_numpy()).any(axis=1)
+    suppressions = {c: columns[c]["suppressed"] for c in work.quasi if c in columns}
+    return {"steps": work.treated()[1], "after": work.after(),
+            "suppressions": suppressions, "suppressions_total": sum(suppressions.values()),
+            "records_suppressed": int(np.count_nonzero(newly)),
+            "pram_changed": {c: v["perturbed"] for c, v in columns.items() if v["perturbed"]},
+            "information_loss": loss}
+
+
+def _print_figures(data: dict[str, Any], quasi: list[str]) -> None:
+    print(f"{data['n']} records, {data['classes']} combinations of {','.join(quasi)}")
+    print(f"k (smallest class): {data['k']}   sample uniques: {data['sample_uniques']}")
+    print("records in classes smaller than 2 / 3 / 5: "
+          + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
+    print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
+          f"global risk: {100 * data['global_risk']:.2f} %")
+    if "household_risk" in data:
+        print(f"household risk ({data['households']} households in {data['household']}): "
+              f"expected re-identifications {data['household_expected_reidentifications']:.4f}"
+              f"   share {100 * data['household_risk']:.2f} %")
+    for column, l_value in data["l_diversity"].items():
+        print(f"l-diversity of {column}: {l_value}")
+    print("records by individual risk: " + ", ".join(
+        f"{band}: {count}" for band, count in data["risk_bands"].items()))
+
+
+def _verdict(data: dict[str, Any], min_k: int, max_risk: float) -> str:
+    measure = "household risk" if "household_risk" in data else "global risk"
+    if not data["needs_action"]:
+        return (f"within the thresholds (k >= {min_k}, {measure} <= {100 * max_risk:.1f} %)")
+    return "NEEDS ACTION: " + (f"k below {min_k}" if data["k"] < min_k else
+                               f"{measure} above {100 * max_risk:.1f} %")
+
+
+def _print_treatment(done: dict[str, Any], quasi: list[str], min_k: int,
+                     max_risk: float) -> None:
+    print("treatment:")
+    for sentence in done["steps"]:
+        print(f"  - {sentence}")
+    if done["suppressions_total"]:
+        print(f"suppressed {done['suppressions_total']} values in "
+              f"{done['records_suppressed']} records: " + ", ".join(
+                  f"{c} {n}" for c, n in done["suppressions"].items()))
+    print(f"{'column':<20} {'suppressed':>10} {'recoded':>8} {'perturbed':>9} "
+          f"{'categories before → after':>26}")
+    for column, loss in done["information_loss"]["columns"].items():
+        print(f"{column:<20} {loss['suppressed']:>10} {loss['recoded']:>8} "
+              f"{loss['perturbed']:>9} {loss['categories_before']:>17} → "
+              f"{loss['categories_after']}")
+    print(f"records dropped: {done['information_loss']['records_dropped']}")
+    tabulation = done["information_loss"]["tabulation"]
+    if tabulation:
+        change = tabulation["largest_relative_change"]
+        print(f"tabulation {' × '.join(tabulation['columns'])}: largest relative change "
+              + ("-" if change is None else f"{100 * change:.1f} %"))
+    print("after the treatment:")
+    _print_figures(done["after"], quasi)
+    print(_verdict(done["after"], min_k, max_risk))
 
 
 def cmd_risk(args: argparse.Namespace) -> None:
     import json
 
-    from pim_workbook.sdc.microdata import read_table
-    from pim_workbook.sdc.risk import measure_risk
     from pim_workbook.store.settings import thresholds
 
     store = _store(args) if args.assessment else None
@@ -316,30 +436,27 @@ def cmd_risk(args: argparse.Namespace) -> None:
     default_k, default_risk = thresholds(store)
     min_k = default_k if args.min_k is None else args.min_k
     max_risk = default_risk if args.max_risk is None else args.max_risk
-    quasi, sensitive = _formats(args.quasi), _formats(args.sensitive or "")
-    table = read_table(args.file)
     try:
-        result = measure_risk(table, quasi, sensitive=sensitive, weight=args.weight,
-                              min_k=min_k, max_risk=max_risk)
+        work = _risk_workspace(args, min_k, max_risk)
+        data = work.before()
+        done = _treatment_figures(work) if work.steps else None
     except ValueError as exc:  # a column the file does not have, say
         raise ValueError(f"{args.file}: {exc}") from None
-    data = result.to_dict()
-    if args.household:
-        from pim_workbook.sdc.risk import household_risk
+    if args.out:
+        if done is None:
+            raise ValueError("--out writes the treated table: add a treatment "
+                               "(--suppress-to-k, --pram or --recipe)")
+        work.treated()[0].to_csv(args.out, index=False, lineterminator="\n")
+    if args.save_recipe:
+        from pim_workbook.sdc.recipe import save_recipe
 
-        try:
-            household = household_risk(table, quasi, args.household, weight=args.weight)
-        except ValueError as exc:
-            raise ValueError(f"{args.file}: {exc}") from None
-        data["household"] = {"column": args.household, "households": household.households,
-                             "expected_reidentifications": household.expected_reidentifications,
-                             "risk": household.risk}
+        save_recipe(work.recipe(), args.save_recipe)
     subsets = []
     if args.by_combination:
         from pim_workbook.sdc.risk import measure_by_subset
 
-        subsets = measure_by_subset(read_table(args.file), quasi, sensitive=sensitive,
-                                    weight=args.weight, min_k=min_k, max_risk=max_risk)
+        subsets = measure_by_subset(work.table, work.quasi, sensitive=work.sensitive,
+                                    weight=work.weight, min_k=min_k, max_risk=max_risk)
     if store is not None:
         from pim_workbook.evidence import pick_dataset, record_check
         from pim_workbook.sdc.workspace import evidence
@@ -348,38 +465,30 @@ def cmd_risk(args: argparse.Namespace) -> None:
         dsid = pick_dataset(store, args.assessment, args.dataset, Path(args.file).stem,
                             actor=actor)
         record_check(store, args.assessment, dsid,
-                     evidence(data, file=args.file, quasi=quasi, sensitive=sensitive,
-                              weight=args.weight, actor=actor), actor=actor)
+                     evidence(data, file=args.file, quasi=work.quasi, sensitive=work.sensitive,
+                              weight=work.weight, actor=actor), actor=actor)
     if args.json:
         if subsets:
             data["by_combination"] = [{"quasi": cols, **r.to_dict()} for cols, r in subsets]
-        print(json.dumps(data, indent=2))
+        if done is not None:
+            data.update(done)
+        print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(f"{data['n']} records, {data['classes']} combinations of {args.quasi}")
-        print(f"k (smallest class): {data['k']}   sample uniques: {data['sample_uniques']}")
-        print("records in classes smaller than 2 / 3 / 5: "
-              + " / ".join(str(data["below_k"][k]) for k in ("2", "3", "5")))
-        print(f"expected re-identifications: {data['expected_reidentifications']:.4f}   "
-              f"global risk: {100 * data['global_risk']:.2f} %")
-        if "household" in data:
-            hh = data["household"]
-            print(f"household risk ({hh['households']} households in {hh['column']}): expected "
-                  f"re-identifications {hh['expected_reidentifications']:.4f}   "
-                  f"share {100 * hh['risk']:.2f} %")
-        for column, l_value in data["l_diversity"].items():
-            print(f"l-diversity of {column}: {l_value}")
-        print("records by individual risk: " + ", ".join(
-            f"{band}: {count}" for band, count in data["risk_bands"].items()))
+        _print_figures(data, work.quasi)
         if subsets:
             print(f"{'k':>6} {'uniques':>8} {'in groups < 3':>14} {'global risk':>12}  "
                   "combination of quasi-identifiers")
             for cols, r in subsets:
                 print(f"{r.k:>6} {r.sample_uniques:>8} {r.below_k['3']:>14} "
                       f"{r.global_risk:>12.2%}  {', '.join(cols)}")
-        print("NEEDS ACTION: " + (f"k below {min_k}" if data["k"] < min_k else
-                                  f"global risk above {100 * max_risk:.1f} %")
-              if result.needs_action else "within the thresholds "
-              f"(k >= {min_k}, global risk <= {100 * max_risk:.1f} %)")
+        print(_verdict(data, min_k, max_risk))
+        if done is not None:
+            _print_treatment(done, work.chosen_in(work.treated()[0])[0], min_k, max_risk)
+    if args.out:
+        print(f"treated table written to {args.out}", file=sys.stderr if args.json else sys.stdout)
+    if args.save_recipe:
+        print(f"recipe written to {args.save_recipe}",
+              file=sys.stderr if args.json else sys.stdout)
     if store is not None:
         print(f"recorded as evidence in {args.assessment}, dataset {dsid}",
               file=sys.stderr if args.json else sys.stdout)
@@ -645,17 +754,51 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("risk", cmd_risk, "disclosure risk of a microdata file (k-anonymity, "
             "re-identification risk, l-diversity), as sdcMicro's measure_risk")
     p.add_argument("file", help="a CSV or Excel file")
-    p.add_argument("--quasi", required=True, metavar="COL[,COL...]",
+    p.add_argument("--quasi", metavar="COL[,COL...]",
                    help="quasi-identifier columns (e.g. location, age group, sex)")
     p.add_argument("--sensitive", metavar="COL[,COL...]", help="sensitive columns")
     p.add_argument("--weight", metavar="COL", help="sampling-weight column")
     p.add_argument("--household", metavar="COL",
                    help="household-id column: also the household risk, as sdcMicro's "
-                   "measure_risk(hid=) (knowing one member identifies the household)")
+                   "measure_risk(hid=) (knowing one member identifies the household); the "
+                   "verdict then weighs the household risk")
+    p.add_argument("--na-values", metavar="V[,V...]",
+                   help="values read as missing besides empty fields (by default NA, n/a "
+                   "and None are categories)")
     p.add_argument("--min-k", type=_at_least_one,
                    help="target k (default: the workbook's setting, else 3)")
     p.add_argument("--max-risk", type=_fraction,
                    help="global-risk threshold as a fraction (default: the setting, else 0.03)")
+    treat = p.add_mutually_exclusive_group()
+    treat.add_argument("--suppress-to-k", type=_at_least_one, metavar="K",
+                       help="local suppression: set as few quasi-identifier values to missing "
+                       "as reach k-anonymity for K (a missing value matches any value)")
+    treat.add_argument("--suppress-to-risk", type=_fraction, metavar="R",
+                       help="local suppression to the target k, then on until the global risk "
+                       "is at most R")
+    p.add_argument("--keep", metavar="COL[,COL...]",
+                   help="importance order for local suppression: the quasi-identifiers from the "
+                   "one to keep longest to the one to suppress first (default: fewest "
+                   "categories kept longest, as sdcMicro)")
+    p.add_argument("--strata", metavar="COL", help="reach k within each value of COL")
+    p.add_argument("--keep-households", action="store_true",
+                   help="suppress a household's members consistently (needs --household)")
+    p.add_argument("--pram", metavar="COL[,COL...]",
+                   help="post-randomise these categorical columns (invariant PRAM)")
+    p.add_argument("--pram-pd", type=_fraction, default=0.8, metavar="P",
+                   help="PRAM: the smallest probability that a value stays (default 0.8)")
+    p.add_argument("--pram-alpha", type=_fraction, default=0.5, metavar="A",
+                   help="PRAM: how far the invariant matrix is applied (default 0.5)")
+    p.add_argument("--seed", type=int, metavar="N",
+                   help="PRAM's random seed (default: a new one, written in the recipe)")
+    p.add_argument("--tabulate", metavar="COL[,COL...]",
+                   help="a tabulation to compare before and after the treatment")
+    p.add_argument("--out", metavar="TREATED.csv", help="write the treated table")
+    recipe = p.add_mutually_exclusive_group()
+    recipe.add_argument("--recipe", metavar="R.json",
+                        help="replay a saved treatment recipe on this file")
+    recipe.add_argument("--save-recipe", metavar="R.json",
+                        help="write the treatment as a recipe to replay on the next delivery")
     p.add_argument("--assessment", metavar="ID",
                    help="attach the result to this assessment's register as evidence")
     p.add_argument("--dataset", metavar="DS",

@@ -61,17 +61,23 @@ def record_workspace_treatment(store: WorkbookStore, aid: str, dsid: str, work: 
     :func:`record_treatment`); returns the ``datapackage.json`` written next to it."""
     done = work.treatment(actor)
     return record_treatment(store, aid, dsid, done.table, steps=done.steps, before=done.before,
-                            after=done.after, actor=actor, out_dir=out_dir, party=party)
+                            after=done.after, actor=actor, out_dir=out_dir, party=party,
+                            recipe=done.recipe.model_dump(mode="json"),
+                            information_loss=done.loss.to_dict())
 
 
 def record_treatment(store: WorkbookStore, aid: str, dsid: str, treated: Any, *, steps: list[str],
                      before: RiskEvidence, after: RiskEvidence, actor: str,
-                     out_dir: Path, party: str | None = None) -> Path:
+                     out_dir: Path, party: str | None = None,
+                     recipe: dict[str, Any] | None = None,
+                     information_loss: dict[str, Any] | None = None) -> Path:
     """Write the treated table next to its ``datapackage.json`` and record the treatment.
 
     ``treated`` is the DataFrame to share. The register keeps what was done, by whom and
-    when, and the figures before and after; never the rows. The values are written exactly
-    as they are, for analysis software: this file is not made safe for a spreadsheet.
+    when, the figures before and after, the recipe that does it again and its information
+    loss (counts per column, the largest change of the chosen tabulation, never its cells);
+    never the rows. The values are written exactly as they are, for analysis software: this
+    file is not made safe for a spreadsheet.
     """
     record = store.get(aid)
     folder = dataset_folder(out_dir, record, dsid)
@@ -81,6 +87,14 @@ def record_treatment(store: WorkbookStore, aid: str, dsid: str, treated: Any, *,
     done = {"done_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "done_by": actor, "steps": steps, "before": before.model_dump(mode="json"),
             "after": after.model_dump(mode="json"), "output": name}
+    if recipe is not None:
+        done["recipe"] = recipe
+    if information_loss is not None:
+        tabulation = information_loss.get("tabulation")
+        done["information_loss"] = {
+            **information_loss, "tabulation": tabulation and {
+                "columns": tabulation["columns"],
+                "largest_relative_change": tabulation["largest_relative_change"]}}
     treatments = [t.model_dump(mode="json") for t in record.datasets[dsid].treatments]
     store.update(aid, f"datasets/{dsid}", {"treatments": [*treatments, done],
                                            "risk_check": done["after"]},

@@ -7,13 +7,16 @@ the pages and the exports share one definition of what a record may hold.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
+    model_serializer,
 )
 
 from pim_workbook.record.ids import (
@@ -165,10 +168,30 @@ class Incident(Item):
     status: Literal["open", "closed"] = "open"
 
 
-class RiskEvidence(BaseModel):
-    """The figures of one disclosure-risk check: counts and fractions, never data values."""
+class _Grown(BaseModel):
+    """A model that gained fields after records were signed: those fields are left out of
+    its dump while empty, so a record written before them dumps, and hashes, as it did."""
 
     model_config = ConfigDict(extra="forbid")
+    grown: ClassVar[tuple[str, ...]] = ()
+
+    @model_serializer(mode="wrap")
+    def _without_empty_grown(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        data: dict[str, Any] = handler(self)
+        for name in self.grown:
+            if data.get(name) is None:
+                data.pop(name, None)
+        return data
+
+
+class RiskEvidence(_Grown):
+    """The figures of one disclosure-risk check: counts and fractions, never data values.
+
+    With a household-id column, the household risk (sdcMicro's ``measure_risk(hid=)``) is
+    kept too, and it is the risk the verdict weighs against ``max_risk``."""
+
+    grown = ("household", "households", "household_expected_reidentifications",
+             "household_risk")
     checked_at: str
     checked_by: Text = ""
     file: Text = ""  # the file's name only, never its folder
@@ -188,18 +211,56 @@ class RiskEvidence(BaseModel):
     min_k: int = 3
     max_risk: float = 0.03
     needs_action: bool
+    household: str | None = None  # the household-id column
+    households: int | None = None
+    household_expected_reidentifications: float | None = None
+    household_risk: float | None = None
 
 
-class TreatmentRecord(BaseModel):
-    """What was done to a dataset before sharing it: by whom, when, with what effect."""
+class ColumnLoss(BaseModel):
+    """What a treatment did to one column: values changed by kind, categories kept."""
 
     model_config = ConfigDict(extra="forbid")
+    suppressed: int = 0
+    recoded: int = 0
+    perturbed: int = 0
+    categories_before: int
+    categories_after: int
+
+
+class TabulationLoss(BaseModel):
+    """How far a tabulation the user picked moved (the cells themselves are not kept)."""
+
+    model_config = ConfigDict(extra="forbid")
+    columns: list[str]
+    largest_relative_change: float | None = None
+
+
+class InformationLoss(BaseModel):
+    """The cost of a treatment in counts: per column, records dropped, one tabulation."""
+
+    model_config = ConfigDict(extra="forbid")
+    columns: dict[str, ColumnLoss] = {}
+    records_dropped: int = 0
+    tabulation: TabulationLoss | None = None
+
+
+class TreatmentRecord(_Grown):
+    """What was done to a dataset before sharing it: by whom, when, with what effect, and
+    the recipe that does it again on the next delivery of the same dataset."""
+
+    grown = ("recipe", "information_loss")
     done_at: str
     done_by: Text = ""
     steps: list[Name]
     before: RiskEvidence
     after: RiskEvidence
     output: DataFileName = ""  # the treated file, written next to its datapackage.json
+    # the replayable recipe (pim_workbook/sdc/recipe.schema.json): columns, methods,
+    # parameters and seeds, never values of the rows beyond the category labels recoded
+    recipe: dict[str, Any] | None = Field(default=None, json_schema_extra={
+        "description": "The treatment as a replayable recipe (recipe.schema.json)"})
+    information_loss: InformationLoss | None = None
 
 
 class Dataset(Item):

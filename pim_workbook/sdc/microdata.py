@@ -3,11 +3,16 @@
 The browser upload is for small files only (Voila's upload fails silently around 10 MB);
 larger ones are read from the host's data folder (see datafolder.py) or, by the host, from
 any path with ``pim-workbook risk FILE``. pandas is imported only when a file is read.
+
+Only empty fields are missing values unless the caller names others: ``NA``, ``n/a``, ``None``
+and the like are categories in many survey files (sdcMicro's reference files among them), and
+reading them as missing would change the risk figures and the information loss.
 """
 
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -29,32 +34,41 @@ def _delimiter(head: str) -> str:
         return ","
 
 
-def read_table(path: str | Path, shown: str | None = None) -> pd.DataFrame:
+def read_table(path: str | Path, shown: str | None = None, *,
+               na_values: Sequence[str] = ()) -> pd.DataFrame:
     """A CSV or Excel file as a DataFrame; a file that is not a table is a clear error.
 
-    ``shown`` is how messages name the file (a page names it without its folder).
+    ``shown`` is how messages name the file (a page names it without its folder);
+    ``na_values`` are texts read as missing besides empty fields.
     """
     source = Path(path).expanduser()
     shown = shown or str(path)
     if not source.is_file():
         raise OSError(_("{file}: no such file").format(file=shown))
     with source.open("rb") as fh:
-        return read_bytes(fh.read(), source.name, shown)
+        return read_bytes(fh.read(), source.name, shown, na_values=na_values)
 
 
-def read_bytes(data: bytes, name: str, shown: str | None = None) -> pd.DataFrame:
-    """A table from the bytes of an uploaded CSV or Excel file called ``name``."""
+def read_bytes(data: bytes, name: str, shown: str | None = None, *,
+               na_values: Sequence[str] = ()) -> pd.DataFrame:
+    """A table from the bytes of an uploaded CSV or Excel file called ``name``.
+
+    Empty fields, and the texts of ``na_values``, are the only missing values.
+    """
     import io
 
     import pandas as pd
 
     shown = shown or name
+    if isinstance(na_values, str):  # one text, not its letters
+        na_values = [na_values]
+    missing = {"keep_default_na": False, "na_values": ["", *na_values]}
     try:
         if Path(name).suffix.lower() in (".xlsx", ".xls"):
-            table = pd.read_excel(io.BytesIO(data))
+            table = pd.read_excel(io.BytesIO(data), **missing)
         else:
             head = data[:4096].decode("utf-8", errors="replace")
-            table = pd.read_csv(io.BytesIO(data), sep=_delimiter(head))
+            table = pd.read_csv(io.BytesIO(data), sep=_delimiter(head), **missing)
     except ImportError as exc:
         raise ValueError(_("{file}: cannot read this kind of file ({reason})")
                          .format(file=shown, reason=exc)) from None

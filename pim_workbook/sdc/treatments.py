@@ -5,21 +5,28 @@ steps is stored and reloaded as JSON (:func:`steps_to_json`, :func:`steps_from_j
 
 * ``apply(df)`` returns a new frame; the input is never modified.
 * ``describe(before=None)`` gives one sentence for the record. It may name columns and
-  category labels, never values of the rows. ``before`` is the frame the step is applied to;
-  only :class:`DropRecords` uses it, to say how many records it removes.
+  category labels, never values of the rows. ``before`` is the frame the step is applied to,
+  for the steps whose sentence counts what they did.
+* ``treat(df)`` does both at once: the steps that search (local suppression) or draw at
+  random (PRAM) run once for their table and their sentence.
+* ``effect`` says how the step changes values, for the information loss
+  (:mod:`pim_workbook.sdc.loss`): recoded, suppressed, perturbed, removed or dropped.
 
 :func:`apply_all` runs a list of steps in order and returns the treated frame with the
 sentence of each step (counts filled in), which is how the steps are meant to be run.
+Every step is deterministic: PRAM carries its seed, so a list of steps replayed on the same
+table gives the same table (see :mod:`pim_workbook.sdc.recipe`).
 """
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
 import numpy as np
 import pandas as pd
+from pandas import DataFrame
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -36,6 +43,8 @@ __all__ = [
     "STEPS",
     "DropRecords",
     "Generalise",
+    "LocalSuppression",
+    "Pram",
     "ReplaceWith",
     "Suppress",
     "Treatment",
@@ -74,6 +83,7 @@ def _listing(items: Sequence[str]) -> str:
 
 class _Step(BaseModel, ABC):
     model_config = ConfigDict(frozen=True, extra="forbid")
+    effect: ClassVar[str] = "recoded"
 
     @abstractmethod
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -82,6 +92,11 @@ class _Step(BaseModel, ABC):
     @abstractmethod
     def describe(self, before: pd.DataFrame | None = None) -> str:
         """One sentence for the record; ``before`` is the frame the step is applied to."""
+
+    def treat(self, df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        """The treated copy of ``df`` and the step's sentence."""
+        sentence = self.describe(df)
+        return self.apply(df), sentence
 
 
 class Generalise(_Step):
@@ -151,6 +166,7 @@ class Suppress(_Step):
     """Remove ``column`` from the table."""
 
     kind: Literal["suppress"] = "suppress"
+    effect: ClassVar[str] = "removed"
     column: Column
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
@@ -168,6 +184,7 @@ class DropRecords(_Step):
     """
 
     kind: Literal["drop_records"] = "drop_records"
+    effect: ClassVar[str] = "dropped"
     quasi: tuple[Column, ...] = Field(min_length=1)
     below: int = Field(default=3, ge=2)
 
@@ -199,8 +216,119 @@ class DropRecords(_Step):
                         dropped).format(n=dropped, columns=columns, below=self.below)
 
 
+def _distinct_columns(columns: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(columns)) != len(columns):
+        raise ValueError(_("a column is listed more than once: {columns}")
+                         .format(columns=", ".join(columns)))
+    return columns
+
+
+def _per_column(counts: dict[str, int]) -> str:
+    return ", ".join(f"{column} {count}" for column, count in counts.items() if count) or "0"
+
+
+class LocalSuppression(_Step):
+    """Set as few values of the ``keys`` to missing as reach k-anonymity (a missing value
+    matching any value), keeping the ``importance`` order's first keys longest; optionally
+    within ``strata``, down to a global risk, and consistent within households."""
+
+    kind: Literal["local_suppression"] = "local_suppression"
+    effect: ClassVar[str] = "suppressed"
+    keys: tuple[Column, ...] = Field(min_length=1)
+    k: int = Field(default=3, ge=2)
+    importance: tuple[Column, ...] | None = None  # kept longest first; None: sdcMicro's
+    strata: Column | None = None
+    household: Column | None = None
+    max_risk: float | None = Field(default=None, gt=0, le=1)
+    weight: Column | None = None
+
+    _keys_distinct = field_validator("keys")(_distinct_columns)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LocalSuppression:
+        if self.importance is not None and sorted(self.importance) != sorted(self.keys):
+            raise ValueError(_("the importance order must list each key once: {keys}")
+                             .format(keys=", ".join(self.keys)))
+        return self
+
+    def _run(self, df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        from pim_workbook.sdc.suppression import local_suppression
+
+        _require(df, [*self.keys, *(c for c in (self.strata, self.household, self.weight)
+                                    if c)])
+        done = local_suppression(df, list(self.keys), self.k, importance=self.importance,
+                                 strata=self.strata, household=self.household,
+                                 max_risk=self.max_risk, weight=self.weight)
+        sentence = ngettext(
+            "Suppressed {total} value in {records} records to reach k = {k} ({columns}; "
+            "kept longest: {order}).",
+            "Suppressed {total} values in {records} records to reach k = {k} ({columns}; "
+            "kept longest: {order}).", done.total).format(
+                total=done.total, records=done.records_suppressed, k=self.k,
+                columns=_per_column(done.suppressions), order=", ".join(done.importance))
+        return done.table, sentence
+
+    def apply(self, df: pd.DataFrame) -> pd.DataFrame:
+        return self._run(df)[0]
+
+    def describe(self, before: pd.DataFrame | None = None) -> str:
+        if before is not None:
+            return self._run(before)[1]
+        return _("Suppressed values of {columns} to reach k = {k}.").format(
+            columns=_listing(list(self.keys)), k=self.k)
+
+    def treat(self, df: pd.DataFrame) -> tuple[pd.DataFrame, str]:
+        return self._run(df)
+
+
+class Pram(_Step):
+    """Post-randomise ``columns`` (invariant PRAM, sdcMicro's ``pd`` and ``alpha``) with a
+    recorded ``seed``, optionally within ``strata``. (Its field ``pd`` is sdcMicro's name,
+    which is why pandas' frame is called ``DataFrame`` here.)"""
+
+    kind: Literal["pram"] = "pram"
+    effect: ClassVar[str] = "perturbed"
+    columns: tuple[Column, ...] = Field(min_length=1)
+    pd: float = Field(default=0.8, gt=0, le=1)
+    alpha: float = Field(default=0.5, ge=0, le=1)
+    seed: int
+    strata: Column | None = None
+
+    _columns_distinct = field_validator("columns")(_distinct_columns)
+
+    def _run(self, df: DataFrame) -> tuple[DataFrame, str]:
+        from pim_workbook.sdc.pram import pram
+
+        _require(df, [*self.columns, *([self.strata] if self.strata else [])])
+        done = pram(df, list(self.columns), pd=self.pd, alpha=self.alpha, seed=self.seed,
+                    strata=self.strata)
+        total = sum(done.changed.values())
+        sentence = ngettext(
+            "Post-randomised {columns} (PRAM, pd {pd}, alpha {alpha}, seed {seed}): "
+            "{total} value changed ({changed}).",
+            "Post-randomised {columns} (PRAM, pd {pd}, alpha {alpha}, seed {seed}): "
+            "{total} values changed ({changed}).", total).format(
+                columns=_listing(list(self.columns)), pd=self.pd, alpha=self.alpha,
+                seed=self.seed, total=total, changed=_per_column(done.changed))
+        return done.table, sentence
+
+    def apply(self, df: DataFrame) -> DataFrame:
+        return self._run(df)[0]
+
+    def describe(self, before: DataFrame | None = None) -> str:
+        if before is not None:
+            return self._run(before)[1]
+        return _("Post-randomised {columns} (PRAM, pd {pd}, alpha {alpha}, seed {seed}).") \
+            .format(columns=_listing(list(self.columns)), pd=self.pd, alpha=self.alpha,
+                    seed=self.seed)
+
+    def treat(self, df: DataFrame) -> tuple[DataFrame, str]:
+        return self._run(df)
+
+
 Treatment = Annotated[
-    Generalise | ReplaceWith | Suppress | DropRecords, Field(discriminator="kind")
+    Generalise | ReplaceWith | Suppress | DropRecords | LocalSuppression | Pram,
+    Field(discriminator="kind"),
 ]
 STEPS: TypeAdapter[list[Treatment]] = TypeAdapter(list[Treatment])
 
@@ -219,8 +347,8 @@ def apply_all(df: pd.DataFrame, steps: Sequence[Treatment]) -> tuple[pd.DataFram
     """Apply ``steps`` in order: the treated frame and the sentence describing each step."""
     sentences = []
     for step in steps:
-        sentences.append(step.describe(df))
-        df = step.apply(df)
+        df, sentence = step.treat(df)
+        sentences.append(sentence)
     return df, sentences
 
 

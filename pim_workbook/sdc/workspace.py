@@ -1,10 +1,14 @@
 """A disclosure-risk check in progress: the file, the chosen columns, the treatments tried.
 
 :class:`Workspace` is what the Step 2 page drives (and what a script or test drives the same
-way): load a table, pick the quasi-identifiers, see the risk, try treatments and compare,
-then hand the evidence and the treated table to :mod:`pim_workbook.evidence`, which
-records them. The table itself stays in memory; only counts, column names and the steps taken reach
-the store. Nothing here writes the store.
+way): load a table, pick the quasi-identifiers (and a household id), see the risk, try
+treatments and compare risk and information loss, then hand the evidence, the recipe and
+the treated table to :mod:`pim_workbook.evidence`, which records them. The table itself
+stays in memory; only counts, column names and the steps taken reach the store. Nothing here
+writes the store.
+
+With a household id, the verdict weighs the household risk (knowing one member identifies
+the household) against the risk threshold instead of the individual global risk.
 """
 
 from __future__ import annotations
@@ -21,6 +25,8 @@ from pim_workbook.sdc.microdata import DEFAULT_MAX_RISK, DEFAULT_MIN_K, read_byt
 if TYPE_CHECKING:
     import pandas as pd
 
+    from pim_workbook.sdc.loss import InformationLoss
+    from pim_workbook.sdc.recipe import Recipe, Replayed
     from pim_workbook.sdc.risk import RiskResult
     from pim_workbook.sdc.small_cells import SmallCells
     from pim_workbook.sdc.treatments import Treatment
@@ -37,6 +43,12 @@ FIGURES = (  # (label, key of RiskResult.to_dict, how to show it); shown as _(la
     (N_("Records in groups < 5 (share)"), "below_k_share.5", "{:.1%}"),
     (N_("Expected re-identifications"), "expected_reidentifications", "{:.1f}"),
     (N_("Global risk"), "global_risk", "{:.2%}"),
+)
+HOUSEHOLD_FIGURES = (  # shown when a household id is chosen
+    (N_("Households"), "households", "{:,}"),
+    (N_("Household risk: expected re-identifications"),
+     "household_expected_reidentifications", "{:.1f}"),
+    (N_("Household risk"), "household_risk", "{:.2%}"),
 )
 
 
@@ -55,30 +67,42 @@ class Workspace:
     quasi: list[str] = field(default_factory=list)
     sensitive: list[str] = field(default_factory=list)
     weight: str | None = None
+    household: str | None = None
     steps: list[Treatment] = field(default_factory=list)
     min_k: int = DEFAULT_MIN_K
     max_risk: float = DEFAULT_MAX_RISK
-    _treated: tuple[str, Any] | None = field(default=None, repr=False, compare=False)
+    na_values: list[str] = field(default_factory=list)
+    tabulate: list[str] = field(default_factory=list)
+    _treated: tuple[str, Replayed] | None = field(default=None, repr=False, compare=False)
 
     # -- loading -----------------------------------------------------------------------
     @classmethod
-    def from_path(cls, path: str | Path, **options: Any) -> Workspace:
+    def from_path(cls, path: str | Path, *, na_values: list[str] | None = None,
+                  **options: Any) -> Workspace:
         """A CSV or Excel file at any path: the host's own scripts, never a page."""
-        return cls(read_table(path), Path(path).name, **options)
+        missing = list(na_values or [])
+        return cls(read_table(path, na_values=missing), Path(path).name, na_values=missing,
+                   **options)
 
     @classmethod
-    def from_data_folder(cls, path: Path, name: str, **options: Any) -> Workspace:
+    def from_data_folder(cls, path: Path, name: str, *, na_values: list[str] | None = None,
+                         **options: Any) -> Workspace:
         """A table of the host's data folder, shown by its ``name`` (never the server's path).
 
         ``path`` comes from :func:`pim_workbook.app.gate.data_file`, which checks in the
         kernel that the page's link may read the folder, and that the name stays inside it.
         """
-        return cls(read_table(path, shown=name), name, **options)
+        missing = list(na_values or [])
+        return cls(read_table(path, shown=name, na_values=missing), name, na_values=missing,
+                   **options)
 
     @classmethod
-    def from_upload(cls, data: bytes, name: str, **options: Any) -> Workspace:
+    def from_upload(cls, data: bytes, name: str, *, na_values: list[str] | None = None,
+                    **options: Any) -> Workspace:
         """A small file uploaded through the browser."""
-        return cls(read_bytes(data, name), Path(name).name, **options)
+        missing = list(na_values or [])
+        return cls(read_bytes(data, name, na_values=missing), Path(name).name,
+                   na_values=missing, **options)
 
     @classmethod
     def from_sample(cls, **options: Any) -> Workspace:
@@ -93,28 +117,76 @@ class Workspace:
 
     # -- measuring ---------------------------------------------------------------------
     def _measure(self, table: pd.DataFrame, quasi: list[str], sensitive: list[str],
-                 weight: str | None) -> RiskResult:
-        from pim_workbook.sdc.risk import measure_risk
+                 weight: str | None) -> dict[str, Any]:
+        """The figures of ``table`` (:meth:`RiskResult.to_dict`), with the household risk
+        when a household id is chosen; the verdict then weighs the household risk."""
+        from pim_workbook.sdc.risk import household_risk, measure_risk
 
-        return measure_risk(table, quasi, sensitive=sensitive, weight=weight,
-                            min_k=self.min_k, max_risk=self.max_risk)
+        result: RiskResult = measure_risk(table, quasi, sensitive=sensitive, weight=weight,
+                                          min_k=self.min_k, max_risk=self.max_risk)
+        figures = result.to_dict()
+        if self.household and self.household in table.columns:
+            hh = household_risk(table, quasi, self.household, weight=weight)
+            figures.update(household=self.household, households=hh.households,
+                           household_expected_reidentifications=hh.expected_reidentifications,
+                           household_risk=hh.risk,
+                           needs_action=result.k < self.min_k or hh.risk > self.max_risk)
+        return figures
 
-    def before(self) -> RiskResult:
+    def before(self) -> dict[str, Any]:
         """The risk of the table as loaded."""
         return self._measure(self.table, self.quasi, self.sensitive, self.weight)
 
-    def treated(self) -> tuple[pd.DataFrame, list[str]]:
-        """The table after the steps, and one sentence per step.
+    def replayed(self) -> Replayed:
+        """The steps run on the table: the treated table, a sentence and a stage per step.
 
         Kept until the steps change: the page asks for it several times per click, and a
         large table takes a while to treat.
         """
-        from pim_workbook.sdc.treatments import apply_all, steps_to_json
+        from pim_workbook.sdc.recipe import replay
+        from pim_workbook.sdc.treatments import steps_to_json
 
         key = steps_to_json(self.steps)
         if self._treated is None or self._treated[0] != key:
-            self._treated = (key, apply_all(self.table, self.steps))
+            self._treated = (key, replay(self.table, self.steps))
         return self._treated[1]
+
+    def treated(self) -> tuple[pd.DataFrame, list[str]]:
+        """The table after the steps, and one sentence per step."""
+        done = self.replayed()
+        return done.table, done.sentences
+
+    def loss(self) -> InformationLoss:
+        """What the steps cost: per column, records dropped, and the chosen tabulation."""
+        tabulate = [c for c in self.tabulate if c in self.treated()[0].columns]
+        return self.replayed().loss(self.table, tabulate)
+
+    def recipe(self) -> Recipe:
+        """The check and its steps as a recipe to replay on the next delivery."""
+        from pim_workbook.sdc.recipe import Recipe
+
+        return Recipe(quasi=self.quasi, sensitive=self.sensitive, weight=self.weight,
+                      household=self.household, na_values=self.na_values,
+                      tabulate=self.tabulate, steps=list(self.steps))
+
+    def follow(self, recipe: Recipe) -> list[str]:
+        """Take the columns and steps of ``recipe`` (checked on this table first); returns
+        the sentence of each step. What counts as missing is the reader's concern: read the
+        file with the recipe's ``na_values``."""
+        from pim_workbook.sdc.recipe import replay
+
+        named = [*recipe.quasi, *recipe.sensitive, *recipe.tabulate,
+                 *(c for c in (recipe.weight, recipe.household) if c)]
+        missing = [c for c in dict.fromkeys(named) if c not in self.table.columns]
+        if missing:
+            raise ValueError(_("the recipe names column(s) this table does not have: {columns}")
+                             .format(columns=", ".join(missing)))
+        done = replay(self.table, list(recipe.steps))  # a step that does not fit raises here
+        self.quasi, self.sensitive = list(recipe.quasi), list(recipe.sensitive)
+        self.weight, self.household = recipe.weight, recipe.household
+        self.tabulate, self.steps = list(recipe.tabulate), list(recipe.steps)
+        self._treated = None
+        return done.sentences
 
     def chosen_in(self, table: pd.DataFrame) -> tuple[list[str], list[str], str | None]:
         """The quasi-identifiers, sensitive columns and weight that ``table`` still has."""
@@ -122,7 +194,7 @@ class Workspace:
         return ([c for c in self.quasi if c in kept], [c for c in self.sensitive if c in kept],
                 self.weight if self.weight in kept else None)
 
-    def after(self) -> RiskResult:
+    def after(self) -> dict[str, Any]:
         """The risk of the treated table, on the quasi-identifiers it still has."""
         table = self.treated()[0]
         quasi, sensitive, weight = self.chosen_in(table)
@@ -167,9 +239,7 @@ class Workspace:
             raise ValueError(_("{column} is not a quasi-identifier: only quasi-identifiers are "
                                "generalised, as their categories are written in the register")
                              .format(column=column))
-        table = self.treated()[0]
-        sentence = step.describe(table)
-        step.apply(table)  # raises a clear ValueError when the step does not fit
+        sentence = step.treat(self.treated()[0])[1]  # a clear ValueError if it does not fit
         self.steps.append(step)
         return sentence
 
@@ -178,9 +248,10 @@ class Workspace:
             self.steps.pop()
 
     # -- evidence ----------------------------------------------------------------------
-    def _evidence(self, result: RiskResult, table: pd.DataFrame, actor: str) -> RiskEvidence:
+    def _evidence(self, figures: dict[str, Any], table: pd.DataFrame,
+                  actor: str) -> RiskEvidence:
         quasi, sensitive, weight = self.chosen_in(table)
-        return evidence(result.to_dict(), file=self.file, quasi=quasi, sensitive=sensitive,
+        return evidence(figures, file=self.file, quasi=quasi, sensitive=sensitive,
                         weight=weight, actor=actor)
 
     def check(self, actor: str) -> RiskEvidence:
@@ -188,12 +259,13 @@ class Workspace:
         return self._evidence(self.before(), self.table, actor)
 
     def treatment(self, actor: str) -> Treated:
-        """The treated table with its steps and the evidence before and after them."""
+        """The treated table with its steps, recipe, information loss and the evidence
+        before and after them."""
         if not self.steps:
             raise ValueError(_("no treatment to record: add at least one step first"))
         table, sentences = self.treated()
         return Treated(table, sentences, self.check(actor),
-                       self._evidence(self.after(), table, actor))
+                       self._evidence(self.after(), table, actor), self.recipe(), self.loss())
 
 
 @dataclass(frozen=True)
@@ -204,11 +276,13 @@ class Treated:
     steps: list[str]
     before: RiskEvidence
     after: RiskEvidence
+    recipe: Recipe
+    loss: InformationLoss
 
 
 def evidence(result: dict[str, Any], *, file: str, quasi: list[str], sensitive: list[str],
              weight: str | None, actor: str) -> RiskEvidence:
-    """Risk-check evidence from a :meth:`RiskResult.to_dict` summary (counts only)."""
+    """Risk-check evidence from a summary of figures (counts only)."""
     return RiskEvidence(
         checked_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
         checked_by=actor, file=Path(file).name, quasi=list(quasi),

@@ -1,13 +1,17 @@
 """Step 2 panes: the data-sharing register, and the disclosure-risk check of a dataset.
 
 The risk pane drives a :class:`~pim_workbook.sdc.workspace.Workspace`: load a file, choose the
-quasi-identifiers, see who could be singled out, try treatments and compare before and after,
-then record the check and the treatment in the register. pandas is imported only when a file
-is loaded, so the page opens without it.
+quasi-identifiers (and a household id), see who could be singled out, try treatments (local
+suppression, PRAM, recoding…) and read the risk and the information loss before and after,
+save the treatment as a recipe or follow one saved before, then record the check and the
+treatment in the register. pandas is imported only when a file is loaded, so the page opens
+without it.
 """
 
 from __future__ import annotations
 
+import base64
+import secrets
 from collections.abc import Callable
 from html import escape
 from pathlib import Path
@@ -17,7 +21,7 @@ import ipywidgets as w
 
 from pim_workbook.app.gate import data_file
 from pim_workbook.app.session import Session
-from pim_workbook.app.widgets.controls import heading, html, labelled, text
+from pim_workbook.app.widgets.controls import heading, html, labelled, link_button, text
 from pim_workbook.errors import WorkbookError
 from pim_workbook.i18n import _, format_number, format_percent
 from pim_workbook.record.labels import label
@@ -116,11 +120,14 @@ class RiskPane:
         self.server_hint = html("")
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
                                    description=_("Upload a small file"))
+        self.na_values = text(_("e.g. NA, n/a, -99"))
+        self.na_values.layout.width = "16rem"
         self.loaded = html("")
         # 2. the columns and thresholds
         self.quasi = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
         self.sensitive = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
         self.weight = w.Dropdown(layout=w.Layout(width="16rem"))
+        self.household = w.Dropdown(layout=w.Layout(width="16rem"))
         min_k, max_risk = thresholds(session.store)
         self.min_k = w.BoundedIntText(value=min_k, min=1, max=1000,
                                       layout=w.Layout(width="8rem"))
@@ -148,7 +155,26 @@ class RiskPane:
         self.suppress_button = w.Button(description=_("Remove the column"))
         self.drop_button = w.Button()  # its words name the k in force
         self.undo_button = w.Button(description=_("Undo the last step"))
+        self.keep = text(_("default: fewest categories kept longest"))
+        self.keep.layout.width = "24rem"
+        self.keep_households = w.Checkbox(description=_("Keep households together"),
+                                          indent=False)
+        self.local_button = w.Button()  # its words name the k in force
+        self.pram_columns = w.SelectMultiple(rows=4, layout=w.Layout(width="16rem"))
+        self.pram_pd = w.BoundedFloatText(value=0.8, min=0.01, max=1, step=0.05,
+                                          layout=w.Layout(width="6rem"))
+        self.pram_alpha = w.BoundedFloatText(value=0.5, min=0, max=1, step=0.1,
+                                             layout=w.Layout(width="6rem"))
+        self.pram_seed = w.IntText(value=secrets.randbelow(100_000),
+                                   layout=w.Layout(width="8rem"))
+        self.pram_button = w.Button(description=_("Post-randomise (PRAM)"))
+        self.tabulate = w.SelectMultiple(rows=4, layout=w.Layout(width="16rem"))
+        self.loss_button = w.Button(description=_("Compare the information kept"))
         self.steps = html("")
+        self.loss = html("")
+        self.recipe_link = html("")
+        self.recipe_upload = w.FileUpload(accept=".json", multiple=False,
+                                          description=_("Follow a saved recipe"))
         # 5. small cells
         self.cells_by = w.SelectMultiple(rows=6, layout=w.Layout(width="20rem"))
         self.cells_button = w.Button(description=_("Check small cells"))
@@ -160,8 +186,10 @@ class RiskPane:
             description=_("Record the treatment and write the file"),
             button_style="success")
         self.recorded = html("")
-        for name in ("quasi", "sensitive", "weight", "merge_column", "merge_values",
-                     "replace_column", "replace_by", "suppress_column", "cells_by", "dataset"):
+        for name in ("quasi", "sensitive", "weight", "household", "merge_column",
+                     "merge_values", "replace_column", "replace_by", "suppress_column",
+                     "cells_by", "dataset", "keep", "keep_households", "pram_columns",
+                     "pram_seed", "tabulate", "na_values"):
             getattr(self, name).add_class(f"pimw-risk-{name.replace('_', '-')}")
         self.server_row = _row()
         self.list_server_files()
@@ -180,11 +208,15 @@ class RiskPane:
             (self.bands_button, self.age_bands), (self.replace_button, self.replace),
             (self.suppress_button, self.suppress), (self.drop_button, self.drop),
             (self.undo_button, self.undo), (self.cells_button, self.check_cells),
+            (self.local_button, self.local_suppression), (self.pram_button, self.pram),
+            (self.loss_button, self.show_loss),
             (self.record_check_button, self.record_check),
             (self.record_treatment_button, self.record_treatment)]
         for button, act in clicks:
             button.on_click(lambda _, act=act: self._attempt(act))
         self.upload.observe(lambda _: self._attempt(self.read_upload), "value")
+        self.recipe_upload.observe(lambda _: self._attempt(self.follow_upload), "value")
+        self.household.observe(lambda _: self._enable(), "value")
         self.session.party_picker.observe(lambda _: self._enable(), "value")
         self.merge_column.observe(lambda _: self._draw_merge_values(), "value")
         self.quasi.observe(lambda _: self._draw_quasi_choices(), "value")
@@ -204,8 +236,10 @@ class RiskPane:
         self.min_k.disabled = self.max_risk.disabled = not self.session.is_facilitator
         for widget in (self.check_button, self.drivers_button, self.merge_button, self.bands_button,
                        self.replace_button, self.suppress_button, self.drop_button,
-                       self.cells_button):
+                       self.cells_button, self.local_button, self.pram_button,
+                       self.loss_button, self.recipe_upload):
             widget.disabled = not ready
+        self.keep_households.disabled = self.household.value in (None, NONE)
         self.undo_button.disabled = not (ready and self.work and self.work.steps)
         self.record_check_button.disabled = not (ready and has_dataset)
         self.record_treatment_button.disabled = not (ready and has_dataset and self.work
@@ -222,6 +256,8 @@ class RiskPane:
     def _draw_drop(self) -> None:
         self.drop_button.description = _("Drop records in groups smaller than {k}").format(
             k=self.min_k.value)
+        self.local_button.description = _("Suppress values to reach k = {k}").format(
+            k=max(2, self.min_k.value))
 
     def _save_thresholds(self) -> None:
         self._draw_drop()
@@ -242,13 +278,14 @@ class RiskPane:
             columns=len(columns))
         self.loaded.value = f'<p class="pimw-ok">{said}</p>'
         self.quasi.options = self.sensitive.options = self.cells_by.options = columns
-        self.weight.options = [NONE, *columns]
-        self.weight.value = NONE
+        self.pram_columns.options = self.tabulate.options = columns
+        self.weight.options = self.household.options = [NONE, *columns]
+        self.weight.value = self.household.value = NONE
         for dropdown in (self.replace_by, self.suppress_column):
             dropdown.options = columns
         self._draw_quasi_choices()
         self.result.value = self.riskiest.value = self.steps.value = self.cells.value = ""
-        self.drivers.value = ""
+        self.drivers.value = self.loss.value = self.recipe_link.value = ""
         self._enable()
 
     def use_sample(self) -> None:
@@ -285,7 +322,8 @@ class RiskPane:
         if not self.server_file.value:
             raise ValueError(_("choose a file of the data folder first"))
         name = self.server_file.value
-        self._loaded(Workspace.from_data_folder(data_file(self.session.store, name), name))
+        self._loaded(Workspace.from_data_folder(data_file(self.session.store, name), name,
+                                                na_values=self._missing()))
 
     def read_upload(self) -> None:
         from pim_workbook.sdc.workspace import Workspace
@@ -298,7 +336,11 @@ class RiskPane:
             raise ValueError(_("{file} is larger than {limit} MB: give it to the facilitator, "
                                "who puts it in the server's data folder")
                              .format(file=upload["name"], limit=UPLOAD_LIMIT // 2**20))
-        self._loaded(Workspace.from_upload(data, upload["name"]))
+        self._loaded(Workspace.from_upload(data, upload["name"], na_values=self._missing()))
+
+    def _missing(self) -> list[str]:
+        """The values read as missing besides empty fields (typed, comma-separated)."""
+        return [v.strip() for v in self.na_values.value.split(",") if v.strip()]
 
     # -- 2-3. checking -----------------------------------------------------------------
     def _require(self) -> Workspace:
@@ -310,17 +352,21 @@ class RiskPane:
         self.work.quasi = list(self.quasi.value)
         self.work.sensitive = [c for c in self.sensitive.value if c not in self.work.quasi]
         self.work.weight = None if self.weight.value in (None, NONE) else self.weight.value
+        self.work.household = (None if self.household.value in (None, NONE)
+                               else self.household.value)
+        self.work.tabulate = list(self.tabulate.value)
         return self.work
 
     def check(self) -> None:
         """Measure the risk before and after the steps tried so far, side by side."""
-        from pim_workbook.sdc.workspace import FIGURES, figure
+        from pim_workbook.sdc.workspace import FIGURES, HOUSEHOLD_FIGURES, figure
 
         work = self._require()
-        before = work.before().to_dict()
-        after = work.after().to_dict() if work.steps else None
+        before = work.before()
+        after = work.after() if work.steps else None
         rows = []
-        for caption, key, shown in FIGURES:
+        shown_figures = FIGURES + (HOUSEHOLD_FIGURES if "household_risk" in before else ())
+        for caption, key, shown in shown_figures:
             row = [_(caption), shown.format(figure(before, key))]
             if after is not None:
                 row.append(shown.format(figure(after, key)))
@@ -341,14 +387,20 @@ class RiskPane:
                                             else [])
         latest = after or before
         limit = escape(format_percent(work.max_risk, 1))
+        if "household_risk" in latest:
+            needs = _("Needs action: the target is k ≥ {k} and a household risk of at most "
+                      "{risk}")
+            within = _("Within the thresholds (k ≥ {k}, household risk ≤ {risk})")
+        else:
+            needs = _("Needs action: the target is k ≥ {k} and a global risk of at most "
+                      "{risk}")
+            within = _("Within the thresholds (k ≥ {k}, global risk ≤ {risk})")
         verdict = (
             '<p class="pimw-badge pimw-diverge">'
-            + escape(_("Needs action: the target is k ≥ {k} and a global risk of at most "
-                       "{risk}")).format(k=work.min_k, risk=limit) + "</p>"
+            + escape(needs).format(k=work.min_k, risk=limit) + "</p>"
             if latest["needs_action"] else
             '<p class="pimw-badge pimw-agreed">'
-            + escape(_("Within the thresholds (k ≥ {k}, global risk ≤ {risk})"))
-            .format(k=work.min_k, risk=limit) + "</p>")
+            + escape(within).format(k=work.min_k, risk=limit) + "</p>")
         self.result.value = verdict + _table(rows, head, "pimw-table pimw-figures")
         risky = work.riskiest()
         if len(risky):
@@ -408,8 +460,101 @@ class RiskPane:
         _, sentences = self.work.treated()
         self.steps.value = ("<ol>" + "".join(f"<li>{escape(s)}</li>" for s in sentences)
                             + "</ol>") if sentences else ""
+        self._draw_recipe()
         self._draw_merge_values()
+        self.loss.value = ""
+        if sentences:
+            self.show_loss()
         self._enable()
+
+    def _draw_recipe(self) -> None:
+        """A one-click download of the steps as a recipe, to replay on the next delivery."""
+        from pim_workbook.sdc.recipe import recipe_json
+
+        assert self.work is not None
+        if not self.work.steps:
+            self.recipe_link.value = ""
+            return
+        data = base64.b64encode(recipe_json(self.work.recipe()).encode()).decode()
+        name = f"{Path(self.work.file).stem}-recipe.json"
+        self.recipe_link.value = link_button(f"data:application/json;base64,{data}",
+                                             _("Save the recipe"), download=name)
+
+    def local_suppression(self) -> None:
+        from pim_workbook.sdc.treatments import LocalSuppression
+
+        work = self._require()
+        quasi = work.chosen_in(work.treated()[0])[0]
+        keep = [c.strip() for c in self.keep.value.split(",") if c.strip()]
+        self._add(LocalSuppression(
+            keys=tuple(quasi), k=max(2, work.min_k), importance=tuple(keep) if keep else None,
+            household=work.household if self.keep_households.value else None,
+            weight=work.weight))
+
+    def pram(self) -> None:
+        from pim_workbook.sdc.treatments import Pram
+
+        if not self.pram_columns.value:
+            raise ValueError(_("choose the column(s) to post-randomise, typically a sensitive "
+                               "one"))
+        self._add(Pram(columns=tuple(self.pram_columns.value), pd=self.pram_pd.value,
+                       alpha=self.pram_alpha.value, seed=self.pram_seed.value))
+
+    def show_loss(self) -> None:
+        """Per column, what the steps suppressed, recoded and perturbed, and how far the
+        chosen tabulation moved: the price of the risk shown beside it."""
+        work = self._require()
+        if not work.steps:
+            raise ValueError(_("no treatment yet: add a step first"))
+        loss = work.loss().to_dict()
+        rows = [[column, format_number(c["suppressed"]), format_number(c["recoded"]),
+                 format_number(c["perturbed"]),
+                 f'{c["categories_before"]} → {c["categories_after"]}']
+                for column, c in loss["columns"].items()
+                if c["suppressed"] or c["recoded"] or c["perturbed"]
+                or c["categories_before"] != c["categories_after"]]
+        said = escape(_("Records dropped: {count}.")).format(
+            count=format_number(loss["records_dropped"]))
+        parts = ["<h4>" + escape(_("Information loss")) + "</h4>",
+                 _table(rows, [_("Column"), _("Suppressed"), _("Recoded"), _("Perturbed"),
+                               _("Categories before → after")]) if rows else "",
+                 f"<p>{said}</p>"]
+        tabulation = loss["tabulation"]
+        if tabulation:
+            change = tabulation["largest_relative_change"]
+            parts.append("<p>" + escape(_("Table of {columns}: largest relative change "
+                                          "{change}.")).format(
+                columns=escape(" × ".join(tabulation["columns"])),
+                change=NONE if change is None else format_percent(change, 1)) + "</p>")
+            cells = [[" · ".join(map(str, c["cell"])), format_number(c["before"]),
+                      format_number(c["after"])] for c in tabulation["cells"][:20]]
+            parts.append(_table(cells, [_("Cell"), _("Before"), _("After")]))
+        self.loss.value = "".join(parts)
+
+    def follow_upload(self) -> None:
+        """Take the columns and steps of a recipe saved before (checked on this table)."""
+        from pydantic import ValidationError
+
+        from pim_workbook.sdc.recipe import Recipe
+
+        if not self.recipe_upload.value or self.work is None:
+            return
+        upload = self.recipe_upload.value[0]
+        try:
+            recipe = Recipe.model_validate_json(bytes(upload["content"]))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            raise ValueError(_("{file} is not a treatment recipe: {where}: {reason}").format(
+                file=upload["name"], where=".".join(map(str, first["loc"])),
+                reason=first["msg"])) from None
+        self.work.follow(recipe)
+        self.quasi.value = tuple(recipe.quasi)
+        self.sensitive.value = tuple(recipe.sensitive)
+        self.weight.value = recipe.weight or NONE
+        self.household.value = recipe.household or NONE
+        self.tabulate.value = tuple(recipe.tabulate)
+        self._draw_steps()
+        self.check()
 
     def merge(self) -> None:
         from pim_workbook.sdc.treatments import Generalise
@@ -518,13 +663,17 @@ class RiskPane:
                            "puts it in the server's data folder"), quote=False)
                 .format(limit=UPLOAD_LIMIT // 2**20) + "</span>")),
             self.server_row,
+            _row(_field(_("Also read as missing"), self.na_values,
+                        _("besides empty fields; before reading the file"))),
             self.loaded,
             heading(_("2. The columns"), 3),
             _row(_field(_("Quasi-identifiers"), self.quasi,
                         _("what someone could know about a person")),
                  _field(_("Sensitive columns"), self.sensitive,
                         _("what must not be learnt about them")),
-                 _field(_("Sampling weight"), self.weight, _("if the file is a sample"))),
+                 _field(_("Sampling weight"), self.weight, _("if the file is a sample")),
+                 _field(_("Household id"), self.household,
+                        _("knowing one member identifies the household"))),
             _row(_field(_("Target k"), self.min_k),
                  _field(_("Global risk threshold (%)"), self.max_risk), self.check_button),
             self.message,
@@ -542,8 +691,18 @@ class RiskPane:
             _row(_field(_("Replace"), self.replace_column),
                  _field(_("by the coarser"), self.replace_by), self.replace_button),
             _row(_field(_("Remove the column"), self.suppress_column), self.suppress_button),
+            _row(_field(_("Keep longest (importance order)"), self.keep,
+                        _("quasi-identifiers, comma-separated, the one to keep longest "
+                          "first")), self.keep_households, self.local_button),
+            _row(_field(_("PRAM on"), self.pram_columns),
+                 _field(_("Smallest chance a value stays (pd)"), self.pram_pd),
+                 _field(_("alpha"), self.pram_alpha), _field(_("Seed"), self.pram_seed),
+                 self.pram_button),
             _row(self.drop_button, self.undo_button),
             self.steps,
+            _row(_field(_("Compare the table of"), self.tabulate), self.loss_button),
+            self.loss,
+            _row(self.recipe_link, self.recipe_upload),
             heading(_("5. Small cells in a published table"), 3),
             _row(_field(_("Counted by"), self.cells_by), self.cells_button),
             self.cells,

@@ -24,7 +24,7 @@ from pim_workbook.app.gate import guarded, not_valid
 from pim_workbook.app.nav import PAGES
 from pim_workbook.app.session import page_query
 from pim_workbook.app.shell import language_bar, page_box
-from pim_workbook.app.widgets.controls import definitions_html, heading, html
+from pim_workbook.app.widgets.controls import definitions_html, heading, html, link_button
 from pim_workbook.content.exercises import Exercise, Exercises, load_exercises
 from pim_workbook.errors import AccessDenied, WorkbookError
 from pim_workbook.i18n import _, current_language, format_percent, language_query, ngettext
@@ -53,19 +53,6 @@ def _table(headers: list[str], rows: str) -> str:
 
 def _error(message: object) -> str:
     return f'<p class="pimw-error">{escape(str(message))}</p>'
-
-
-def link_button(href: str, caption: str, *, download: str = "",
-                new_tab: bool = False) -> str:
-    """A link that looks and sits like the page's primary buttons: what a click on it does
-    (download a file, open a page) happens in the browser at once, without the kernel."""
-    extra = f' download="{escape(download)}"' if download else ""
-    if new_tab:
-        extra += ' target="_blank" rel="noopener"'
-    return (f'<a href="{escape(href)}"{extra} class="jupyter-button widget-button mod-primary '
-            'pimw-link-button" style="display:inline-flex; align-items:center; gap:.5rem; '
-            'text-decoration:none; box-sizing:border-box; max-width:100%">'
-            f'{escape(caption)}</a>')
 
 
 # -- the trainee ---------------------------------------------------------------------------

@@ -143,3 +143,16 @@ def party_action(session: Session, pid: str, *, placeholder: str, button: str,
     go.on_click(lambda _: session.write(lambda: act(name.value)))
     session.on_refresh(draw)
     return w.VBox([status, w.HBox([name, go])])
+
+
+def link_button(href: str, caption: str, *, download: str = "",
+                new_tab: bool = False) -> str:
+    """A link that looks and sits like the page's primary buttons: what a click on it does
+    (download a file, open a page) happens in the browser at once, without the kernel."""
+    extra = f' download="{escape(download)}"' if download else ""
+    if new_tab:
+        extra += ' target="_blank" rel="noopener"'
+    return (f'<a href="{escape(href)}"{extra} class="jupyter-button widget-button mod-primary '
+            'pimw-link-button" style="display:inline-flex; align-items:center; gap:.5rem; '
+            'text-decoration:none; box-sizing:border-box; max-width:100%">'
+            f'{escape(caption)}</a>')

@@ -224,3 +224,67 @@ def test_step_2_question_3_shows_the_recorded_evidence(pane, store, sample, cont
     assert "k = 1, 39 sample uniques, global risk 10.30%" in evidence.value
     assert not any("Evidence:" in x.value for x in find(
         question_card(pane.session, content.question("E2.Q2")), w.HTML))
+
+
+def test_suppression_pram_and_the_information_loss_go_into_the_register_with_a_recipe(
+        store, sample, exports_dir):
+    from pim_workbook.outputs.jsonfile import json_schema
+    from pim_workbook.record.hashing import record_hash
+
+    pane = RiskPane(Session(store, sample, party=FACILITATOR, actor="Fatima"))
+    pane.use_sample()
+    pane.quasi.value = QUASI
+    pane.sensitive.value = ("protection_concern",)
+    pane.tabulate.value = ("admin1", "sex")
+    pane.check()
+    assert "Suppress values to reach k = 3" in pane.local_button.description
+    pane.keep.value = "sex, nationality, age_group, district"
+    pane.local_suppression()
+    assert int(_figures(pane)["Smallest group (k)"][1]) >= 3
+    assert "kept longest: sex, nationality, age_group, district" in pane.steps.value
+    assert "Information loss" in pane.loss.value and "Table of admin1 × sex" in pane.loss.value
+    pane.pram_columns.value = ("protection_concern",)
+    pane.pram_seed.value = 2026
+    pane.pram()
+    assert "seed 2026" in pane.steps.value and "Perturbed" in pane.loss.value
+    link = re.search(r'href="data:application/json;base64,([^"]+)"', pane.recipe_link.value)
+    recipe = json.loads(__import__("base64").b64decode(html.unescape(link.group(1))))
+    assert [s["kind"] for s in recipe["steps"]] == ["local_suppression", "pram"]
+    assert recipe["tabulate"] == ["admin1", "sex"]
+
+    pane.dataset.value = "DS2"
+    unsigned_before = record_hash(store.get(sample))
+    pane.record_treatment()
+    done = store.get(sample).datasets["DS2"].treatments[-1]
+    assert done.recipe == recipe
+    assert done.information_loss.columns["protection_concern"].perturbed > 0
+    assert sum(c.suppressed for c in done.information_loss.columns.values()) > 0
+    assert done.information_loss.tabulation.columns == ["admin1", "sex"]
+    assert "cells" not in done.model_dump(mode="json")["information_loss"]["tabulation"]
+    assert record_hash(store.get(sample)) != unsigned_before
+    assert "information_loss" in json.dumps(json_schema())
+
+    # the same recipe, followed on a fresh load of the file, gives the same steps
+    follower = RiskPane(Session(store, sample, party=FACILITATOR, actor="Fatima"))
+    follower.use_sample()
+    data = json.dumps(recipe).encode()
+    follower.recipe_upload.value = ({"name": "recipe.json", "type": "application/json",
+                                     "size": len(data), "content": memoryview(data),
+                                     "last_modified": dt.datetime(2026, 12, 1)},)
+    assert follower.message.value == ""
+    assert follower.steps.value == pane.steps.value
+    assert follower.quasi.value == QUASI
+    assert follower.work.treated()[0].equals(pane.work.treated()[0])
+
+
+def test_a_record_from_before_the_new_treatment_fields_dumps_and_hashes_as_it_did():
+    from pim_workbook.record.model import RiskEvidence, TreatmentRecord
+
+    figures = {"checked_at": "2026-01-01T00:00:00+00:00", "quasi": ["sex"], "n": 4, "k": 2,
+               "classes": 2, "sample_uniques": 0, "below_k": {"2": 0},
+               "expected_reidentifications": 2.0, "global_risk": 0.5, "needs_action": True}
+    old = {"done_at": "2026-01-01T00:00:00+00:00", "done_by": "Ana", "steps": ["Merged."],
+           "before": RiskEvidence(**figures).model_dump(mode="json"),
+           "after": RiskEvidence(**figures).model_dump(mode="json"), "output": ""}
+    assert "household_risk" not in old["before"]
+    assert TreatmentRecord.model_validate(old).model_dump(mode="json") == old
