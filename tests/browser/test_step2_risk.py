@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 from pim_workbook.store.core import Store
@@ -57,7 +60,70 @@ def test_a_new_user_treats_the_sample_microdata_and_exports_the_register(server,
     assert ds.risk_check is not None and ds.risk_check.k >= 3
     assert ds.treatments[0].before.global_risk > 0.03 > ds.treatments[0].after.global_risk
     exports = server.env["PIM_WORKBOOK_EXPORTS"]
-    from pathlib import Path
-
     assert len(list(Path(exports).glob("*-register.hxl.csv"))) == 1
     assert len(list(Path(exports).glob("sample-ds2-*/*.csv"))) == 1
+
+
+REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "sdc-reference-sample.csv"
+KEYS = ("admin2", "age_group", "sex", "nationality", "disability")
+
+
+def _upload(page, button: str, path: Path) -> None:
+    with page.expect_file_chooser() as chooser:
+        page.get_by_role("button", name=button).click()
+    chooser.value.set_files(str(path))
+
+
+def test_a_household_survey_is_suppressed_pramed_and_its_recipe_followed(server, browser,
+                                                                         tmp_path):
+    url = server.page_url("05-step2.ipynb", assessment="sample", party="A")
+    context, page = open_page(browser, url)
+    pick_tab(page, "Disclosure risk")
+    _upload(page, "Upload a small file", REFERENCE)
+    page.get_by_text("sdc-reference-sample.csv: 6,179 records").wait_for(timeout=WAIT)
+    _pick(page, "pimw-risk-quasi", *KEYS)
+    _pick(page, "pimw-risk-sensitive", "protection_concern")
+    page.locator(".pimw-risk-household select").select_option(label="hh_id")
+    _pick(page, "pimw-risk-tabulate", "admin1", "sex")
+    page.get_by_role("button", name="Check the risk").click()
+    page.get_by_text("a household risk of at most").wait_for(timeout=WAIT)
+    assert "48.19%" in page.locator(".pimw-figures").inner_text()  # sdcMicro's figure
+
+    page.get_by_role("button", name="Suppress values to reach k = 3").click()
+    page.get_by_text("to reach k = 3 (admin2").wait_for(timeout=WAIT)
+    page.locator(".pimw-risk-pram-columns select").select_option(label=["protection_concern"])
+    page.locator(".pimw-risk-pram-seed input").fill("11")
+    page.locator(".pimw-risk-pram-seed input").press("Tab")
+    page.get_by_role("button", name="Post-randomise (PRAM)").click()
+    page.get_by_text("seed 11").wait_for(timeout=WAIT)
+    page.get_by_text("Table of admin1 × sex: largest relative change").wait_for(timeout=WAIT)
+    screenshot(page, "step2-risk-suppressed-pramed")
+    assert axe_faults(page) == []
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Save the recipe").click()
+    recipe = tmp_path / "recipe.json"
+    download.value.save_as(recipe)
+    steps = page.locator(".pimw-risk-steps").inner_text()
+    _pick(page, "pimw-risk-dataset", "DS2 · Protection monitoring interview records (proposed)")
+    page.get_by_role("button", name="Record the treatment and write the file").click()
+    page.get_by_text("Treatment recorded for DS2").wait_for(timeout=WAIT)
+    page.set_viewport_size({"width": 390, "height": 844})
+    screenshot(page, "step2-risk-suppressed-phone")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390 + 1
+    context.close()
+
+    # next delivery: a fresh page, the file, then the saved recipe
+    context, page = open_page(browser, url)
+    pick_tab(page, "Disclosure risk")
+    _upload(page, "Upload a small file", REFERENCE)
+    page.get_by_text("sdc-reference-sample.csv: 6,179 records").wait_for(timeout=WAIT)
+    _upload(page, "Follow a saved recipe", recipe)
+    page.get_by_text("seed 11").wait_for(timeout=WAIT)
+    assert page.locator(".pimw-risk-steps").inner_text() == steps
+    context.close()
+
+    with Store(server.env["PIM_WORKBOOK_DB"]) as store:
+        done = store.get("sample").datasets["DS2"].treatments[-1]
+    assert json.loads(recipe.read_text()) == done.recipe
+    assert done.after.household_risk < done.before.household_risk
+    assert 0 < sum(c.suppressed for c in done.information_loss.columns.values()) <= 620

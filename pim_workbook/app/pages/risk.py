@@ -162,7 +162,7 @@ class RiskPane:
         self.local_button = w.Button()  # its words name the k in force
         self.pram_columns = w.SelectMultiple(rows=4, layout=w.Layout(width="16rem"))
         self.pram_pd = w.BoundedFloatText(value=0.8, min=0.01, max=1, step=0.05,
-                                          layout=w.Layout(width="6rem"))
+                                          layout=w.Layout(width="9rem"))
         self.pram_alpha = w.BoundedFloatText(value=0.5, min=0, max=1, step=0.1,
                                              layout=w.Layout(width="6rem"))
         self.pram_seed = w.IntText(value=secrets.randbelow(100_000),
@@ -171,6 +171,7 @@ class RiskPane:
         self.tabulate = w.SelectMultiple(rows=4, layout=w.Layout(width="16rem"))
         self.loss_button = w.Button(description=_("Compare the information kept"))
         self.steps = html("")
+        self.steps.add_class("pimw-risk-steps")
         self.loss = html("")
         self.recipe_link = html("")
         self.recipe_upload = w.FileUpload(accept=".json", multiple=False,
@@ -695,7 +696,7 @@ class RiskPane:
                         _("quasi-identifiers, comma-separated, the one to keep longest "
                           "first")), self.keep_households, self.local_button),
             _row(_field(_("PRAM on"), self.pram_columns),
-                 _field(_("Smallest chance a value stays (pd)"), self.pram_pd),
+                 _field(_("Stays at least (pd)"), self.pram_pd),
                  _field(_("alpha"), self.pram_alpha), _field(_("Seed"), self.pram_seed),
                  self.pram_button),
             _row(self.drop_button, self.undo_button),
