@@ -60,6 +60,17 @@ def test_a_preheated_kernel_shows_its_page_only_with_the_query_of_its_own_reques
     assert answers == [] and os.environ["QUERY_STRING"] == "key=mine&assessment=sample"
 
 
+def test_a_waiting_kernel_warms_up_without_leaving_a_widget_for_the_page():
+    import ipywidgets as w
+
+    from pim_workbook.app.pages import workbook
+
+    before = set(w.Widget._active_widgets)
+    workbook.warm_up()
+    assert set(w.Widget._active_widgets) == before
+    assert {kind.__name__ for kind in workbook.WIDGETS} >= {"Button", "HTML", "Textarea"}
+
+
 def test_a_kernel_asks_for_its_request_where_voila_s_own_helper_asks(monkeypatch):
     import voila.utils
 

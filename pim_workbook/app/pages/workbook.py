@@ -9,6 +9,7 @@ same without displaying, for tests and scripts. Every served notebook calls
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 import os
 import time
@@ -36,7 +37,15 @@ from pim_workbook.app.widgets.controls import (
 )
 from pim_workbook.content.framework import load_content, localise
 from pim_workbook.errors import AccessDenied
-from pim_workbook.i18n import LANGUAGES, _, translations
+from pim_workbook.i18n import (
+    LANGUAGES,
+    _,
+    format_day,
+    format_number,
+    format_percent,
+    translations,
+    use_language,
+)
 from pim_workbook.store.core import Store
 from pim_workbook.training.practice import open_copy
 
@@ -73,10 +82,31 @@ def wait_for_page() -> None:
     for language in LANGUAGES:  # the page's language is known only with its request
         translations(language)
         localise(content, language)
+    warm_up()
     os.environ.pop("QUERY_STRING", None)  # the page's own, never one the server started with
     while (request := _request_info()) is None:  # no answer (the server busy or stopping)
         time.sleep(1)
     os.environ.update(request)
+
+
+WIDGETS = (w.Button, w.HTML, w.VBox, w.HBox, w.Textarea, w.Text, w.Dropdown, w.Checkbox,
+           w.SelectMultiple, w.ToggleButton, w.IntText, w.BoundedIntText, w.BoundedFloatText,
+           w.RadioButtons, w.FileUpload)  # what the pages draw
+
+
+def warm_up() -> None:
+    """Pay now what a page's first build would pay after its request: every language's
+    number and date formats (Babel reads its locale data on first use) and one widget of
+    each kind the pages draw (traitlets sets a class up on its first instance). The widgets
+    are closed at once, before any page exists, so none reaches a page."""
+    today = dt.date.today()
+    for language in LANGUAGES:
+        with use_language(language):
+            format_number(1234.5, 1), format_percent(0.5, 1), format_day(today)
+    for widget in [kind() for kind in WIDGETS]:
+        for part in (widget, getattr(widget, "layout", None), getattr(widget, "style", None)):
+            if isinstance(part, w.Widget):
+                part.close()
 
 
 def _request_info() -> dict[str, str] | None:
