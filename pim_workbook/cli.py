@@ -8,7 +8,6 @@ import errno
 import getpass
 import os
 import secrets
-import sqlite3
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, get_args
@@ -25,7 +24,7 @@ LANGUAGE_CODES = list(LANGUAGES)  # the interface's (i18n imports only the stand
 
 # the arguments that name a file or folder: an error about that path names the option
 PATH_ARGUMENTS = {"db": "--db", "content": "--content", "out": "--out", "csv": "--csv",
-                  "notebooks": "--notebooks", "file": "", "dest": ""}
+                  "notebooks": "--notebooks", "file": "", "dest": "", "source": ""}
 
 
 class _Parser(argparse.ArgumentParser):
@@ -647,6 +646,25 @@ def cmd_serve(args: argparse.Namespace) -> None:
     os.execvpe(argv[0], argv, env)
 
 
+def cmd_store(args: argparse.Namespace) -> None:
+    from pim_workbook.content.framework import load_content
+    from pim_workbook.i18n import _, ngettext
+    from pim_workbook.store.dialect import masked
+    from pim_workbook.store.transfer import copy
+
+    result = copy(args.source, args.dest, load_content(args.content))
+    print(_("copied {source} to {dest}:").format(source=masked(args.source),
+                                                 dest=masked(args.dest)))
+    for table, count in result.rows.items():
+        print(f"  {table:<17} {count:>8}")
+    print(ngettext("{count} assessment verifies in the copy",
+                   "{count} assessments verify in the copy", result.verified)
+          .format(count=result.verified))
+    for aid in result.unverified:
+        print(_("{id} does not verify, as in the source (see pim-workbook verify {id})")
+              .format(id=aid))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="pim-workbook",
@@ -654,7 +672,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "Sharing in Practice.")
     parser.add_argument("--version", action="version",
                         version=f"%(prog)s {__version__}")
-    parser.add_argument("--db", help="store file (default: $PIM_WORKBOOK_DB, else "
+    parser.add_argument("--db", help="store file, or a postgresql://user@host/database "
+                        "address (default: $PIM_WORKBOOK_DB, else "
                         "~/.local/share/pim-workbook/workbook.sqlite)")
     parser.add_argument("--content", help="an adapted framework content file "
                         "(default: $PIM_WORKBOOK_CONTENT, else the packaged framework)")
@@ -855,6 +874,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("action", choices=["check"])
     p.add_argument("--lang", choices=LANGUAGE_CODES[1:], help="one language (default: all)")
 
+    p = add("store", cmd_store, "copy a whole store into a new one, between store files and "
+            "PostgreSQL databases either way (store copy FROM TO), and check the copy")
+    p.add_argument("action", choices=["copy"])
+    p.add_argument("source", metavar="FROM",
+                   help="the store to copy: a store file or a postgresql:// address")
+    p.add_argument("dest", metavar="TO", help="the new store: a file, made now, or an empty "
+                   "PostgreSQL database")
+
     p = add("serve", cmd_serve, "serve the workbook notebooks with Voila and print the URL")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8866)
@@ -880,7 +907,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _where(path: str | os.PathLike[str], args: argparse.Namespace) -> str:
-    """The option (with its value) a failing path came from, else the path itself."""
+    """The option (with its value) a failing path came from, else the path itself; a
+    store address without its password."""
+    from pim_workbook.store.dialect import masked
+
     failing = os.path.abspath(path)
     for name, option in PATH_ARGUMENTS.items():
         value = getattr(args, name, None)
@@ -888,8 +918,25 @@ def _where(path: str | os.PathLike[str], args: argparse.Namespace) -> str:
             given = os.path.abspath(os.path.expanduser(value))
             if failing == given or os.sep in (failing.removeprefix(given)[:1],
                                               given.removeprefix(failing)[:1]):
-                return f"{option} {value}".strip()
-    return str(path)
+                return f"{option} {masked(value)}".strip()
+    return masked(path)
+
+
+def _driver_errors() -> tuple[type[Exception], ...]:
+    """The store databases' own errors (psycopg's once a PostgreSQL store was opened)."""
+    from pim_workbook.store.dialect import driver_errors
+
+    return driver_errors()
+
+
+def _store_where(args: argparse.Namespace) -> str:
+    """The store a database's error is about, as the command was given it."""
+    from pim_workbook.store.connection import default_db_path
+    from pim_workbook.store.dialect import masked
+
+    if args.command == "store":
+        return f"store {args.action} {masked(args.source)} {masked(args.dest)}"
+    return _where(args.db, args) if args.db else masked(default_db_path())
 
 
 def _reason(exc: OSError) -> str:
@@ -910,10 +957,8 @@ def error_line(exc: BaseException, args: argparse.Namespace) -> str:
     if isinstance(exc, OSError):
         text = (f"{_where(exc.filename, args)}: {_reason(exc)}" if exc.filename is not None
                 else _reason(exc))
-    elif isinstance(exc, sqlite3.Error):
-        from pim_workbook.store.connection import default_db_path
-
-        text = f"{_where(args.db, args) if args.db else default_db_path()}: {exc}"
+    elif isinstance(exc, _driver_errors()):
+        text = f"{_store_where(args)}: {exc}"
     else:
         text = str(exc)
     first, *rest = [line.strip() for line in text.splitlines() if line.strip()] or [
@@ -926,11 +971,13 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         args.func(args)
-    except (WorkbookError, OSError, ValueError, sqlite3.Error) as exc:
-        print(error_line(exc, args), file=sys.stderr)
-        return 1
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        if not isinstance(exc, (WorkbookError, OSError, ValueError, *_driver_errors())):
+            raise
+        print(error_line(exc, args), file=sys.stderr)
+        return 1
     return 0
 
 

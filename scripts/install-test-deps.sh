@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Installs everything the test suite needs on a fresh Debian machine:
-# Debian's Chromium (browser tests), fonts (Noto for Arabic), poppler-utils; the package with
-# its test extras.
+# Debian's Chromium (browser tests), fonts (Noto for Arabic), poppler-utils, PostgreSQL (the
+# store's tests start a throw-away cluster); the package with its test extras.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 if [ ! -x /usr/bin/chromium ] || ! command -v pdftotext >/dev/null \
-    || ! fc-list :lang=ar family | grep -q "Noto Naskh Arabic"; then
+    || ! fc-list :lang=ar family | grep -q "Noto Naskh Arabic" \
+    || ! compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null; then
   SUDO=""
   [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq \
-    chromium fonts-dejavu-core fonts-noto-core poppler-utils >/dev/null
+    chromium fonts-dejavu-core fonts-noto-core poppler-utils postgresql >/dev/null
 fi
 python3 -m pip install -q --disable-pip-version-check -e ".[test]"

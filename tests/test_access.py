@@ -4,9 +4,9 @@ may read and write — checked in the store guard, whatever the page sends."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
 
 import pytest
+from raw_store import stored_text
 
 from pim_workbook.access import (
     AccessDenied,
@@ -37,7 +37,7 @@ def test_only_a_salted_hash_of_the_secret_is_stored(store, aid, db_path):
                                 party="Helping Hands")
     secret = key.split(".", 1)[1]
     assert invite.party == "A" and len(secret) >= 32
-    dump = "\n".join(sqlite3.connect(db_path).iterdump())
+    dump = stored_text(db_path)
     assert secret not in dump and invite.id in dump
     twin_invite, twin = create_invite(store, role="party", actor="Fatima", assessment_id=aid,
                                       party="A")

@@ -5,20 +5,22 @@ from __future__ import annotations
 import sqlite3
 
 import pytest
+from pg_cluster import PASSWORD
 
 from pim_workbook.cli import main
 from pim_workbook.store.core import Store
+from pim_workbook.store.dialect import masked
 from pim_workbook.training import sessions as training
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def env(tmp_path, monkeypatch, db_path):
     """A store with one assessment and one training session; files to point options at."""
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("PIM_WORKBOOK_DB", str(tmp_path / "w.sqlite"))
+    monkeypatch.setenv("PIM_WORKBOOK_DB", str(db_path))
     monkeypatch.setenv("PIM_WORKBOOK_EXPORTS", str(tmp_path / "exports"))
     monkeypatch.setenv("PIM_WORKBOOK_ACTOR", "Test Facilitator")
-    with Store(tmp_path / "w.sqlite") as store:
+    with Store(db_path) as store:
         store.create("Monitoring data", actor="F", aid="mon1")
         training.new_training(store, "Basics", actor="Trainer")
         tid = store.trainings()[0].id
@@ -34,7 +36,7 @@ def _error(capsys, argv: list[str], code: int = 1) -> str:
     assert main(argv) == code
     err = capsys.readouterr().err
     assert err.startswith("pim-workbook: ") and err.count("\n") == 1, err
-    assert "Traceback" not in err and "Errno" not in err
+    assert "Traceback" not in err and "Errno" not in err and PASSWORD not in err
     return err
 
 
@@ -89,15 +91,22 @@ def test_a_usage_error_is_one_line_too(env, capsys, argv, message):
     assert err.startswith("pim-workbook: ") and "--help)" in err
 
 
-def test_a_store_failing_midway_is_named(env, capsys, monkeypatch, tmp_path):
+def test_a_store_failing_midway_is_named(env, capsys, monkeypatch, db_path, store_kind):
+    """The database's own error, naming the store (a PostgreSQL one without its password)."""
+    if store_kind == "sqlite":
+        failure = sqlite3.OperationalError("database is locked")
+    else:
+        import psycopg
+
+        failure = psycopg.OperationalError("database is locked")
+
     def locked(*args, **kwargs):
-        raise sqlite3.OperationalError("database is locked")
+        raise failure
 
     monkeypatch.setattr(Store, "summaries", locked)
-    assert _error(capsys, ["list"]) == \
-        f"pim-workbook: {tmp_path / 'w.sqlite'}: database is locked\n"
-    assert f"--db {tmp_path / 'w.sqlite'}: database is locked" in \
-        _error(capsys, ["--db", str(tmp_path / "w.sqlite"), "list"])
+    assert _error(capsys, ["list"]) == f"pim-workbook: {masked(db_path)}: database is locked\n"
+    assert f"--db {masked(db_path)}: database is locked" in \
+        _error(capsys, ["--db", str(db_path), "list"])
 
 
 def test_a_content_file_with_several_problems_is_still_one_line(env, capsys, tmp_path):

@@ -24,7 +24,6 @@ import logging
 import os
 import re
 import time
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -167,7 +166,7 @@ class WorkbookKernelManager(AsyncMappingKernelManager):
         which live only as long as the server that made them."""
         self._stopping = True  # a pool's kernel waiting for room starts no more
         await super().shutdown_all(now=now)
-        remove_all(Path(os.environ.get(DB_ENV) or default_db_path()))
+        remove_all(os.environ.get(DB_ENV) or default_db_path())
 
     def pooled(self) -> set[str]:
         """Kernels waiting in Voila's preheat pool (``VoilaKernelManager._pools``: tasks

@@ -175,7 +175,7 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     # where a preheated kernel asks Voila for its page's request (Voila assumes 127.0.0.1)
     env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::") else \
         f"[{host}]" if ":" in host else host
-    remove_all(Path(store.path))  # practice copies a killed server left behind
+    remove_all(store.path)  # practice copies a killed server left behind
     env[REQUIRE_ENV] = "1"  # every served page needs a link (see access.py)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     base = f"http://{shown}:{port}"

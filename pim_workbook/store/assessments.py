@@ -146,7 +146,8 @@ class Assessments(History):
         with self._write():
             self._header(aid)
             self._delete(aid)
-        self._db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        self._scrub(("assessments", "units", "history", "revisions", "seals", "imports",
+                     "invites"))
 
     def _delete(self, aid: str) -> None:
         self._db.execute("DELETE FROM assessments WHERE id=?", (aid,))
@@ -169,7 +170,7 @@ class Assessments(History):
                     raise StoreError(
                         _("an assessment with id {id} is already in the store ({path}); use "
                           "--replace to overwrite it with the file")
-                        .format(id=header["id"], path=self.path))
+                        .format(id=header["id"], path=self.where))
                 self._delete(header["id"])
             db.execute("INSERT INTO assessments VALUES (?,?,?)",
                        (header["id"], header["content_version"], header["created_at"]))

@@ -15,10 +15,13 @@ import json
 import sqlite3
 from typing import Any
 
+from pim_workbook.store.dialect import Database
 from pim_workbook.store.rows import Change
 
 GENESIS = ""  # the "previous hash" of an assessment's first entry: the head of no history
-SQL_FOLD = "history_chain"  # the SQL window function that chains existing rows (migration 5)
+# the SQL window function that chains existing rows (migration 5, run on SQLite only: a
+# PostgreSQL store starts at version 5)
+SQL_FOLD = "history_chain"
 
 
 def link(prev: str, aid: str, change: Change) -> str:
@@ -36,7 +39,7 @@ def stored_change(at: str, actor: str, party: str | None, path: str, old: str | 
                   None if new is None else json.loads(new), via)
 
 
-def head(db: sqlite3.Connection, aid: str) -> str:
+def head(db: Database, aid: str) -> str:
     """The hash of an assessment's latest history entry (:data:`GENESIS` for none)."""
     row = db.execute("SELECT hash FROM history WHERE assessment_id=? ORDER BY id DESC LIMIT 1",
                      (aid,)).fetchone()

@@ -1,4 +1,5 @@
-"""Opening a store: one SQLite file in WAL mode, each write one short transaction.
+"""Opening a store: a SQLite file in WAL mode or a PostgreSQL database (see
+:mod:`pim_workbook.store.dialect`), migrated on opening; each write one short transaction.
 """
 
 from __future__ import annotations
@@ -6,8 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Self
@@ -15,19 +15,23 @@ from typing import Any, Self
 from pim_workbook.content.framework import Content, load_content
 from pim_workbook.errors import StoreError
 from pim_workbook.i18n import _
-from pim_workbook.store.migrations import MIGRATIONS, SCHEMA_VERSION
+from pim_workbook.store.dialect import Database, dialect_of, driver_errors, masked, resolve
+from pim_workbook.store.migrations import SCHEMA_VERSION
 
 DB_ENV = "PIM_WORKBOOK_DB"
+
+
 def now() -> str:
     """UTC time stamp with milliseconds, as stored in history and sign-offs."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
-def default_db_path() -> Path:
-    """``$PIM_WORKBOOK_DB``, else ``workbook.sqlite`` in the user's data folder."""
+def default_db_path() -> Path | str:
+    """``$PIM_WORKBOOK_DB`` (a file or a ``postgresql://`` address), else
+    ``workbook.sqlite`` in the user's data folder."""
     env = os.environ.get(DB_ENV)
     if env:
-        return Path(env).expanduser().resolve()
+        return resolve(env)
     from platformdirs import user_data_path
 
     return user_data_path("pim-workbook") / "workbook.sqlite"
@@ -46,30 +50,19 @@ def encode_value(value: Any) -> str:
 
 
 class Connection:
-    """One open store file: migrated on opening, written one transaction at a time."""
+    """One open store: migrated on opening, written one transaction at a time.
+
+    ``path`` is the store's address as given (a file path made absolute, or a
+    ``postgresql://`` address); ``where`` is how messages name it, without a password.
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None,
                  content: Content | None = None) -> None:
-        self.path = Path(path).expanduser().resolve() if path else default_db_path()
+        self.path = resolve(path) if path else default_db_path()
+        self.where = masked(self.path)
         self.content = content or load_content()
-        if self.path.is_dir():
-            raise StoreError(_("{path} is a folder: give the store file (e.g. {example})")
-                             .format(path=self.path, example=self.path / "workbook.sqlite"))
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        try:
-            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=30,
-                                       check_same_thread=False)
-            self._db.execute("PRAGMA busy_timeout = 30000")
-            self._db.execute("PRAGMA foreign_keys = ON")
-            self._db.execute("PRAGMA secure_delete = ON")  # a purge leaves no readable remains
-            mode = self._db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
-        except sqlite3.DatabaseError as exc:  # another kind of file, or not readable
-            raise StoreError(_("{path}: not a workbook store that can be opened ({error})")
-                             .format(path=self.path, error=exc)) from None
-        if mode != "wal":
-            raise StoreError(_("{path}: cannot use WAL mode here (got {mode})")
-                             .format(path=self.path, mode=repr(mode)))
-        self._db.execute("PRAGMA synchronous = FULL")
+        self._dialect = dialect_of(self.path)
+        self._db: Database = self._dialect.connect(self.path, self.where)
         self._migrate()
 
     def close(self) -> None:
@@ -84,7 +77,7 @@ class Connection:
     # -- schema ------------------------------------------------------------------------
     @property
     def schema_version(self) -> int:
-        return self._db.execute("PRAGMA user_version").fetchone()[0]
+        return self._dialect.schema_version(self._db)
 
     def _migrate(self) -> None:
         with self._write():
@@ -93,17 +86,18 @@ class Connection:
                 raise StoreError(
                     _("{path} was written by a newer pim-workbook (store schema {schema}, "
                       "this one knows {known})")
-                    .format(path=self.path, schema=current, known=SCHEMA_VERSION)
+                    .format(path=self.where, schema=current, known=SCHEMA_VERSION)
                 )
-            for version in range(current, SCHEMA_VERSION):
-                for statement in MIGRATIONS[version].split(";"):
+            for version, script in self._dialect.steps(current):
+                for statement in script.split(";"):
                     if statement.strip():
                         self._db.execute(statement)
-                self._db.execute(f"PRAGMA user_version = {version + 1}")
+                self._dialect.set_schema_version(self._db, version)
 
     @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        self._db.execute("BEGIN IMMEDIATE")
+    def _write(self) -> Iterator[Database]:
+        """One write transaction; writers queue (see :mod:`pim_workbook.store.dialect`)."""
+        self._dialect.begin_write(self._db)
         try:
             yield self._db
         except BaseException:
@@ -111,17 +105,28 @@ class Connection:
             raise
         self._db.execute("COMMIT")
 
-    def backup(self, dest: str | os.PathLike[str]) -> Path:
-        """A consistent copy of the whole store, taken while it is in use."""
-        target = Path(dest).expanduser().resolve()
-        if target == self.path:
-            raise StoreError(_("the backup must go to another file than the store"))
-        if target.is_dir():
-            raise StoreError(_("{path} is a folder: give the backup's file name")
-                             .format(path=target))
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with sqlite3.connect(target) as out:
-            self._db.backup(out)
-        out.close()
-        return target
+    @contextmanager
+    def _reading(self) -> Iterator[None]:
+        """One consistent view of the store for several reads."""
+        self._dialect.begin_read(self._db)
+        try:
+            yield
+        finally:
+            self._db.execute("COMMIT")
 
+    def _scrub(self, tables: Sequence[str]) -> None:
+        """After a delete: no readable remains of the deleted rows that the database can
+        remove (see the dialects' ``scrub``). The delete itself was committed before."""
+        try:
+            self._dialect.scrub(self._db, tables)
+        except driver_errors() as exc:
+            raise StoreError(_("{path}: deleted, but the deleted rows are still in the "
+                               "database ({error}); run VACUUM {tables} there")
+                             .format(path=self.where, error=" ".join(str(exc).split()),
+                                     tables=", ".join(tables))) from None
+
+    def backup(self, dest: str | os.PathLike[str]) -> Path:
+        """A consistent copy of the whole store, taken while it is in use: a SQLite file,
+        or a ``pg_dump`` archive of a PostgreSQL store."""
+        target = Path(dest).expanduser().resolve()
+        return self._dialect.backup(self._db, self.path, self.where, target)

@@ -5,6 +5,7 @@ chain.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 
 from pim_workbook.errors import StoreError
@@ -25,7 +26,8 @@ class History(Units, Seals):
     """Signatures freeze revisions, each sealed; every change is kept in the history."""
 
     def _migrate(self) -> None:
-        chain.register(self._db)  # the step that chains existing history calls it
+        if isinstance(self._db, sqlite3.Connection):
+            chain.register(self._db)  # the step that chains existing history calls it
         super()._migrate()
 
     # -- sign-off and revisions --------------------------------------------------------

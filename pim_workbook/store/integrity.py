@@ -9,8 +9,7 @@ compared its fingerprint with that store's says so (:meth:`Integrity.trust`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -140,15 +139,6 @@ def check(record: Record, history: Sequence[Change], revisions: Sequence[Revisio
 class Integrity(Assessments):
     """Verifying assessments, trusting other stores' keys, sealing exports."""
 
-    @contextmanager
-    def _reading(self) -> Iterator[None]:
-        """One consistent view of the store for several reads."""
-        self._db.execute("BEGIN")
-        try:
-            yield
-        finally:
-            self._db.execute("COMMIT")
-
     def verify(self, aid: str) -> Verification:
         """Check an assessment's history chain, its record against it, and every seal it
         carries; the result says too whose seals they are."""
@@ -190,7 +180,8 @@ class Integrity(Assessments):
         if own is not None and fingerprint(own) == fp:
             raise StoreError(f"{fp} is this store's own key: its seals need no trust")
         with self._write() as db:
-            db.execute("INSERT OR IGNORE INTO trusted_keys VALUES (?,?,?)", (fp, now(), actor))
+            db.execute("INSERT INTO trusted_keys VALUES (?,?,?) ON CONFLICT DO NOTHING",
+                       (fp, now(), actor))
         return fp
 
     def export_seals(self, aid: str, head: str) -> list[Seal]:

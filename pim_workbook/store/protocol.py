@@ -21,7 +21,7 @@ class WorkbookStore(Protocol):
     the link on every call): code typed against this works with either."""
 
     content: Content
-    path: Path
+    path: Path | str  # a store file, or a postgresql:// address
 
     def exists(self, aid: str) -> bool: ...
     def ids(self) -> list[str]: ...

@@ -90,8 +90,8 @@ class Seals(Connection):
 
         key = Ed25519PrivateKey.generate()
         public = key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw)
-        insert = ("INSERT OR IGNORE INTO store_key (id, private_key, public_key, created_at) "
-                  "VALUES (1, ?, ?, ?)",
+        insert = ("INSERT INTO store_key (id, private_key, public_key, created_at) "
+                  "VALUES (1, ?, ?, ?) ON CONFLICT DO NOTHING",
                   (key.private_bytes_raw(), base64.b64encode(public).decode("ascii"), now()))
         if self._db.in_transaction:
             self._db.execute(*insert)

@@ -91,27 +91,32 @@ class Training(Units):
         """Keep a trainee's first answer to an exercise; False if one was already kept."""
         with self._write() as db:
             return db.execute(
-                "INSERT OR IGNORE INTO training_answers VALUES (?,?,?,?,?,?)",
+                "INSERT INTO training_answers VALUES (?,?,?,?,?,?) ON CONFLICT DO NOTHING",
                 (trainee_id, exercise_id, json.dumps(chosen), int(correct), credit,
                  now())).rowcount == 1
 
     def training_answers(self, training_id: str, trainee_id: str | None = None
                          ) -> list[TrainingAnswerRow]:
         """The kept answers of a session (or of one of its trainees), oldest first."""
+        where, args = "p.training_id=?", [training_id]
+        if trainee_id is not None:
+            where, args = f"{where} AND a.trainee_id=?", [training_id, trainee_id]
         rows = self._db.execute(
             "SELECT a.trainee_id, a.exercise_id, a.chosen, a.correct, a.credit, a.at "
             "FROM training_answers a JOIN trainees p ON p.id = a.trainee_id "
-            "WHERE p.training_id=? AND (? IS NULL OR a.trainee_id=?) ORDER BY a.at",
-            (training_id, trainee_id, trainee_id))
+            f"WHERE {where} ORDER BY a.at", args)
         return [TrainingAnswerRow(trainee, exercise, tuple(json.loads(chosen)), bool(correct),
                                   credit, at)
                 for trainee, exercise, chosen, correct, credit, at in rows]
 
     def purge_training(self, training_id: str) -> int:
         """Delete the trainees (their pseudonyms) and answers of a session; returns how many
-        trainees were removed. The pages of the freed rows are overwritten (secure_delete).
+        trainees were removed. The deleted rows leave no readable remains the database can
+        remove (:meth:`~pim_workbook.store.connection.Connection._scrub`).
         :func:`pim_workbook.training.practice.purge` also removes the session's practice copies."""
         with self._write() as db:
-            return db.execute("DELETE FROM trainees WHERE training_id=?",
-                              (training_id,)).rowcount
+            removed = db.execute("DELETE FROM trainees WHERE training_id=?",
+                                 (training_id,)).rowcount
+        self._scrub(("trainees", "training_answers", "invites"))
+        return removed
 

@@ -193,7 +193,7 @@ class Units(Connection):
             self._db.execute(
                 "INSERT INTO units (assessment_id, path, value) VALUES (?,?,?) "
                 "ON CONFLICT (assessment_id, path) DO UPDATE "
-                "SET value=excluded.value, version=version+1",
+                "SET value=excluded.value, version=units.version+1",
                 (aid, path, encode_value(value)),
             )
         old_text = None if old is None else encode_value(old)

@@ -8,11 +8,14 @@ trainee's: a page opened with the trainee link and ``?assessment=<trainee id>`` 
 copy (:func:`open_copy`), so the links between the workbook's pages lead from one page of
 the copy to the next. Purging the session removes the file (:func:`purge`); the server
 removes them all when it stops (:func:`remove_all`). File names come only from ids checked
-here, never from a link.
+here, never from a link. The copies of a PostgreSQL store's sessions are files too, in the
+data folder of the host whose server made them: they are for rehearsing, and live only as
+long as that server.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from pathlib import Path
@@ -21,6 +24,7 @@ from pim_workbook.access import Grant, GuardedStore, grant_of
 from pim_workbook.errors import AccessDenied, StoreError
 from pim_workbook.i18n import _
 from pim_workbook.store.core import Store
+from pim_workbook.store.dialect import is_postgres, without_password
 from pim_workbook.store.protocol import WorkbookStore
 
 _SAFE_ID = re.compile(r"[a-z0-9][a-z0-9-]{2,31}")  # as assessment ids: a file name as is
@@ -53,12 +57,20 @@ class PracticeStore(GuardedStore):
         return self.grant
 
 
-def folder(store_path: Path) -> Path:
-    """The folder of a store's practice copies, named after the store file."""
-    return store_path.with_name(f"{store_path.stem}-practice")
+def folder(store_path: Path | str) -> Path:
+    """The folder of a store's practice copies, named after the store file; for a
+    PostgreSQL store, in this host's data folder, named after the address (less its
+    password)."""
+    if is_postgres(store_path):
+        from platformdirs import user_data_path
+
+        key = hashlib.sha256(without_password(str(store_path)).encode()).hexdigest()[:16]
+        return user_data_path("pim-workbook") / f"postgresql-{key}-practice"
+    path = Path(store_path)
+    return path.with_name(f"{path.stem}-practice")
 
 
-def copy_path(store_path: Path, training_id: str) -> Path:
+def copy_path(store_path: Path | str, training_id: str) -> Path:
     """The practice store of one training session."""
     if not _SAFE_ID.fullmatch(training_id):
         raise StoreError(f"not a training session id: {training_id!r}")
@@ -86,7 +98,7 @@ def open_copy(store: WorkbookStore, training_id: str, trainee_id: str) -> Practi
     return PracticeStore(store, practice, trainee_id)
 
 
-def remove_copies(store_path: Path, training_id: str) -> None:
+def remove_copies(store_path: Path | str, training_id: str) -> None:
     """Remove one session's practice store (with SQLite's side files)."""
     path = copy_path(store_path, training_id)
     for name in (path.name, f"{path.name}-wal", f"{path.name}-shm"):
@@ -98,11 +110,11 @@ def purge(store: WorkbookStore, training_id: str) -> int:
     the facilitator's guarded view of it), then its practice copies; returns how many
     trainees were removed."""
     removed: int = store.purge_training(training_id)
-    remove_copies(Path(store.path), training_id)
+    remove_copies(store.path, training_id)
     return removed
 
 
-def remove_all(store_path: Path) -> None:
+def remove_all(store_path: Path | str) -> None:
     """Remove every practice copy of a store: for a server that stops."""
     if folder(store_path).exists():
         shutil.rmtree(folder(store_path))

@@ -6,9 +6,9 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import sqlite3
 
 import pytest
+from raw_store import raw
 
 from pim_workbook.errors import StoreError
 from pim_workbook.record.hashing import canonical_json, record_hash
@@ -37,12 +37,12 @@ def _chain(aid: str, rows: list[tuple]) -> list[str]:
 
 
 def _sql(db_path, statement: str, *params) -> None:
-    with sqlite3.connect(db_path) as db:
+    with raw(db_path) as db:
         assert db.execute(statement, params).rowcount >= 1
 
 
 def _row_id(db_path, aid: str, path: str) -> int:
-    with sqlite3.connect(db_path) as db:
+    with raw(db_path) as db:
         return db.execute("SELECT max(id) FROM history WHERE assessment_id=? AND path=?",
                           (aid, path)).fetchone()[0]
 
@@ -145,7 +145,7 @@ def test_a_revision_forged_with_its_hash_recomputed_does_not_verify(store, aid, 
 @pytest.mark.parametrize("column", ["signature", "public_key", "head"])
 def test_a_changed_seal_does_not_verify(store, aid, db_path, column):
     _signed(store, aid)
-    with sqlite3.connect(db_path) as db:
+    with raw(db_path) as db:
         value = db.execute(f"SELECT {column} FROM seals").fetchone()[0]
         changed = value[:10] + ("B" if value[10] != "B" else "C") + value[11:]
         if column == "head":
@@ -175,7 +175,7 @@ def test_the_key_is_made_on_first_use_and_kept(store, aid, db_path, content):
     assert fp == " ".join(digest[i:i + 4] for i in range(0, 16, 4))
     with Store(db_path, content=content) as again:
         assert again.own_fingerprint() == fp
-    with sqlite3.connect(db_path) as db:
+    with raw(db_path) as db:
         assert db.execute("SELECT count(*) FROM store_key").fetchone()[0] == 1
 
 

@@ -7,6 +7,7 @@ import csv
 import io
 
 import pytest
+from raw_store import readable
 
 from pim_workbook.access import AccessDenied, GuardedStore, create_invite
 from pim_workbook.content.exercises import load_exercises
@@ -97,10 +98,11 @@ def test_purge_removes_pseudonyms_and_answers(store, session, exercises, db_path
     owl = training.join(store, session, "Pseudonym-QZX-owl")
     first = exercises.exercises[0]
     training.answer(store, owl, exercises, first.id, first.answer)
+    assert readable(db_path, "Pseudonym-QZX-owl")
     assert store.purge_training(session) == 1
     assert store.trainees(session) == [] and store.training_answers(session) == []
     store.close()
-    assert b"Pseudonym-QZX-owl" not in db_path.read_bytes()
+    assert not readable(db_path, "Pseudonym-QZX-owl")
 
 
 def test_a_trainee_link_reaches_its_session_and_nothing_else(store, session, aid, exercises):
@@ -125,3 +127,16 @@ def test_a_trainee_link_reaches_its_session_and_nothing_else(store, session, aid
             attempt()
     with pytest.raises(ValueError, match="one training session"):
         create_invite(store, role="trainee", actor="T", training_id="tnope")
+
+
+def test_practice_copies_of_a_postgresql_store_are_files_of_this_host(tmp_path, monkeypatch):
+    from pim_workbook.training import practice
+
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert practice.folder(tmp_path / "w.sqlite") == tmp_path / "w-practice"
+    shared = practice.folder("postgresql://pim:s3cret@db.example.org/workbook")
+    assert shared.parent == tmp_path / "data" / "pim-workbook" and "s3cret" not in str(shared)
+    assert shared == practice.folder("postgresql://pim:changed@db.example.org/workbook")
+    assert shared != practice.folder("postgresql://pim@db.example.org/other")
+    assert practice.copy_path("postgresql://pim@db.example.org/workbook", "t1234abcd") == \
+        shared / "t1234abcd.sqlite"
