@@ -61,13 +61,13 @@ def test_a_preheated_kernel_shows_its_page_only_with_the_query_of_its_own_reques
 
 
 def test_a_waiting_kernel_warms_up_without_leaving_a_widget_for_the_page():
-    import ipywidgets as w
+    from ipywidgets.widgets import widget
 
     from pim_workbook.app.pages import workbook
 
-    before = set(w.Widget._active_widgets)
+    before = set(widget._instances)
     workbook.warm_up()
-    assert set(w.Widget._active_widgets) == before
+    assert set(widget._instances) == before
     assert {kind.__name__ for kind in workbook.WIDGETS} >= {"Button", "HTML", "Textarea"}
 
 
