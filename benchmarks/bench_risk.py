@@ -9,8 +9,13 @@ pandas/numpy, so it is never installed next to the workbook). The venv is create
 with ``python -m venv`` and ``pip install pycanon`` (needs PyPI), then reused.
 
 Then, on the same tables (medians of ``--repeats``): ``measure_risk`` alone, the household
-risk with a synthetic household column (1 to 7 members, about 4 on average, fixed seed), and
-``local_suppression`` to k = 3 with its suppressions per key and in total.
+risk with a synthetic household column (1 to 7 members, about 4 on average, fixed seed),
+``local_suppression`` to k = 3 with its suppressions per key and in total, and PRAM of the
+sensitive column (pd 0.8, alpha 0.5, fixed seed) with the values it changed.
+
+Last, the invented household survey of ``tests/fixtures/`` against sdcMicro 5.8.1's ``kAnon``
+on it (its suppressions and seconds as recorded in ``sdc-reference-figures.txt``): the same
+keys, k = 3 and 5, default and 1..5 importance orders.
 
 Targets: >= 10x faster than pycanon at 1M rows; our check under 1 s at 1M rows; local
 suppression to k = 3 in at most 3 s at 1M rows.
@@ -38,6 +43,7 @@ from statistics import median
 import numpy as np
 import pandas as pd
 
+from pim_workbook.sdc.pram import pram
 from pim_workbook.sdc.risk import household_risk, measure_risk
 from pim_workbook.sdc.suppression import local_suppression
 
@@ -50,6 +56,8 @@ SUPPRESSION_K = 3
 SUPPRESSION_SECONDS = 3.0
 QUICK_ROWS = 100_000
 DEFAULT_VENV = Path.home() / ".cache" / "pim-workbook" / "venv-pycanon"
+FIXTURES = Path(__file__).resolve().parents[1] / "tests" / "fixtures"
+REFERENCE_KEYS = ["admin2", "age_group", "sex", "nationality", "disability"]
 
 # Runs inside the pycanon venv: argv = csv path, repeats, quasi (comma-separated), sensitive.
 WORKER = """
@@ -112,8 +120,9 @@ def time_treatments(path: Path, repeats: int, seed: int) -> dict:
     """Medians of ``measure_risk``, ``household_risk`` and ``local_suppression`` (k = 3) on
     the CSV (reading excluded), with the suppressions per key and in total."""
     df = with_households(pd.read_csv(path), seed)
-    runs: dict[str, list[float]] = {"risk": [], "household": [], "suppression": []}
-    result = None
+    runs: dict[str, list[float]] = {"risk": [], "household": [], "suppression": [],
+                                     "pram": []}
+    result = perturbed = None
     for _ in range(repeats):
         start = time.perf_counter()
         measure_risk(df, QUASI, sensitive=[SENS])
@@ -124,22 +133,26 @@ def time_treatments(path: Path, repeats: int, seed: int) -> dict:
         start = time.perf_counter()
         result = local_suppression(df, QUASI, SUPPRESSION_K)
         runs["suppression"].append(time.perf_counter() - start)
-    assert result is not None
+        start = time.perf_counter()
+        perturbed = pram(df, [SENS], seed=seed)
+        runs["pram"].append(time.perf_counter() - start)
+    assert result is not None and perturbed is not None
     return {**{name: median(times) for name, times in runs.items()},
-            "suppressions": result.suppressions, "total": result.total}
+            "suppressions": result.suppressions, "total": result.total,
+            "pram_changed": perturbed.changed[SENS]}
 
 
 def report_treatments(results: dict[int, dict], repeats: int) -> None:
     """The table of the treatments' timings and the local-suppression target."""
     print(f"\nRisk, household risk and local suppression to k = {SUPPRESSION_K} "
           f"(median of {repeats}; CSV reading not timed; {', '.join(QUASI)})")
-    print(f"{'rows':>10} {'risk (s)':>9} {'household (s)':>14} {'suppression (s)':>16}   "
-          f"suppressions per key (total)")
+    print(f"{'rows':>10} {'risk (s)':>9} {'household (s)':>14} {'suppression (s)':>16} "
+          f"{'PRAM (s)':>9}   suppressions per key (total); values PRAM changed")
     for rows, r in results.items():
         t = r["treatments"]
         counts = " ".join(f"{key}={count}" for key, count in t["suppressions"].items())
-        print(f"{rows:>10} {t['risk']:9.3f} {t['household']:14.3f} {t['suppression']:16.3f}"
-              f"   {counts} ({t['total']})")
+        print(f"{rows:>10} {t['risk']:9.3f} {t['household']:14.3f} {t['suppression']:16.3f} "
+              f"{t['pram']:9.3f}   {counts} ({t['total']}); {t['pram_changed']:,}")
     target = results.get(TARGET_ROWS)
     if target is None:
         print(f"Target at {TARGET_ROWS:,} rows: local suppression <= {SUPPRESSION_SECONDS:.0f} "
@@ -148,6 +161,34 @@ def report_treatments(results: dict[int, dict], repeats: int) -> None:
     seconds = target["treatments"]["suppression"]
     print(f"Target at {TARGET_ROWS:,} rows: local suppression <= {SUPPRESSION_SECONDS:.0f} s: "
           f"{seconds:.3f} s   {'met' if seconds <= SUPPRESSION_SECONDS else 'not met'}")
+
+
+def against_sdcmicro(repeats: int) -> None:
+    """Our local suppression on the reference survey beside sdcMicro's kAnon figures."""
+    survey = pd.read_csv(FIXTURES / "sdc-reference-sample.csv", dtype=str,
+                         keep_default_na=False, na_values=[""])
+    figures = {}
+    for line in (FIXTURES / "sdc-reference-figures.txt").read_text().splitlines():
+        if line.startswith("kAnon "):
+            values = dict(part.split("=", 1) for part in line.split()[1:])
+            order = "default" if values["importance"].startswith("default") else "1..5"
+            figures[(int(values["k"]), order)] = (int(values["total"]),
+                                                  float(values["seconds"]))
+    print(f"\nLocal suppression on the reference survey ({len(survey):,} records; "
+          f"{', '.join(REFERENCE_KEYS)}), against sdcMicro 5.8.1's kAnon (median of {repeats})")
+    print(f"{'k':>3} {'importance':>11} {'ours':>6} {'kAnon':>6} {'ours (s)':>9} "
+          f"{'kAnon (s)':>10}")
+    for (k, order), (total, seconds) in sorted(figures.items()):
+        importance = None if order == "default" else REFERENCE_KEYS
+        times, result = [], None
+        for _ in range(repeats):
+            start = time.perf_counter()
+            result = local_suppression(survey, REFERENCE_KEYS, k, importance=importance)
+            times.append(time.perf_counter() - start)
+        assert result is not None
+        verdict = "fewer or equal" if result.total <= total else "MORE"
+        print(f"{k:>3} {order:>11} {result.total:>6} {total:>6} {median(times):9.3f} "
+              f"{seconds:10.2f}   {verdict}")
 
 
 def venv_python(venv: Path) -> Path:
@@ -270,6 +311,7 @@ def main() -> int:
         print(f"  our check < {TARGET_SECONDS:.0f} s:              {ours:.3f} s   "
               f"{'met' if ours < TARGET_SECONDS else 'not met'}")
     report_treatments(results, args.repeats)
+    against_sdcmicro(1 if args.quick else args.repeats)
     if status == 1:
         print("k or l differ between pim_workbook and pycanon.", file=sys.stderr)
     return status

@@ -641,7 +641,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
                                    allow_remote=args.allow_remote, content=args.content,
                                    orphan_timeout=args.orphan_timeout,
                                    max_kernels=args.max_kernels, data_dir=args.data_dir,
-                                   pool_size=args.pool_size)
+                                   pool_size=args.pool_size, public_url=args.public_url)
     print(f"Open the workbook at: {url}", flush=True)
     os.execvpe(argv[0], argv, env)
 
@@ -899,6 +899,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--pool-size", type=int, metavar="N",
                    help="kernels kept preheated for each notebook, so that pages open at "
                         "once (default 1; 0: none; about 70 MB each)")
+    p.add_argument("--public-url", metavar="URL",
+                   help="the one address partners reach (a proxy in front of several servers "
+                   "sharing a PostgreSQL store); invite writes it into links")
     p.add_argument("--data-dir", metavar="DIR",
                    help="the folder of tables the facilitator may check for disclosure risk "
                         "on the server (default: $PIM_WORKBOOK_DATA_DIR; without it, "

@@ -27,7 +27,7 @@ from pim_workbook.resources import notebooks_dir
 from pim_workbook.sdc.datafolder import DATA_DIR_ENV
 from pim_workbook.store.connection import DB_ENV
 from pim_workbook.store.protocol import WorkbookStore
-from pim_workbook.training.practice import remove_all
+from pim_workbook.training.practice import SERVER_ENV, remove_all
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "share" / "jupyter"  # the "pim" Voila template
 SERVE_ACTOR = "pim-workbook serve"
@@ -83,8 +83,8 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
                   notebooks: str | None = None, use_token: bool = True,
                   allow_remote: bool = False, content: str | None = None,
                   orphan_timeout: float | None = None, max_kernels: int | None = None,
-                  data_dir: str | None = None, pool_size: int | None = None
-                  ) -> tuple[list[str], dict[str, str], str]:
+                  data_dir: str | None = None, pool_size: int | None = None,
+                  public_url: str | None = None) -> tuple[list[str], dict[str, str], str]:
     """The Voila command line, its environment and the URL to open.
 
     Voila is this interpreter's own (``python -m pim_workbook.server.voila_app``: Voila
@@ -97,6 +97,10 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     (default :data:`POOL_SIZE`) kernels per notebook, the report's aside, are kept preheated
     so that pages open at once; they count toward ``max_kernels`` and must leave room under
     it for pages.
+
+    Several servers may share one store (PostgreSQL, behind one proxy): each keeps its own
+    facilitator link and practice copies (named for its host and port), and ``public_url``
+    is the one address partners reach, which ``invite`` writes into links.
     """
     folder = Path(notebooks).resolve() if notebooks else notebooks_dir()
     if not (folder / LANDING).is_file():
@@ -116,6 +120,10 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     pool_size = POOL_SIZE if pool_size is None else pool_size
     if pool_size < 0:
         raise StoreError(f"--pool-size {pool_size}: give 0 (no preheated kernels) or more")
+    if public_url is not None and not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?",
+                                                   public_url):
+        raise StoreError(f"--public-url {public_url}: give the address partners open, "
+                         "e.g. https://workbook.example.org")
     preheated = [p for p in folder.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts
                  and not re.match(NOT_PREHEATED, p.relative_to(folder).as_posix())]
     cap = max_kernels or MAX_KERNELS
@@ -175,20 +183,24 @@ def serve_command(store: WorkbookStore, *, host: str = "127.0.0.1", port: int = 
     # where a preheated kernel asks Voila for its page's request (Voila assumes 127.0.0.1)
     env["VOILA_APP_IP"] = "127.0.0.1" if host in ("0.0.0.0", "::") else \
         f"[{host}]" if ":" in host else host
-    remove_all(store.path)  # practice copies a killed server left behind
     env[REQUIRE_ENV] = "1"  # every served page needs a link (see access.py)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    server = f"{shown}:{port}"
+    env[SERVER_ENV] = server
+    remove_all(store.path, server)  # practice copies this server left when it was killed
     base = f"http://{shown}:{port}"
-    store.set_setting(BASE_URL_SETTING, base)
-    url = link(base, facilitator_key(store), token=token if use_token else None)
+    store.set_setting(BASE_URL_SETTING, public_url.rstrip("/") if public_url else base)
+    url = link(base, facilitator_key(store, server), token=token if use_token else None)
     return argv, env, url
 
 
-def facilitator_key(store: WorkbookStore) -> str:
-    """A new facilitator link for this run of the server; the previous run's link ends."""
+def facilitator_key(store: WorkbookStore, server: str) -> str:
+    """A new facilitator link for this run of the server at ``server`` (host:port); the
+    link of its previous run ends, other servers' links stay."""
+    actor = f"{SERVE_ACTOR} {server}"
     for invite in invites(store):
-        if invite.role == "facilitator" and invite.created_by == SERVE_ACTOR \
+        if invite.role == "facilitator" and invite.created_by in (actor, SERVE_ACTOR) \
                 and invite.state() == "active":
             revoke(store, invite.id)
-    _, key = create_invite(store, role="facilitator", actor=SERVE_ACTOR)
+    _, key = create_invite(store, role="facilitator", actor=actor)
     return key

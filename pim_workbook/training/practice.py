@@ -16,6 +16,7 @@ long as that server.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from pathlib import Path
@@ -57,17 +58,24 @@ class PracticeStore(GuardedStore):
         return self.grant
 
 
-def folder(store_path: Path | str) -> Path:
+SERVER_ENV = "PIM_WORKBOOK_SERVER"  # the server a page runs under (host:port), set by serve
+
+
+def folder(store_path: Path | str, server: str | None = None) -> Path:
     """The folder of a store's practice copies, named after the store file; for a
     PostgreSQL store, in this host's data folder, named after the address (less its
-    password)."""
+    password). Practice copies belong to the server that made them: under ``server`` (else
+    ``$PIM_WORKBOOK_SERVER``), each server sharing a store has a folder of its own, so that
+    one server stopping never removes another's."""
+    server = server if server is not None else os.environ.get(SERVER_ENV, "")
+    suffix = f"-{re.sub(r'[^A-Za-z0-9.-]+', '-', server)}" if server else ""
     if is_postgres(store_path):
         from platformdirs import user_data_path
 
         key = hashlib.sha256(without_password(str(store_path)).encode()).hexdigest()[:16]
-        return user_data_path("pim-workbook") / f"postgresql-{key}-practice"
+        return user_data_path("pim-workbook") / f"postgresql-{key}-practice{suffix}"
     path = Path(store_path)
-    return path.with_name(f"{path.stem}-practice")
+    return path.with_name(f"{path.stem}-practice{suffix}")
 
 
 def copy_path(store_path: Path | str, training_id: str) -> Path:
@@ -114,7 +122,8 @@ def purge(store: WorkbookStore, training_id: str) -> int:
     return removed
 
 
-def remove_all(store_path: Path | str) -> None:
-    """Remove every practice copy of a store: for a server that stops."""
-    if folder(store_path).exists():
-        shutil.rmtree(folder(store_path))
+def remove_all(store_path: Path | str, server: str | None = None) -> None:
+    """Remove every practice copy a server made of a store: for a server that stops (or
+    starts again after a crash)."""
+    if folder(store_path, server).exists():
+        shutil.rmtree(folder(store_path, server))

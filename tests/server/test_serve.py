@@ -20,12 +20,16 @@ def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
 
 
-@pytest.fixture
-def port() -> int:
-    """A port nothing listens on (serve refuses a busy one)."""
+def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@pytest.fixture
+def port() -> int:
+    """A port nothing listens on (serve refuses a busy one)."""
+    return _free_port()
 
 
 def test_defaults_are_loopback_with_a_persistent_token_and_a_facilitator_link(store, port):
@@ -138,14 +142,39 @@ def test_a_crashed_kernel_is_not_restarted_and_no_url_picks_another_template(sto
     assert "--VoilaConfiguration.allow_template_override=NO" in argv
 
 
-def test_serving_removes_practice_copies_a_killed_server_left(store, port):
+def test_serving_removes_practice_copies_a_killed_server_left_not_another_servers(store,
+                                                                                   port):
     from pim_workbook.training.practice import folder
 
-    left = folder(store.path) / "t-kessaly.sqlite"
-    left.parent.mkdir()
-    left.write_bytes(b"practice")
-    serve_command(store, port=port)
-    assert not left.parent.exists()
+    left = folder(store.path, f"127.0.0.1:{port}") / "t-kessaly.sqlite"
+    other = folder(store.path, "127.0.0.1:1") / "t-kessaly.sqlite"
+    for path in (left, other):
+        path.parent.mkdir()
+        path.write_bytes(b"practice")
+    _, env, _ = serve_command(store, port=port)
+    assert env["PIM_WORKBOOK_SERVER"] == f"127.0.0.1:{port}"
+    assert not left.parent.exists() and other.exists()
+
+
+def test_servers_sharing_a_store_keep_their_own_links_and_name_one_public_address(store,
+                                                                                  port, aid):
+    from pim_workbook.access import create_invite, invitation_link
+
+    def key(url: str) -> str:
+        return parse_qs(urlsplit(url).query)["key"][0]
+
+    first = key(serve_command(store, port=port, public_url="https://wb.example.org/")[2])
+    second = key(serve_command(store, port=_free_port())[2])
+    assert check_key(store, first) and check_key(store, second)  # both servers' links work
+    again = key(serve_command(store, port=port, public_url="https://wb.example.org")[2])
+    with pytest.raises(AccessDenied):  # a restarted server's previous link ends, only its own
+        check_key(store, first)
+    assert check_key(store, again) and check_key(store, second)
+    _, partner = create_invite(store, role="party", actor="f", assessment_id=aid, party="A")
+    assert invitation_link(store, partner, page="index.ipynb").startswith(
+        "https://wb.example.org/voila/render/index.ipynb?")
+    with pytest.raises(StoreError, match=r"^--public-url wb.example.org: give the address"):
+        serve_command(store, port=port, public_url="wb.example.org")
 
 
 def test_each_notebook_but_the_report_keeps_one_preheated_kernel_by_default(store, port):
