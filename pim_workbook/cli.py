@@ -646,6 +646,13 @@ def cmd_serve(args: argparse.Namespace) -> None:
     os.execvpe(argv[0], argv, env)
 
 
+def cmd_proxy_config(args: argparse.Namespace) -> None:
+    from pim_workbook.server.proxy import nginx_config
+
+    prefix = Path(args.prefix).expanduser().resolve() if args.prefix else None
+    print(nginx_config(args.server, args.listen, prefix), end="")
+
+
 def cmd_store(args: argparse.Namespace) -> None:
     from pim_workbook.content.framework import load_content
     from pim_workbook.i18n import _, ngettext
@@ -827,6 +834,17 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also measure every combination of the quasi-identifiers (singles, "
                    "pairs, …), to see which drive the risk")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = add("proxy-config", cmd_proxy_config, "an nginx configuration that puts several "
+            "workbook servers (sharing a PostgreSQL store) behind one address, each browser "
+            "pinned to one server by a cookie")
+    p.add_argument("--server", action="append", required=True, metavar="HOST:PORT",
+                   help="a workbook server (give one --server per server)")
+    p.add_argument("--listen", default="8080", metavar="[HOST:]PORT",
+                   help="where the proxy listens (default 8080; TLS: see the README)")
+    p.add_argument("--prefix", metavar="DIR",
+                   help="keep nginx's pid, logs and temporary files in DIR (to run it "
+                   "with nginx -p DIR -c DIR/nginx.conf, beside the system's nginx)")
 
     p = add("settings", cmd_settings, "show or change the risk-check thresholds")
     p.add_argument("--risk-min-k", type=_at_least_one, metavar="K",
