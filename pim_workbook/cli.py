@@ -223,7 +223,9 @@ def cmd_sample(args: argparse.Namespace) -> None:
 
 
 def cmd_backup(args: argparse.Namespace) -> None:
-    print(_store(args).backup(args.dest))
+    from pim_workbook.store.transfer import backup
+
+    print(backup(_store(args), args.dest))
 
 
 def cmd_archive(args: argparse.Namespace) -> None:

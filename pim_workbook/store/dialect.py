@@ -288,7 +288,7 @@ class PostgreSQL:
         if target.is_dir():
             raise StoreError(_("{path} is a folder: give the backup's file name")
                              .format(path=target))
-        pg_dump = _program("pg_dump")
+        pg_dump = program("pg_dump")
         if pg_dump is None:
             raise StoreError(_("{address}: backing up a PostgreSQL store needs pg_dump "
                                "(Debian: apt-get install postgresql-client); or copy it to "
@@ -309,7 +309,7 @@ class PostgreSQL:
         return target
 
 
-def _program(name: str) -> str | None:
+def program(name: str) -> str | None:
     """A PostgreSQL client program: on PATH, else Debian's newest."""
     found = shutil.which(name)
     if found:

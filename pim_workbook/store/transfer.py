@@ -26,7 +26,7 @@ from pim_workbook.content.framework import Content
 from pim_workbook.errors import StoreError
 from pim_workbook.i18n import _, ngettext
 from pim_workbook.store.core import Store
-from pim_workbook.store.dialect import is_postgres, masked, resolve
+from pim_workbook.store.dialect import is_postgres, masked, program, resolve
 from pim_workbook.store.integrity import check
 from pim_workbook.store.links import INVITE_COLUMNS
 
@@ -145,3 +145,17 @@ def copy(source: str | os.PathLike[str], dest: str | os.PathLike[str],
         raise StoreError(_("{path}: no store file there to copy").format(path=masked(where)))
     with Store(source, content=content) as origin, Store(dest, content=content) as target:
         return copy_store(origin, target)
+
+
+def backup(store: Store, dest: str | os.PathLike[str]) -> Path:
+    """A backup of ``store`` at ``dest``: its own kind (SQLite's online backup, a
+    ``pg_dump`` archive), or, for a PostgreSQL store on a host without ``pg_dump``, a copy
+    into a new store file, which ``store copy`` brings back."""
+    target = Path(dest).expanduser().resolve()
+    if not is_postgres(store.path) or program("pg_dump") is not None:
+        return store.backup(target)
+    if target.exists():
+        raise StoreError(_("{path} exists: a backup goes to a new file").format(path=target))
+    with Store(target, content=store.content) as copied:
+        copy_store(store, copied)
+    return target

@@ -143,3 +143,17 @@ def test_the_command_copies_both_ways_and_names_no_password(tmp_path, capsys, pg
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and PASSWORD not in err
     assert f"{masked(pg_address)} is not empty" in err
+
+
+def test_without_pg_dump_a_postgresql_store_is_backed_up_into_a_store_file(
+        tmp_path, capsys, pg_address, content, monkeypatch):
+    with Store(pg_address, content=content) as store:
+        aid = build_sample(store)
+    monkeypatch.setattr("pim_workbook.store.transfer.program", lambda name: None)
+    target = tmp_path / "backup.sqlite"
+    assert main(["--db", pg_address, "backup", str(target)]) == 0
+    assert capsys.readouterr().out.strip() == str(target)
+    with Store(target, content=content) as copied, Store(pg_address, content=content) as store:
+        assert copied.history(aid) == store.history(aid) and copied.verify(aid).ok
+    assert main(["--db", pg_address, "backup", str(target)]) == 1
+    assert "exists: a backup goes to a new file" in capsys.readouterr().err
