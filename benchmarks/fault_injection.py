@@ -7,7 +7,8 @@
 3. A page's kernel killed (SIGKILL) while a partner types in headless Chromium: seconds to
    the lock overlay, and characters typed against characters stored after "Put it back".
 4. Kernels alive after 20 pages were opened and closed, once the orphan timeout has passed.
-5. Kernels alive after 20 requests with a bogus link key, right after and within 10 s.
+5. 20 requests with a bogus link key: each answered "Link not valid" (HTTP 403) without a
+   kernel, and no kernel alive right after or 10 s later.
    Kernels are counted as the server's kernel processes: Voila serves no list of kernels.
 
 Writers report each committed write to this process through a pipe before making the next,
@@ -526,11 +527,12 @@ def bogus_keys(report: Report, server: Server, requests: int) -> None:
     with ThreadPoolExecutor(5) as pool:
         pages = list(pool.map(lambda _: server.get(url), range(requests)))
     answered = time.monotonic()
-    started = {match.group(1) for status, html in pages if status == 200
-               and (match := re.search(r'"kernelId": "([0-9a-f-]{36})"', html))}
-    report.add("pages served with a kernel of their own (HTTP 200)",
-               f"{len(started)}/{requests}", f"{requests}/{requests}", len(started) == requests)
-    report.add("kernels alive right after", len(server.kernels() - before))
+    refused = sum(1 for status, html in pages if status == 403 and "Link not valid" in html
+                  and '"kernelId"' not in html)
+    report.add("refused with a plain page, no kernel (HTTP 403)", f"{refused}/{requests}",
+               f"{requests}/{requests}", refused == requests)
+    right_after = len(server.kernels() - before)
+    report.add("kernels alive right after", right_after, "0", right_after == 0)
     count = _wait_kernels(server, lambda alive: len(alive - before), answered + 10)
     elapsed = time.monotonic() - answered
     report.add(f"kernels alive {elapsed:.0f} s after (within 10 s)", count, "0",

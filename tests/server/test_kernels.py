@@ -25,6 +25,7 @@ from pim_workbook.resources import notebooks_dir
 from pim_workbook.server.kernels import BUSY, OwnKernelSpecManager, link_refusal
 from pim_workbook.store.connection import DB_ENV
 from pim_workbook.store.core import Store
+from pim_workbook.training.sessions import join, new_training
 
 
 # -- without a server ----------------------------------------------------------------------
@@ -49,6 +50,9 @@ def test_the_server_refuses_the_links_the_pages_refuse(store, aid, monkeypatch):
         "this link does not open assessment 'another'"
     _, facilitator = create_invite(store, role="facilitator", actor="f")
     assert link_refusal(f"assessment=another&key={facilitator}") is None
+    training = new_training(store, "Practice", actor="f")
+    _, trainee = create_invite(store, role="trainee", actor="f", training_id=training)
+    assert link_refusal(f"assessment={join(store, training)}&key={trainee}") is None
     for query in ("", "token=t", "key=", "key=bogus", f"key={key}x",
                   f"key={key.partition('.')[0]}.{'A' * 32}"):
         assert link_refusal(query), query

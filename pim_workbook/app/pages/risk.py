@@ -120,8 +120,7 @@ class RiskPane:
         self.server_hint = html("")
         self.upload = w.FileUpload(accept=".csv,.xlsx,.xls", multiple=False,
                                    description=_("Upload a small file"))
-        self.na_values = text(_("e.g. NA, n/a, -99"))
-        self.na_values.layout.width = "16rem"
+        self.na_values = text(_("e.g. NA, n/a, -99"), width="16rem")
         self.loaded = html("")
         # 2. the columns and thresholds
         self.quasi = w.SelectMultiple(rows=8, layout=w.Layout(width="20rem"))
@@ -144,8 +143,7 @@ class RiskPane:
         # 4. treatments
         self.merge_column = w.Dropdown(layout=w.Layout(width="16rem"))
         self.merge_values = w.SelectMultiple(rows=7, layout=w.Layout(width="20rem"))
-        self.merge_label = text(_("new category, e.g. 18-59"))
-        self.merge_label.layout.width = "16rem"
+        self.merge_label = text(_("new category, e.g. 18-59"), width="16rem")
         self.merge_button = w.Button(description=_("Merge into one category"))
         self.bands_button = w.Button(description=_("Age groups into 0-17 / 18-59 / 60+"))
         self.replace_column = w.Dropdown(layout=w.Layout(width="16rem"))
@@ -155,8 +153,7 @@ class RiskPane:
         self.suppress_button = w.Button(description=_("Remove the column"))
         self.drop_button = w.Button()  # its words name the k in force
         self.undo_button = w.Button(description=_("Undo the last step"))
-        self.keep = text(_("default: fewest categories kept longest"))
-        self.keep.layout.width = "24rem"
+        self.keep = text(_("default: fewest categories kept longest"), width="24rem")
         self.keep_households = w.Checkbox(description=_("Keep households together"),
                                           indent=False)
         self.local_button = w.Button()  # its words name the k in force

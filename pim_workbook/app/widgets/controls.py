@@ -38,8 +38,11 @@ def textarea(placeholder: str = "", rows: int = 4) -> w.Textarea:
                       layout=FULL)
 
 
-def text(placeholder: str = "") -> w.Text:
-    return w.Text(placeholder=placeholder, continuous_update=False, layout=FULL)
+def text(placeholder: str = "", width: str = "") -> w.Text:
+    """A one-line box, the page's width (boxes share one layout: change a box's size
+    through ``width``, never through its ``layout``, which would resize them all)."""
+    layout = w.Layout(width=width, max_width="100%") if width else FULL
+    return w.Text(placeholder=placeholder, continuous_update=False, layout=layout)
 
 
 def labelled(caption: str, widget: w.Widget, hint: str = "") -> w.VBox:

@@ -288,3 +288,10 @@ def test_a_record_from_before_the_new_treatment_fields_dumps_and_hashes_as_it_di
            "after": RiskEvidence(**figures).model_dump(mode="json"), "output": ""}
     assert "household_risk" not in old["before"]
     assert TreatmentRecord.model_validate(old).model_dump(mode="json") == old
+
+
+def test_the_pane_s_narrow_boxes_leave_every_other_box_at_the_page_width(pane):
+    from pim_workbook.app.widgets.controls import text
+
+    assert {pane.keep.layout.width, pane.merge_label.layout.width} == {"24rem", "16rem"}
+    assert text("any other box").layout.width == "100%"
