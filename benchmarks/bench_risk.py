@@ -170,7 +170,7 @@ def against_sdcmicro(repeats: int) -> None:
     figures = {}
     for line in (FIXTURES / "sdc-reference-figures.txt").read_text().splitlines():
         if line.startswith("kAnon "):
-            values = dict(part.split("=", 1) for part in line.split()[1:])
+            values = dict(part.split("=", 1) for part in line.split()[1:] if "=" in part)
             order = "default" if values["importance"].startswith("default") else "1..5"
             figures[(int(values["k"]), order)] = (int(values["total"]),
                                                   float(values["seconds"]))
