@@ -35,6 +35,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -146,7 +147,16 @@ def served(address: str, folder: Path) -> Iterator[tuple[str, subprocess.Popen[s
         while not (found := re.search(r"(http://\S+)", log.read_text())):
             assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
             time.sleep(0.2)
-        yield found.group(1), proc
+        url = found.group(1)
+        tree = f"{url.split('/voila/')[0]}/?{url.split('&')[-1]}"  # starts no kernel
+        while True:
+            try:
+                urllib.request.urlopen(tree, timeout=5).close()
+                break
+            except OSError:
+                assert proc.poll() is None and time.monotonic() < deadline, log.read_text()
+                time.sleep(0.5)
+        yield url, proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=60)
