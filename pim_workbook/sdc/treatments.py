@@ -178,7 +178,9 @@ class Suppress(_Step):
 
 
 class DropRecords(_Step):
-    """Remove the records whose combination of ``quasi`` is shared by fewer than ``below``.
+    """Remove the records whose combination of ``quasi`` is shared by fewer than ``below``;
+    with ``household``, their whole households (a member left behind would still point at
+    the household).
 
     A missing value is a category of its own here.
     """
@@ -187,6 +189,7 @@ class DropRecords(_Step):
     effect: ClassVar[str] = "dropped"
     quasi: tuple[Column, ...] = Field(min_length=1)
     below: int = Field(default=3, ge=2)
+    household: Column | None = None
 
     @field_validator("quasi")
     @classmethod
@@ -196,9 +199,13 @@ class DropRecords(_Step):
         return quasi
 
     def _small(self, df: pd.DataFrame) -> np.ndarray:
-        _require(df, self.quasi)
+        _require(df, [*self.quasi, *([self.household] if self.household else [])])
         ids = df.groupby(list(self.quasi), dropna=False, sort=False).ngroup().to_numpy()
-        return np.bincount(ids, minlength=1)[ids] < self.below
+        small = np.bincount(ids, minlength=1)[ids] < self.below
+        if self.household:
+            homes = pd.factorize(df[self.household])[0]
+            small = np.isin(homes, homes[small])
+        return small
 
     def apply(self, df: pd.DataFrame) -> pd.DataFrame:
         return df[~self._small(df)].copy()

@@ -80,3 +80,15 @@ def test_the_risk_command_reports_the_household_risk(capsys):
     out = capsys.readouterr().out
     assert "household risk (1500 households in hh_id): expected re-identifications " \
            "106.8612   share 1.73 %" in out
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_a_household_is_never_safer_than_its_members(seed):
+    rng = np.random.default_rng(seed)
+    n = 300
+    table = pd.DataFrame({"hh": rng.integers(0, 80, n), "a": rng.integers(0, 4, n),
+                          "b": rng.integers(0, 3, n), "w": rng.uniform(1, 30, n)})
+    for weight in (None, "w"):
+        individual = individual_risk(table, ["a", "b"], weight)
+        household = household_risk(table, ["a", "b"], "hh", weight=weight)
+        assert household.expected_reidentifications >= individual.sum() - 1e-9

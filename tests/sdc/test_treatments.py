@@ -286,3 +286,15 @@ def test_treatments_lower_risk_of_synthetic_microdata():
     dropped, _ = apply_all(both, [DropRecords(quasi=quasi, below=3)])
     assert measure_risk(dropped, quasi).k >= 3
     assert len(dropped) + measure_risk(both, quasi).below_k["3"] == len(both)
+
+
+def test_dropping_records_with_a_household_id_drops_whole_households():
+    people = pd.DataFrame({"hh": ["a", "a", "b", "b", "c"],
+                           "sex": ["f", "x", "f", "m", "m"]})
+    # "x" is alone: its record goes, and with it the rest of household a
+    kept = DropRecords(quasi=["sex"], below=2, household="hh").apply(people)
+    assert kept["hh"].tolist() == ["b", "b", "c"]
+    assert DropRecords(quasi=["sex"], below=2).apply(people)["hh"].tolist() == \
+        ["a", "b", "b", "c"]
+    assert "Dropped 2 records" in DropRecords(quasi=["sex"], below=2,
+                                              household="hh").describe(people)

@@ -213,3 +213,20 @@ def test_the_pool_size_comes_from_the_command_line_and_must_leave_room_for_pages
     argv, _, _ = serve_command(store, port=port, pool_size=size,
                                max_kernels=size * served + 1)
     assert f"--VoilaConfiguration.default_pool_size={size}" in argv
+
+
+def test_proxy_config_pins_each_browser_to_one_server_and_passes_websockets(tmp_path, capsys):
+    from pim_workbook.server.proxy import nginx_config
+
+    conf = nginx_config(["10.0.0.1:8866", "10.0.0.2:8866"], "443", tmp_path)
+    assert "hash $workbook_pin consistent;" in conf
+    assert conf.index("server 10.0.0.1:8866;") < conf.index("server 10.0.0.2:8866;")
+    assert 'default $cookie_pimw_server;' in conf and '""      $request_id;' in conf
+    assert "proxy_set_header Upgrade $http_upgrade;" in conf and "listen 443;" in conf
+    assert f"pid {tmp_path / 'nginx.pid'};" in conf
+    assert "pid " not in nginx_config(["h:1"], "8080")  # the system's nginx keeps its own
+    assert cli.main(["proxy-config", "--server", "127.0.0.1:1", "--server", "127.0.0.1:2"]) == 0
+    assert "listen 8080;" in capsys.readouterr().out
+    assert cli.main(["proxy-config", "--server", "somewhere"]) == 1
+    assert capsys.readouterr().err.strip() == \
+        "pim-workbook: give each server as host:port, not somewhere"

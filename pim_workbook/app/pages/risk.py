@@ -587,7 +587,8 @@ class RiskPane:
 
         work = self._require()
         quasi, _, _ = work.chosen_in(work.treated()[0])
-        self._add(DropRecords(quasi=tuple(quasi), below=max(2, work.min_k)))
+        self._add(DropRecords(quasi=tuple(quasi), below=max(2, work.min_k),
+                              household=work.household))
 
     def undo(self) -> None:
         if self.work is not None:
