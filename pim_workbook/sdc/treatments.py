@@ -12,10 +12,9 @@ steps is stored and reloaded as JSON (:func:`steps_to_json`, :func:`steps_from_j
 * ``effect`` says how the step changes values, for the information loss
   (:mod:`pim_workbook.sdc.loss`): recoded, suppressed, perturbed, removed or dropped.
 
-:func:`apply_all` runs a list of steps in order and returns the treated frame with the
-sentence of each step (counts filled in), which is how the steps are meant to be run.
-Every step is deterministic: PRAM carries its seed, so a list of steps replayed on the same
-table gives the same table (see :mod:`pim_workbook.sdc.recipe`).
+Steps are run in order by :func:`pim_workbook.sdc.recipe.replay`, which gives the treated
+frame with the sentence of each step (counts filled in). Every step is deterministic: PRAM
+carries its seed, so a list of steps replayed on the same table gives the same table.
 """
 
 from __future__ import annotations
@@ -48,7 +47,6 @@ __all__ = [
     "ReplaceWith",
     "Suppress",
     "Treatment",
-    "apply_all",
     "merge_mapping",
     "quasi_after",
     "steps_from_json",
@@ -348,15 +346,6 @@ def steps_to_json(steps: Sequence[Treatment]) -> str:
 def steps_from_json(text: str | bytes) -> list[Treatment]:
     """Steps read back from :func:`steps_to_json` (raises pydantic's ValidationError)."""
     return STEPS.validate_json(text)
-
-
-def apply_all(df: pd.DataFrame, steps: Sequence[Treatment]) -> tuple[pd.DataFrame, list[str]]:
-    """Apply ``steps`` in order: the treated frame and the sentence describing each step."""
-    sentences = []
-    for step in steps:
-        df, sentence = step.treat(df)
-        sentences.append(sentence)
-    return df, sentences
 
 
 def merge_mapping(groups: dict[str, list[str]]) -> dict[str, str]:

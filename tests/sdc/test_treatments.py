@@ -10,6 +10,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from pim_workbook.sdc.recipe import replay
 from pim_workbook.sdc.risk import measure_risk
 from pim_workbook.sdc.synthetic import AGE_GROUPS, DISTRICTS, synthetic_microdata
 from pim_workbook.sdc.treatments import (
@@ -19,7 +20,6 @@ from pim_workbook.sdc.treatments import (
     Generalise,
     ReplaceWith,
     Suppress,
-    apply_all,
     merge_mapping,
     quasi_after,
     steps_from_json,
@@ -120,14 +120,15 @@ def test_input_is_not_modified(people, step):
 # --------------------------------------------------------------------------- several steps
 
 
-def test_apply_all_describes_each_step_with_counts(people):
+def test_a_replay_describes_each_step_with_counts(people):
     steps = [
         Generalise(column="age_group", mapping=merge_mapping(AGE_BANDS)),
         Suppress(column="concern"),
         DropRecords(quasi=["district", "sex"], below=2),
     ]
     before = people.copy()
-    out, sentences = apply_all(people, steps)
+    done = replay(people, steps)
+    out, sentences = done.table, done.sentences
     pd.testing.assert_frame_equal(people, before)
     assert len(out) == 5
     assert "concern" not in out.columns
@@ -270,8 +271,9 @@ def test_treatments_lower_risk_of_synthetic_microdata():
     assert set(df["admin1"]) == set(DISTRICTS.values())
 
     before = measure_risk(df, quasi)
-    banded, _ = apply_all(df, [bands])
-    both, sentences = apply_all(df, [bands, coarser])
+    banded = replay(df, [bands]).table
+    done = replay(df, [bands, coarser])
+    both, sentences = done.table, done.sentences
     after_bands = measure_risk(banded, quasi)
     after_both = measure_risk(both, quasi)
     assert before.global_risk > after_bands.global_risk > after_both.global_risk
@@ -283,7 +285,7 @@ def test_treatments_lower_risk_of_synthetic_microdata():
     weighted = [measure_risk(d, quasi, weight="weight").global_risk for d in (df, both)]
     assert weighted[1] < weighted[0]
 
-    dropped, _ = apply_all(both, [DropRecords(quasi=quasi, below=3)])
+    dropped = replay(both, [DropRecords(quasi=quasi, below=3)]).table
     assert measure_risk(dropped, quasi).k >= 3
     assert len(dropped) + measure_risk(both, quasi).below_k["3"] == len(both)
 
