@@ -30,8 +30,8 @@ if TYPE_CHECKING:
 
     from pim_workbook.sdc.loss import InformationLoss
 
-__all__ = ["FORMAT", "Recipe", "Replayed", "load_recipe", "recipe_schema", "replay",
-           "save_recipe", "shipped_schema"]
+__all__ = ["FORMAT", "Recipe", "Replayed", "load_recipe", "parse_recipe", "recipe_schema",
+           "replay", "save_recipe", "shipped_schema"]
 
 FORMAT: Literal["pim-workbook-sdc-recipe"] = "pim-workbook-sdc-recipe"
 SCHEMA_FILE = "recipe.schema.json"
@@ -83,19 +83,26 @@ def replay(table: pd.DataFrame, steps: list[Treatment]) -> Replayed:
     return Replayed(table, sentences, stages)
 
 
-def load_recipe(path: str | Path) -> Recipe:
-    """A recipe file; one clear line when it is not one."""
-    source = Path(path).expanduser()
+def parse_recipe(data: bytes, shown: str) -> Recipe:
+    """A recipe from the bytes of a file called ``shown``; one clear line when it is not
+    one."""
     try:
-        return Recipe.model_validate_json(source.read_bytes())
-    except OSError as exc:
-        raise ValueError(_("{file}: cannot read the recipe ({reason})")
-                         .format(file=path, reason=exc.strerror or exc)) from None
+        return Recipe.model_validate_json(data)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(map(str, first["loc"])) or _("the file")
         raise ValueError(_("{file} is not a treatment recipe: {where}: {reason}")
-                         .format(file=path, where=where, reason=first["msg"])) from None
+                         .format(file=shown, where=where, reason=first["msg"])) from None
+
+
+def load_recipe(path: str | Path) -> Recipe:
+    """A recipe file; one clear line when it cannot be read or is not one."""
+    try:
+        data = Path(path).expanduser().read_bytes()
+    except OSError as exc:
+        raise ValueError(_("{file}: cannot read the recipe ({reason})")
+                         .format(file=path, reason=exc.strerror or exc)) from None
+    return parse_recipe(data, str(path))
 
 
 def recipe_json(recipe: Recipe) -> str:

@@ -171,10 +171,15 @@ class Workspace:
 
     def follow(self, recipe: Recipe) -> list[str]:
         """Take the columns and steps of ``recipe`` (checked on this table first); returns
-        the sentence of each step. What counts as missing is the reader's concern: read the
-        file with the recipe's ``na_values``."""
+        the sentence of each step. The table must have been read with the recipe's
+        ``na_values``: what counts as missing changes what the steps do."""
         from pim_workbook.sdc.recipe import replay
 
+        if sorted(recipe.na_values) != sorted(self.na_values):
+            raise ValueError(_("the recipe reads {values} as missing, this table was read with "
+                               "{read}: read the file again with the recipe's values")
+                             .format(values=", ".join(recipe.na_values) or _("empty fields only"),
+                                     read=", ".join(self.na_values) or _("empty fields only")))
         named = [*recipe.quasi, *recipe.sensitive, *recipe.tabulate,
                  *(c for c in (recipe.weight, recipe.household) if c)]
         missing = [c for c in dict.fromkeys(named) if c not in self.table.columns]

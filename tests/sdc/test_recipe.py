@@ -173,3 +173,12 @@ def test_with_a_household_id_the_verdict_weighs_the_household_risk():
     evidence = work.check("Ana")
     assert evidence.household == "hh_id" and evidence.households == 1500
     assert evidence.needs_action
+
+
+def test_a_recipe_is_followed_only_on_a_table_read_as_it_was():
+    table = pd.read_csv(SAMPLE, dtype=str, keep_default_na=False, na_values=[""])
+    recipe = Recipe(quasi=["sex"], na_values=["n/a"], steps=[])
+    with pytest.raises(ValueError, match=r"reads n/a as missing, this table was read with "
+                                         r"empty fields only: read the file again"):
+        Workspace(table, "may.csv").follow(recipe)
+    assert Workspace(table, "may.csv", na_values=["n/a"]).follow(recipe) == []

@@ -531,20 +531,12 @@ class RiskPane:
 
     def follow_upload(self) -> None:
         """Take the columns and steps of a recipe saved before (checked on this table)."""
-        from pydantic import ValidationError
-
-        from pim_workbook.sdc.recipe import Recipe
+        from pim_workbook.sdc.recipe import parse_recipe
 
         if not self.recipe_upload.value or self.work is None:
             return
         upload = self.recipe_upload.value[0]
-        try:
-            recipe = Recipe.model_validate_json(bytes(upload["content"]))
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            raise ValueError(_("{file} is not a treatment recipe: {where}: {reason}").format(
-                file=upload["name"], where=".".join(map(str, first["loc"])),
-                reason=first["msg"])) from None
+        recipe = parse_recipe(bytes(upload["content"]), upload["name"])
         self.work.follow(recipe)
         self.quasi.value = tuple(recipe.quasi)
         self.sensitive.value = tuple(recipe.sensitive)
