@@ -408,13 +408,16 @@ def _print_treatment(done: dict[str, Any], quasi: list[str], min_k: int,
     if done["suppressions_total"]:
         print(f"suppressed {done['suppressions_total']} values in "
               f"{done['records_suppressed']} records: " + ", ".join(
-                  f"{c} {n}" for c, n in done["suppressions"].items()))
+                  f"{c} {n}" for c, n in done["suppressions"].items() if n))
+    print("information loss (the columns the treatment changed):")
     print(f"{'column':<20} {'suppressed':>10} {'recoded':>8} {'perturbed':>9} "
           f"{'categories before → after':>26}")
     for column, loss in done["information_loss"]["columns"].items():
-        print(f"{column:<20} {loss['suppressed']:>10} {loss['recoded']:>8} "
-              f"{loss['perturbed']:>9} {loss['categories_before']:>17} → "
-              f"{loss['categories_after']}")
+        if loss["suppressed"] or loss["recoded"] or loss["perturbed"] or \
+                loss["categories_before"] != loss["categories_after"]:
+            print(f"{column:<20} {loss['suppressed']:>10} {loss['recoded']:>8} "
+                  f"{loss['perturbed']:>9} {loss['categories_before']:>17} → "
+                  f"{loss['categories_after']}")
     print(f"records dropped: {done['information_loss']['records_dropped']}")
     tabulation = done["information_loss"]["tabulation"]
     if tabulation:
