@@ -29,6 +29,7 @@ import random
 import re
 import shutil
 import signal
+import socket
 import statistics
 import subprocess
 import sys
@@ -138,9 +139,9 @@ def served(address: str, folder: Path) -> Iterator[tuple[str, subprocess.Popen[s
     env = {**os.environ, "PIM_WORKBOOK_DB": address, "PIM_WORKBOOK_ACTOR": "bench",
            "PIM_WORKBOOK_EXPORTS": str(folder / "exports")}
     log = folder / "serve.log"
-    with socket_port() as port, log.open("w") as out:
+    with log.open("w") as out:
         proc = subprocess.Popen([sys.executable, "-m", "pim_workbook.cli", "serve", "--port",
-                                 str(port), "--pool-size", "0"], env=env, stdout=out,
+                                 str(_port()), "--pool-size", "0"], env=env, stdout=out,
                                 stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         deadline = time.monotonic() + 120
@@ -162,14 +163,11 @@ def served(address: str, folder: Path) -> Iterator[tuple[str, subprocess.Popen[s
         proc.wait(timeout=60)
 
 
-@contextmanager
-def socket_port() -> Iterator[int]:
-    import socket
-
+def _port() -> int:
+    """A port nothing listens on."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        port = int(s.getsockname()[1])
-    yield port
+        return int(s.getsockname()[1])
 
 
 def time_to_other_browser(address: str, folder: Path, tries: int = 5) -> list[float]:

@@ -81,6 +81,12 @@ class Grant:
     def may_open(self, aid: str) -> bool:
         return self.is_facilitator or aid == self.assessment_id
 
+    def check_opens(self, aid: str) -> None:
+        """Raise AccessDenied, saying so, unless this link opens assessment ``aid``."""
+        if not self.may_open(aid):
+            raise AccessDenied(_("this link does not open assessment {assessment}")
+                               .format(assessment=repr(aid)))
+
 
 def _today() -> dt.date:
     return dt.datetime.now(dt.UTC).date()
@@ -268,9 +274,7 @@ class GuardedStore:
         return self.grant
 
     def _need_assessment(self, aid: str, grant: Grant | None = None) -> None:
-        if not (grant or self.grant).may_open(aid):
-            raise AccessDenied(_("this link does not open assessment {assessment}")
-                               .format(assessment=repr(aid)))
+        (grant or self.grant).check_opens(aid)
 
     def _open(self, aid: str) -> None:
         """A read of one assessment: the link, checked afresh, must open it."""

@@ -402,6 +402,8 @@ def _verdict(data: dict[str, Any], min_k: int, max_risk: float) -> str:
 
 def _print_treatment(done: dict[str, Any], quasi: list[str], min_k: int,
                      max_risk: float) -> None:
+    from pim_workbook.sdc.loss import changed_columns
+
     print("treatment:")
     for sentence in done["steps"]:
         print(f"  - {sentence}")
@@ -412,12 +414,10 @@ def _print_treatment(done: dict[str, Any], quasi: list[str], min_k: int,
     print("information loss (the columns the treatment changed):")
     print(f"{'column':<20} {'suppressed':>10} {'recoded':>8} {'perturbed':>9} "
           f"{'categories before → after':>26}")
-    for column, loss in done["information_loss"]["columns"].items():
-        if loss["suppressed"] or loss["recoded"] or loss["perturbed"] or \
-                loss["categories_before"] != loss["categories_after"]:
-            print(f"{column:<20} {loss['suppressed']:>10} {loss['recoded']:>8} "
-                  f"{loss['perturbed']:>9} {loss['categories_before']:>17} → "
-                  f"{loss['categories_after']}")
+    for column, loss in changed_columns(done["information_loss"]).items():
+        print(f"{column:<20} {loss['suppressed']:>10} {loss['recoded']:>8} "
+              f"{loss['perturbed']:>9} {loss['categories_before']:>17} → "
+              f"{loss['categories_after']}")
     print(f"records dropped: {done['information_loss']['records_dropped']}")
     tabulation = done["information_loss"]["tabulation"]
     if tabulation:

@@ -16,10 +16,12 @@ from pim_workbook.app.widgets.controls import (
     html,
 )
 from pim_workbook.errors import AccessDenied
-from pim_workbook.i18n import _
+from pim_workbook.i18n import N_, _
 from pim_workbook.sdc.datafolder import resolve
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
+
+NO_KEY = N_("this page was opened without its link key: use the whole link you were given")
 
 
 def open_session(store: WorkbookStore, aid: str,
@@ -54,8 +56,7 @@ def guarded(store: Store, query: PageQuery) -> WorkbookStore:
     if not query.key and not links_required():
         return store
     if not query.key:
-        raise AccessDenied(_("this page was opened without its link key: use the whole "
-                             "link you were given"))
+        raise AccessDenied(_(NO_KEY))
     return GuardedStore(store, query.key)
 
 

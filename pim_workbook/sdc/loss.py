@@ -33,7 +33,7 @@ import pandas as pd
 from pim_workbook.i18n import _
 
 __all__ = ["KINDS", "MISSING", "Cell", "ColumnLoss", "InformationLoss", "Tabulation",
-           "information_loss"]
+           "changed_columns", "information_loss"]
 
 KINDS = ("recoded", "suppressed", "perturbed", "removed", "dropped")
 MISSING = "(missing)"
@@ -106,6 +106,14 @@ class InformationLoss:
             "records_dropped": self.records_dropped,
             "tabulation": tabulation,
         }
+
+
+def changed_columns(summary: dict[str, Any]) -> dict[str, dict[str, int]]:
+    """The columns of an :meth:`InformationLoss.to_dict` summary that the treatment changed:
+    values suppressed, recoded or perturbed, or categories lost (what a reader is shown)."""
+    return {column: loss for column, loss in summary["columns"].items()
+            if loss["suppressed"] or loss["recoded"] or loss["perturbed"]
+            or loss["categories_before"] != loss["categories_after"]}
 
 
 def information_loss(original: pd.DataFrame, stages: Sequence[tuple[str, pd.DataFrame]], *,

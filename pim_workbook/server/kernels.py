@@ -37,6 +37,7 @@ from traitlets import Float, Integer, default
 from voila.utils import ENV_VARIABLE
 
 from pim_workbook.access import KEY_PARAM, check_key
+from pim_workbook.app.gate import NO_KEY
 from pim_workbook.errors import AccessDenied
 from pim_workbook.i18n import _
 from pim_workbook.store.connection import DB_ENV, default_db_path
@@ -67,18 +68,16 @@ def link_refusal(query_string: str) -> str | None:
     query = parse_qs(query_string)
     key = query.get(KEY_PARAM, [""])[0].strip()
     if not key:
-        return _("this page was opened without its link key: use the whole link you were "
-                 "given")
+        return _(NO_KEY)
+    assessment = query.get("assessment", [""])[0].strip()
     with Store() as store:  # the store of $PIM_WORKBOOK_DB, as in the kernels
         try:
             grant = check_key(store, key)
+            # a trainee's assessment is their practice copy, which only its page opens
+            if assessment and grant.role != "trainee":
+                grant.check_opens(assessment)
         except AccessDenied as exc:
             return str(exc)
-    assessment = query.get("assessment", [""])[0].strip()
-    # a trainee's assessment is their practice copy, which only its page can open and check
-    if assessment and grant.role != "trainee" and not grant.may_open(assessment):
-        return _("this link does not open assessment {assessment}").format(
-            assessment=repr(assessment))
     return None
 
 

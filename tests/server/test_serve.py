@@ -8,6 +8,7 @@ import sys
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from browser.conftest import _free_port
 
 from pim_workbook import cli
 from pim_workbook.access import BASE_URL_SETTING, AccessDenied, check_key
@@ -18,12 +19,6 @@ from pim_workbook.server.serve import MAX_KERNELS, serve_command
 
 def _query(url: str) -> dict[str, str]:
     return {k: v[0] for k, v in parse_qs(urlsplit(url).query).items()}
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture

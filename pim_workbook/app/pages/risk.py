@@ -504,13 +504,13 @@ class RiskPane:
         work = self._require()
         if not work.steps:
             raise ValueError(_("no treatment yet: add a step first"))
+        from pim_workbook.sdc.loss import changed_columns
+
         loss = work.loss().to_dict()
         rows = [[column, format_number(c["suppressed"]), format_number(c["recoded"]),
                  format_number(c["perturbed"]),
                  f'{c["categories_before"]} → {c["categories_after"]}']
-                for column, c in loss["columns"].items()
-                if c["suppressed"] or c["recoded"] or c["perturbed"]
-                or c["categories_before"] != c["categories_after"]]
+                for column, c in changed_columns(loss).items()]
         said = escape(_("Records dropped: {count}.")).format(
             count=format_number(loss["records_dropped"]))
         parts = ["<h4>" + escape(_("Information loss")) + "</h4>",
