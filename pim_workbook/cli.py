@@ -296,7 +296,8 @@ def cmd_batch(args: argparse.Namespace) -> None:
         print("no assessments match")
         return
     results = run_batch(ids, jobs=args.jobs, db_path=store.path, out_dir=_out(args),
-                        formats=formats, history=args.history, paper=args.paper)
+                        formats=formats, history=args.history, paper=args.paper,
+                        kernel_per_report=args.kernel_per_report)
     print(summary_table(results))
     failed = [r.aid for r in results if r.status != "ok"]
     if failed:
@@ -780,6 +781,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="only assessments whose next review is due by this date")
     p.add_argument("--jobs", type=_at_least_one, default=1,
                    help="reports made at once (default 1)")
+    p.add_argument("--kernel-per-report", action="store_true",
+                   help="start a new kernel for every report, not one per job (slower; "
+                   "each report's executed notebook is kept either way)")
     report_options(p)
 
     p = add("risk", cmd_risk, "disclosure risk of a microdata file (k-anonymity, "

@@ -1,11 +1,12 @@
 """Reports: the report notebook run through papermill, then HTML, PDF and Word.
 
-One report = one papermill run of ``notebooks/report.ipynb`` in a kernel of its own (kept,
-executed, for audit), converted to self-contained HTML without code by nbconvert, printed to
-PDF by :mod:`pim_workbook.outputs.pdf` (on A4 or Letter, as the report's CSS ``@page`` rule
-says), and written as Word by :mod:`pim_workbook.outputs.word`. A batch runs its reports
-``jobs`` at a time in worker processes and prints their PDFs as they come back, with one
-printer (one browser) for the whole batch; one failing assessment does not stop the others.
+One report = one papermill run of ``notebooks/report.ipynb`` (kept, executed, for audit),
+converted to self-contained HTML without code by nbconvert, printed to PDF by
+:mod:`pim_workbook.outputs.pdf` (on A4 or Letter, as the report's CSS ``@page`` rule says),
+and written as Word by :mod:`pim_workbook.outputs.word`. A batch runs its reports ``jobs`` at
+a time in worker processes, each running its reports one after another in one kernel, and
+prints their PDFs as they come back, with one printer (one browser) for the whole batch; one
+failing assessment does not stop the others.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from pim_workbook.errors import ReportError, StoreError
 from pim_workbook.i18n import _, current_language, direction, set_language, use_language
 from pim_workbook.outputs.context import check_options, record_at
 from pim_workbook.outputs.filenames import default_exports_dir, export_name, output_path
+from pim_workbook.outputs.kernels import in_worker, kept_kernel, run_notebook
 from pim_workbook.outputs.pdf import Printer, open_printer
 from pim_workbook.resources import report_notebook
 from pim_workbook.store.core import Store
@@ -78,6 +80,7 @@ class _Options:
     history: str
     paper: str
     language: str  # the report's: the caller's active language, carried to the workers
+    reuse_kernel: bool = False  # run in the process's kept kernel (a batch's)
 
 
 @dataclass(frozen=True)
@@ -155,16 +158,12 @@ def _prepare_in_language(result: ReportResult, aid: str,
     executed.parent.mkdir(parents=True, exist_ok=True)
 
     import nbformat
-    import papermill
 
     start = time.perf_counter()
-    papermill.execute_notebook(
-        str(report_notebook()), str(executed), kernel_name="python3", progress_bar=False,
-        parameters={"assessment_id": aid, "db_path": db, "revision": revision,
-                    "history": history, "paper": paper, "language": options.language},
-        cwd=str(report_notebook().parent),
-        # the kernel is local and short-lived: keep its start-up notices out of the output
-        extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    run_notebook(report_notebook(), executed,
+                 {"assessment_id": aid, "db_path": db, "revision": revision,
+                  "history": history, "paper": paper, "language": options.language},
+                 reuse=options.reuse_kernel)
     html_path = output_path(folder, f"{base}.html")
     if "html" in formats or "pdf" in formats:
         body, _resources = _html_exporter().from_notebook_node(
@@ -244,15 +243,17 @@ def select(store: Store, *, party: str | None = None, status: str | None = None,
 def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
               db_path: str | os.PathLike[str] | None = None,
               out_dir: str | os.PathLike[str] | None = None, formats: Iterable[str] = FORMATS,
-              history: str = "summary", paper: str = "a4",
-              printer: str = "auto") -> list[ReportResult]:
+              history: str = "summary", paper: str = "a4", printer: str = "auto",
+              kernel_per_report: bool = False) -> list[ReportResult]:
     """Reports for many assessments on ``paper``, ``jobs`` at a time (in worker processes
     when more than one); this process prints every PDF, as the reports come back, with one
-    ``printer`` closed at the end."""
+    ``printer`` closed at the end. Each process runs its reports in one kernel (see
+    :mod:`~pim_workbook.outputs.kernels`) unless ``kernel_per_report``."""
     from tqdm import tqdm
 
     prepare = partial(_prepared, options=_Options(db_path, out_dir, tuple(formats), 0,
-                                                  history, paper, current_language()))
+                                                  history, paper, current_language(),
+                                                  reuse_kernel=not kernel_per_report))
     results: dict[str, ReportResult] = {}
     with open_printer(printer) as pdf, tqdm(total=len(ids), unit="report",
                                             disable=not progress, desc="Reports") as bar:
@@ -264,10 +265,11 @@ def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
             bar.update()
 
         if jobs <= 1:
-            for aid in ids:
-                finish(*prepare(aid))
+            with kept_kernel():
+                for aid in ids:
+                    finish(*prepare(aid))
         else:
-            with ProcessPoolExecutor(max_workers=jobs) as pool:
+            with ProcessPoolExecutor(max_workers=jobs, initializer=in_worker) as pool:
                 futures = [pool.submit(prepare, aid) for aid in ids]
                 for future in as_completed(futures):
                     finish(*future.result())
