@@ -54,6 +54,10 @@ class Printer(ABC):
     def close(self) -> None:
         """Free what the printer holds."""
 
+    @abstractmethod
+    def start(self) -> None:
+        """Get ready for the first file now, while the caller waits for it anyway."""
+
     def __enter__(self) -> Printer:
         return self
 
@@ -79,6 +83,9 @@ class ProcessPrinter(Printer):
             reason = said[-1][-300:] if said else f"exit status {result.returncode}"
             raise ReportError(f"Chromium could not print {html_path.name}: {reason}")
         return pdf_path
+
+    def start(self) -> None:
+        """Nothing to start: each file starts a Chromium of its own."""
 
     def close(self) -> None:
         """Nothing to free: each Chromium ended with its file."""
@@ -113,6 +120,16 @@ class BrowserPrinter(Printer):
             raise ReportError(f"Chromium could not print {html_path.name}: "
                               f"{_first_line(exc)}") from None
         return pdf_path
+
+    def start(self) -> None:
+        """Start the browser and open its page (a batch does it while its first reports
+        run)."""
+        from playwright.sync_api import Error
+
+        try:
+            self._open_page()
+        except Error as exc:
+            raise ReportError(f"Chromium could not start: {_first_line(exc)}") from None
 
     def close(self) -> None:
         """Close the browser and stop Playwright's driver, so no Chromium outlives us."""
@@ -167,8 +184,9 @@ class BrowserPrinter(Printer):
 
 def open_printer(name: str = "auto") -> Printer:
     """The printer called ``name`` (one of :data:`PRINTERS`), checked before any report runs;
-    nothing starts before the first file. ``auto`` is one browser for all files when
-    Playwright is installed and may run here, else one Chromium process per file."""
+    nothing starts before the first file or :meth:`Printer.start`. ``auto`` is one browser
+    for all files when Playwright is installed and may run here, else one Chromium process
+    per file."""
     if name not in PRINTERS:
         raise ValueError(f"unknown PDF printer {name!r} (one of: {', '.join(PRINTERS)})")
     installed = importlib.util.find_spec("playwright") is not None

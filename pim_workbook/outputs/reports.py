@@ -17,7 +17,7 @@ import time
 import traceback
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from functools import cache, partial
 from html import escape
@@ -251,9 +251,9 @@ def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
     :mod:`~pim_workbook.outputs.kernels`) unless ``kernel_per_report``."""
     from tqdm import tqdm
 
-    prepare = partial(_prepared, options=_Options(db_path, out_dir, tuple(formats), 0,
-                                                  history, paper, current_language(),
-                                                  reuse_kernel=not kernel_per_report))
+    options = _Options(db_path, out_dir, tuple(formats), 0, history, paper,
+                       current_language(), reuse_kernel=not kernel_per_report)
+    prepare = partial(_prepared, options=options)
     results: dict[str, ReportResult] = {}
     with open_printer(printer) as pdf, tqdm(total=len(ids), unit="report",
                                             disable=not progress, desc="Reports") as bar:
@@ -271,6 +271,9 @@ def run_batch(ids: list[str], *, jobs: int = 1, progress: bool = True,
         else:
             with ProcessPoolExecutor(max_workers=jobs, initializer=in_worker) as pool:
                 futures = [pool.submit(prepare, aid) for aid in ids]
+                if "pdf" in options.formats:
+                    with suppress(ReportError):  # said again by each PDF that cannot print
+                        pdf.start()  # while the first reports run
                 for future in as_completed(futures):
                     finish(*future.result())
     return [results[aid] for aid in ids]

@@ -162,6 +162,19 @@ def test_a_batch_prints_every_pdf_with_one_browser_and_leaves_none_running(
     assert not still_alive(seen)  # ... and nothing of it outlives the batch
 
 
+def test_a_started_printer_has_its_browser_ready_for_the_first_file(record_html, tmp_path,
+                                                                   launches):
+    with open_printer("playwright") as printer:
+        printer.start()  # what a batch does while its first reports run
+        running = browsers()
+        assert launches == [pdf.chromium()] and running
+        printer.print(record_html, tmp_path / "one.pdf")
+    assert launches == [pdf.chromium()] and not still_alive(running)
+    with open_printer("subprocess") as process:
+        process.start()  # nothing to start: each file has its own Chromium
+        assert not browsers()
+
+
 def test_the_browser_is_closed_when_printing_is_interrupted(record_html, tmp_path):
     with pytest.raises(KeyboardInterrupt), open_printer("playwright") as printer:
         printer.print(record_html, tmp_path / "one.pdf")
