@@ -49,6 +49,12 @@ class _Kept:
             client.stop_channels()
         self.clients.clear()
 
+    def alive(self) -> bool:
+        """False once a kernel it started has died (never started: alive, to come)."""
+        from jupyter_core.utils import run_sync
+
+        return not self.manager.has_kernel or run_sync(self.manager.is_alive)()
+
     def shutdown(self) -> None:
         from jupyter_core.utils import run_sync
 
@@ -75,7 +81,8 @@ def run_notebook(source: Path, target: Path, parameters: dict[str, Any], *,
             parameters=parameters, cwd=str(source.parent),
             extra_arguments=KERNEL_ARGUMENTS, **options)
     except BaseException:
-        close()  # whatever went wrong stays with this report
+        if reuse:
+            close()  # whatever went wrong stays with this report
         raise
     if reuse:
         assert _kept is not None
@@ -111,7 +118,10 @@ def in_worker() -> None:
 
 
 def _kernel() -> _Kept:
+    """This process's kept kernel; a new one if it has none, or if its kernel died."""
     global _kept
+    if _kept is not None and not _kept.alive():
+        close()
     if _kept is None:
         _kept = _Kept()
     return _kept

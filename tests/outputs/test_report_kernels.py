@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from pathlib import Path
@@ -38,11 +39,19 @@ def _kernel_pid(source: Path, target: Path, *, reuse: bool = True, fail: bool = 
     return int(nbformat.read(target, as_version=4).cells[-1].outputs[0].text)
 
 
+def _running(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be read
+
+
 def _alive(pid: int) -> bool:
     deadline = time.monotonic() + 10  # a kernel told to stop may take a moment
-    while Path(f"/proc/{pid}").exists() and time.monotonic() < deadline:
+    while _running(pid) and time.monotonic() < deadline:
         time.sleep(0.1)
-    return Path(f"/proc/{pid}").exists()
+    return _running(pid)
 
 
 def test_reports_share_the_kept_kernel_until_it_is_closed(pid_notebook, tmp_path):
@@ -112,3 +121,13 @@ def test_a_batch_leaves_no_kernel_behind(jobs, tmp_path, monkeypatch, content,
         time.sleep(0.2)
     assert _kernels_in(runtime) == [], f"kernels left by a batch of {jobs} job(s)"
     assert not list(runtime.glob("*.json"))  # shut down, not left to die
+
+
+def test_a_kernel_that_died_between_reports_is_replaced(pid_notebook, tmp_path):
+    import signal
+
+    with kernels.kept_kernel():
+        first = _kernel_pid(pid_notebook, tmp_path / "1.ipynb")
+        os.kill(first, signal.SIGKILL)
+        assert not _alive(first)
+        assert _kernel_pid(pid_notebook, tmp_path / "2.ipynb") != first
