@@ -557,8 +557,8 @@ def local_suppression(
         first = _first_rows(record_class)
         units, unit_of = _Units.from_records(codes[first], stratum[first], record_class, masks,
                                              _weights(df, weight))
-        masks = units.mask[_lower_risk(units, float(max_risk), weight is not None,
-                                       order)[unit_of]]
+        moved = _lower_risk(units, float(max_risk), weight is not None, order)
+        masks = units.mask[moved[unit_of]]  # read after the units grew, if they did
         if hh is not None:
             masks = _household_consistent(codes, masks, hh)
     _verify(codes, stratum, record_class, masks, k)

@@ -399,3 +399,16 @@ def test_bad_input_is_refused_in_one_line(kwargs: dict[str, Any], message: str) 
     with pytest.raises(ValueError, match=message) as error:
         local_suppression(df, **args)
     assert "\n" not in str(error.value)
+
+
+def test_max_risk_is_met_when_the_units_outgrow_their_first_arrays() -> None:
+    """One household of twelve whose risk ceiling needs more suppression patterns than the
+    unit arrays first hold (found by the property above)."""
+    rows = ["0000", "0100", "0110", "0000", "0000", "0000", "0000", "0000", "1000", "0010",
+            "0001", "0002"]
+    keys = ["q0", "q1", "q2", "q3"]
+    df = pd.DataFrame([[f"v{c}" for c in row] for row in rows], columns=keys).assign(
+        hh=0, w=np.linspace(1.0, 30.0, len(rows)))
+    result = local_suppression(df, keys, 1, household="hh", max_risk=0.0234375, weight="w")
+    assert individual_risk(result.table, keys, weight="w").mean() <= 0.0234375 + 1e-12
+    assert households_are_consistent(df, result.table, keys)
