@@ -5,8 +5,9 @@ report in it, so a batch keeps one kernel per process and papermill runs report 
 in it. Every report is still its own papermill run with its own executed notebook (kept for
 audit); the report notebook only displays what its parameters name, so nothing one report
 leaves in the kernel changes the next. A kernel is replaced after :data:`REUSE_LIMIT`
-reports, bounding its memory, and after any report that fails, so a failure never reaches
-the next report. ``reuse=False`` gives every report a kernel of its own.
+reports, bounding its memory, after any report that fails, so a failure never reaches the
+next report, and when it died between two reports. ``reuse=False`` gives every report a
+kernel of its own.
 """
 
 from __future__ import annotations
@@ -56,6 +57,7 @@ class _Kept:
         return not self.manager.has_kernel or run_sync(self.manager.is_alive)()
 
     def shutdown(self) -> None:
+        """Close the clients, then end the kernel at once: nothing is left to run in it."""
         from jupyter_core.utils import run_sync
 
         self.close_clients()
