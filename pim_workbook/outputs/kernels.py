@@ -50,6 +50,23 @@ class _Kept:
             client.stop_channels()
         self.clients.clear()
 
+    def forget(self) -> None:
+        """Empty the kernel's namespace and count its cells from 1 again, so that the next
+        report's executed notebook reads as one run in a kernel of its own."""
+        from jupyter_core.utils import run_sync
+
+        run_sync(self._reset)()
+
+    async def _reset(self) -> None:
+        client = self.manager.client()
+        client.start_channels()
+        try:
+            await client.wait_for_ready(timeout=60)
+            await client.execute_interactive("get_ipython().reset(new_session=True)",
+                                             silent=True, store_history=False, timeout=60)
+        finally:
+            self.close_clients()
+
     def alive(self) -> bool:
         """False once a kernel it started has died (never started: alive, to come)."""
         from jupyter_core.utils import run_sync
@@ -92,6 +109,8 @@ def run_notebook(source: Path, target: Path, parameters: dict[str, Any], *,
         _kept.runs += 1
         if _kept.runs >= REUSE_LIMIT:
             close()
+        else:
+            _kept.forget()
 
 
 def close() -> None:

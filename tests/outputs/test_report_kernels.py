@@ -59,7 +59,9 @@ def test_reports_share_the_kept_kernel_until_it_is_closed(pid_notebook, tmp_path
         first = _kernel_pid(pid_notebook, tmp_path / "1.ipynb")
         second = _kernel_pid(pid_notebook, tmp_path / "2.ipynb")
         assert first == second
-        assert (tmp_path / "1.ipynb").exists() and (tmp_path / "2.ipynb").exists()
+        for name in ("1.ipynb", "2.ipynb"):  # each reads as a run in a fresh kernel
+            executed = nbformat.read(tmp_path / name, as_version=4)
+            assert [c.execution_count for c in executed.cells] == [1, 2, 3], name
         own = _kernel_pid(pid_notebook, tmp_path / "3.ipynb", reuse=False)
         assert own != first and not _alive(own)
     assert not _alive(first)
@@ -130,4 +132,5 @@ def test_a_kernel_that_died_between_reports_is_replaced(pid_notebook, tmp_path):
         first = _kernel_pid(pid_notebook, tmp_path / "1.ipynb")
         os.kill(first, signal.SIGKILL)
         assert not _alive(first)
+        time.sleep(0.5)  # "between reports": its parent may learn of the death a moment later
         assert _kernel_pid(pid_notebook, tmp_path / "2.ipynb") != first
