@@ -168,7 +168,7 @@ def report(batches: Batches, alone: dict[str, list[tuple[float, float]]], rounds
           f"on {os.cpu_count()} cores")
     print(f"  {'':40}{'before':>22}{'now':>14}")
     print(f"  {'':40}{'Chromium per file,':>22}{'one browser,':>14}")
-    print(f"  {'':40}{'kernel per report':>22}{'kernel per job':>16}")
+    print(f"  {'':40}{'kernel per report':>22}{'kernel per job':>14}")
 
     def row(name: str, a: float, b: float, verdict: str = "") -> None:
         print(f"  {name:<40}{a:>20.2f} s{b:>12.2f} s  {verdict}")
