@@ -166,9 +166,9 @@ def report(batches: Batches, alone: dict[str, list[tuple[float, float]]], rounds
     print(f"{len(batches.ids)} reports of the sample-sized assessment (HTML, PDF, Word), "
           f"--jobs 2, {rounds} round(s); medians; load average {load[0]:.1f} → {load[1]:.1f} "
           f"on {os.cpu_count()} cores")
-    print(f"  {'':40}{'before':>22}{'now':>14}")
-    print(f"  {'':40}{'Chromium per file,':>22}{'one browser,':>14}")
-    print(f"  {'':40}{'kernel per report':>22}{'kernel per job':>14}")
+    for before, now in (("before", "now"), ("Chromium per file,", "one browser,"),
+                        ("kernel per report", "kernel per"), ("", "job")):
+        print(f"  {'':40}{before:>22}{now:>14}")
 
     def row(name: str, a: float, b: float, verdict: str = "") -> None:
         print(f"  {name:<40}{a:>20.2f} s{b:>12.2f} s  {verdict}")
