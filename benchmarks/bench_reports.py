@@ -39,9 +39,9 @@ from pim_workbook.outputs.reports import ReportResult, run_batch
 from pim_workbook.sample.assessment import build_sample
 from pim_workbook.store.core import Store
 
-PRINTERS = {"subprocess": "one Chromium per file", "playwright": "one browser"}
 # how a batch ran before (the baseline) and how it runs now: (printer, a kernel per report)
 PATHS = {"before": ("subprocess", True), "now": ("playwright", False)}
+PRINTERS = [printer for printer, _own in PATHS.values()]  # one Chromium per file, one browser
 
 
 def cpu_seconds() -> float:
