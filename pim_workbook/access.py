@@ -48,6 +48,7 @@ from pim_workbook.store.training import TraineeRow, TrainingAnswerRow, TrainingR
 
 ROLES: tuple[Role, ...] = ("facilitator", "party", "observer", "trainee")
 KEY_PARAM = "key"
+NO_KEY = N_("this page was opened without its link key: use the whole link you were given")
 REQUIRE_ENV = "PIM_WORKBOOK_REQUIRE_LINK"  # set by `serve`: pages need a valid link
 BASE_URL_SETTING = "serve_base_url"
 TOKEN_SETTING = "voila_token"  # Voila's token, which gates the whole server

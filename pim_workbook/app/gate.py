@@ -9,19 +9,17 @@ from pathlib import Path
 
 import ipywidgets as w
 
-from pim_workbook.access import GuardedStore, data_folder, links_required
+from pim_workbook.access import NO_KEY, GuardedStore, data_folder, links_required
 from pim_workbook.app.session import FACILITATOR, PageQuery, Session
 from pim_workbook.app.shell import CSS
 from pim_workbook.app.widgets.controls import (
     html,
 )
 from pim_workbook.errors import AccessDenied
-from pim_workbook.i18n import N_, _
+from pim_workbook.i18n import _
 from pim_workbook.sdc.datafolder import resolve
 from pim_workbook.store.core import Store
 from pim_workbook.store.protocol import WorkbookStore
-
-NO_KEY = N_("this page was opened without its link key: use the whole link you were given")
 
 
 def open_session(store: WorkbookStore, aid: str,

@@ -36,8 +36,7 @@ from tornado.ioloop import PeriodicCallback
 from traitlets import Float, Integer, default
 from voila.utils import ENV_VARIABLE
 
-from pim_workbook.access import KEY_PARAM, check_key
-from pim_workbook.app.gate import NO_KEY
+from pim_workbook.access import KEY_PARAM, NO_KEY, check_key
 from pim_workbook.errors import AccessDenied
 from pim_workbook.i18n import _
 from pim_workbook.store.connection import DB_ENV, default_db_path
