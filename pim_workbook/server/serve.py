@@ -39,7 +39,8 @@ KERNEL_MANAGER = "WorkbookKernelManager"  # pim_workbook/server/kernels.py
 VOILA = "pim_workbook.server.voila_app"  # Voila, compressed and long-cached
 POOL_SIZE = 1  # preheated kernels kept waiting per notebook
 MAX_KERNELS = 40  # the default of WorkbookKernelManager.max_kernels
-NOT_PREHEATED = r"^report\.ipynb$"  # runs once per report, never served to a person
+# runs once per report, never served to a person; Voila matches the notebook's absolute path
+NOT_PREHEATED = r"(.*/)?report\.ipynb$"
 
 
 def _is_loopback(host: str) -> bool:

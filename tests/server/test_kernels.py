@@ -283,14 +283,16 @@ def _kernel_id(page: Any) -> str:
 @pytest.mark.slow
 def test_pooled_kernels_count_toward_the_cap_are_never_orphans_and_refill_at_room(
         tmp_path, chromium):
-    server = KernelServer(tmp_path, "--notebooks", _notebooks(tmp_path / "nb", "index.ipynb"),
+    server = KernelServer(tmp_path, "--notebooks",
+                          _notebooks(tmp_path / "nb", "index.ipynb", "report.ipynb"),
                           "--pool-size", "1", "--max-kernels", "2", "--orphan-timeout", "3")
     server.cli("sample")
     server.start()
     try:
         wait_until(lambda: server.pool_fills("index.ipynb") == 1, 60)
         time.sleep(3 + 2)  # past the orphan timeout: a pooled kernel has no page yet
-        assert len(kernel_executables(server.proc.pid)) == 1
+        assert len(kernel_executables(server.proc.pid)) == 1  # and none for the report
+        assert server.pool_fills("report.ipynb") == 0
         first = chromium.new_page()  # takes the pooled kernel; the pool refills: the cap
         first.goto(server.url)
         first.get_by_text("SAMPLE (fictional)").wait_for(timeout=60_000)
