@@ -127,36 +127,46 @@ class Served:
 
 
 @contextmanager
-def _served(notebooks: Path, env: dict[str, str], *options: str) -> Iterator[Served]:
-    """The workbook's own serve command on ``notebooks``, with ``options``, on a copy of the
-    store of ``env`` (each run of serve ends the facilitator link of the one before)."""
-    port = _port()
-    log = notebooks.parent / f"serve-{port}.log"
-    store = notebooks.parent / f"serve-{port}.sqlite"
-    shutil.copy(env["PIM_WORKBOOK_DB"], store)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(port),
-             "--notebooks", str(notebooks), *options], env={**env, "PIM_WORKBOOK_DB": str(store)},
-            stdout=out, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+def _served(notebooks: Path, env: dict[str, str], *runs: tuple[str, ...]) -> Iterator[list[Served]]:
+    """The workbook's own serve command on ``notebooks``, once per tuple of options in
+    ``runs``, started together, each on a copy of the store of ``env`` (each run of serve
+    ends the facilitator link of the one before)."""
+    procs = []
     try:
-        deadline = time.monotonic() + 120
-        while not (found := re.search(r"(http://\S+)", log.read_text())):
-            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-            time.sleep(0.2)
-        url = found.group(1)
-        while True:
-            try:  # the tree page: a page of the workbook would start a kernel
-                urllib.request.urlopen(f"{url.split('/voila/')[0]}/?"
-                                       f"{url.split('&')[-1]}", timeout=5).close()
-                break
-            except OSError:
-                assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
-                time.sleep(0.5)
-        yield Served(url, proc.pid, log)
+        for options in runs:
+            port = _port()
+            log = notebooks.parent / f"serve-{port}.log"
+            store = notebooks.parent / f"serve-{port}.sqlite"
+            shutil.copy(env["PIM_WORKBOOK_DB"], store)
+            with log.open("w") as out:
+                procs.append((subprocess.Popen(
+                    [sys.executable, "-m", "pim_workbook.cli", "serve", "--port", str(port),
+                     "--notebooks", str(notebooks), *options],
+                    env={**env, "PIM_WORKBOOK_DB": str(store)}, stdout=out,
+                    stderr=subprocess.STDOUT, text=True, start_new_session=True), log))
+        yield [_listening(proc, log) for proc, log in procs]
     finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        proc.wait(timeout=60)
+        for proc, _ in procs:
+            os.killpg(proc.pid, signal.SIGTERM)
+        for proc, _ in procs:
+            proc.wait(timeout=60)
+
+
+def _listening(proc: subprocess.Popen[str], log: Path) -> Served:
+    """``proc``'s server once it answers."""
+    deadline = time.monotonic() + 120
+    while not (found := re.search(r"(http://\S+)", log.read_text())):
+        assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+        time.sleep(0.2)
+    url = found.group(1)
+    while True:
+        try:  # the tree page: a page of the workbook would start a kernel
+            urllib.request.urlopen(f"{url.split('/voila/')[0]}/?{url.split('&')[-1]}",
+                                   timeout=5).close()
+            return Served(url, proc.pid, log)
+        except OSError:
+            assert time.monotonic() < deadline and proc.poll() is None, log.read_text()
+            time.sleep(0.5)
 
 
 def _page(url: str, notebook: str, **query: str) -> str:
@@ -362,8 +372,8 @@ def bench_voila(runs: int, quick: bool) -> None:
         for name in ("index.ipynb", "04-step1.ipynb", "05-step2.ipynb"):
             shutil.copy(ROOT / "notebooks" / name, folder / name)
         _bare_notebook(folder)
-        with sync_playwright() as p, _served(folder, env) as pooled, \
-                _served(folder, env, "--pool-size", "0") as plain:
+        with sync_playwright() as p, _served(folder, env, (), ("--pool-size", "0")) as (
+                pooled, plain):
             browser = p.chromium.launch(executable_path="/usr/bin/chromium",
                                         args=CHROMIUM_ARGS)
             pooled.quiet(kernels=4)
@@ -468,7 +478,7 @@ def main() -> None:
     args = parser.parse_args()
     runs = 1 if args.quick else args.runs
     bench_import(3 if args.quick else 7)
-    bench_languages(3 if args.quick else 7)
+    bench_languages(1 if args.quick else 7)
     bench_write(50 if args.quick else 200)
     bench_voila(runs, args.quick)
 
