@@ -63,6 +63,9 @@ LAYOUT_FAULTS = """() => {
       faults.push(`cut off: button "${el.textContent.trim()}"`);
     }
   });
+  // whatever the cause, the page itself never scrolls sideways
+  const scrolled = document.documentElement.scrollWidth;
+  if (scrolled > width + 1) faults.push(`the page scrolls sideways (${scrolled} > ${width})`);
   return faults.slice(0, 10);
 }"""
 

@@ -1,0 +1,29 @@
+"""The pages' front end as shipped is the one its sources build."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+STATIC = Path("pim_workbook/share/jupyter/voila/templates/pim/static")
+
+
+@pytest.mark.slow
+def test_the_shipped_front_end_is_what_its_sources_and_lockfile_build(tmp_path):
+    npm = shutil.which("npm")
+    assert npm, "the front end's build needs npm: apt-get install npm"
+    shutil.copytree(ROOT / "frontend", tmp_path / "frontend",
+                    ignore=shutil.ignore_patterns("node_modules"))
+    for step in (["ci", "--no-audit", "--no-fund"], ["run", "build"]):
+        done = subprocess.run([npm, *step], cwd=tmp_path / "frontend", capture_output=True,
+                              text=True, timeout=600)
+        assert done.returncode == 0, done.stdout + done.stderr
+    for name in ("pages.js", "pages.css"):
+        built, shipped = (tmp_path / STATIC / name), (ROOT / STATIC / name)
+        assert built.read_bytes() == shipped.read_bytes(), (
+            f"{STATIC / name} is not what frontend/ builds: run `npm ci && npm run build` "
+            "in frontend/ and commit the result")
