@@ -925,7 +925,7 @@ def build_parser() -> argparse.ArgumentParser:
                         "says the server is busy (default 40)")
     p.add_argument("--pool-size", type=int, metavar="N",
                    help="kernels kept preheated for each notebook, so that pages open at "
-                        "once (default 1; 0: none; about 70 MB each)")
+                        "once (default 1; 0: none; about 95 MB each)")
     p.add_argument("--public-url", metavar="URL",
                    help="the one address partners reach (a proxy in front of several servers "
                    "sharing a PostgreSQL store); invite writes it into links")

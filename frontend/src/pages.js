@@ -99,7 +99,10 @@ async function start() {
     handleComms: true,
   });
   const manager = new PageWidgets(kernel);
-  const loaded = manager.load();
+  /* Ask for the widgets only once the kernel has answered: the manager gives the kernel four
+     seconds to send them, counted from the request, and a slow link or a busy server can
+     take longer than that just to open the connection. */
+  const loaded = kernel.info.then(() => manager.load());
   const widgets = [];
   for (const script of document.querySelectorAll(OUTPUT)) {
     const host = document.createElement('div');

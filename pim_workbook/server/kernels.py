@@ -1,6 +1,6 @@
 """The kernels of a served workbook: refused links, abandoned pages and a cap.
 
-Every page load takes a kernel of its own (about 67 MB). Voila's culler ends a kernel only
+Every page load takes a kernel of its own (about 95 MB). Voila's culler ends a kernel only
 after two idle hours, so closed tabs would pile kernels up, and so would requests with a
 bogus link if they started one. A link the server refuses (:func:`link_refusal`) gets a
 plain page and no kernel (voila_app.py). :class:`WorkbookKernelManager` (Voila's default

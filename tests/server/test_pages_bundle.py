@@ -1,4 +1,5 @@
-"""The pages' front end as shipped is the one its sources build."""
+"""The pages' front end as shipped is the one its sources build, with the licences of
+what it bundles."""
 
 from __future__ import annotations
 
@@ -22,8 +23,20 @@ def test_the_shipped_front_end_is_what_its_sources_and_lockfile_build(tmp_path):
         done = subprocess.run([npm, *step], cwd=tmp_path / "frontend", capture_output=True,
                               text=True, timeout=600)
         assert done.returncode == 0, done.stdout + done.stderr
-    for name in ("pages.js", "pages.css"):
+    for name in ("pages.js", "pages.css", "pages.LICENSES.txt"):
         built, shipped = (tmp_path / STATIC / name), (ROOT / STATIC / name)
         assert built.read_bytes() == shipped.read_bytes(), (
             f"{STATIC / name} is not what frontend/ builds: run `npm ci && npm run build` "
             "in frontend/ and commit the result")
+
+
+def test_every_package_in_the_bundle_comes_with_its_licence_text():
+    notice = (ROOT / STATIC / "pages.LICENSES.txt").read_text()
+    entries = notice.split("\n" + "-" * 72 + "\n")
+    named = {entry.split()[0] for entry in entries}
+    assert {"@jupyter-widgets/controls", "@lumino/widgets", "jquery", "backbone"} <= named
+    for entry in entries:
+        assert "Copyright" in entry or "copyright" in entry, entry[:200]
+        assert "Redistribution" in entry or "Permission" in entry, entry[:200]
+    assert (ROOT / STATIC / "pages.js").read_text().startswith("/*! ") and \
+        "pages.LICENSES.txt" in (ROOT / STATIC / "pages.js").read_text()[:200]
