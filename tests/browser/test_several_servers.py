@@ -107,8 +107,18 @@ def _pinned(browser: Any, deployment: Deployment, pin: str, url: str) -> tuple[A
     context = browser.new_context(viewport={"width": 1280, "height": 720})
     context.add_cookies([{"name": "pimw_server", "value": pin, "url": deployment.proxy}])
     page = context.new_page()
+    said: list[str] = []  # what the page's scripts said, should it never draw
+    page.on("console", lambda message: said.append(f"{message.type}: {message.text}"))
+    page.on("websocket", lambda socket: socket.on(
+        "close", lambda _: said.append(f"closed: {socket.url.split('?')[0]}")))
     page.goto(url)
-    page.wait_for_selector(".pimw-question", timeout=WAIT)
+    try:
+        page.wait_for_selector(".pimw-question", timeout=WAIT)
+    except Exception as error:
+        logs = "".join(f"\n--- {log.name}\n{log.read_text()[-3000:]}"
+                       for log in sorted(deployment.files.glob("*.log")))
+        raise AssertionError(f"{url} drew no question: {error}\nthe page said: {said}"
+                             f"\nits cells: {page.inner_text('body')[:500]!r}{logs}") from error
     return context, page
 
 
