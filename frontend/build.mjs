@@ -36,6 +36,7 @@ await esbuild.build({
   format: 'iife',
   target: 'es2020',
   loader: { '.svg': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl' },
+  alias: { 'sanitize-html': './src/text-only.js' },
   logLevel: 'info',
   plugins: [licences({
     banner: '/*! The workbook pages\' front end; the licences of the packages it holds: pages.LICENSES.txt */',

@@ -9,8 +9,18 @@
    under Voila's own front end. */
 import * as base from '@jupyter-widgets/base';
 import { ManagerBase } from '@jupyter-widgets/base-manager';
-import * as controls from '@jupyter-widgets/controls';
-import { ServerConnection } from '@jupyterlab/services';
+/* ipywidgets' controls, only those the pages draw (pim_workbook.app.pages.workbook.WIDGETS):
+   no slider, date, colour, media, tab or controller views to evaluate on every load. */
+import * as bools from '@jupyter-widgets/controls/lib/widget_bool';
+import * as boxes from '@jupyter-widgets/controls/lib/widget_box';
+import * as buttons from '@jupyter-widgets/controls/lib/widget_button';
+import * as descriptions from '@jupyter-widgets/controls/lib/widget_description';
+import * as floats from '@jupyter-widgets/controls/lib/widget_float';
+import * as ints from '@jupyter-widgets/controls/lib/widget_int';
+import * as selections from '@jupyter-widgets/controls/lib/widget_selection';
+import * as strings from '@jupyter-widgets/controls/lib/widget_string';
+import * as uploads from '@jupyter-widgets/controls/lib/widget_upload';
+import { ServerConnection } from '@jupyterlab/services/lib/serverconnection';
 import { KernelConnection } from '@jupyterlab/services/lib/kernel/default';
 import { MessageLoop } from '@lumino/messaging';
 import { Widget } from '@lumino/widgets';
@@ -18,7 +28,11 @@ import './pages.css';
 
 const OUTPUT = 'script[type="application/vnd.voila.cell-output+json"]';
 const WIDGET = 'application/vnd.jupyter.widget-view+json';
-const MODULES = { '@jupyter-widgets/base': base, '@jupyter-widgets/controls': controls };
+const MODULES = {
+  '@jupyter-widgets/base': base,
+  '@jupyter-widgets/controls': Object.assign({}, bools, boxes, buttons, descriptions, floats,
+    ints, selections, strings, uploads),
+};
 
 class PageWidgets extends ManagerBase {
   constructor(kernel) {
