@@ -63,6 +63,11 @@ LAYOUT_FAULTS = """() => {
       faults.push(`cut off: button "${el.textContent.trim()}"`);
     }
   });
+  // a widget the front end has no view for, or could not draw
+  if (document.querySelector(".jupyter-widgets-error-widget") ||
+      document.body.innerText.includes("could not be drawn")) {
+    faults.push("a part of the page the front end could not draw");
+  }
   // whatever the cause, the page itself never scrolls sideways
   const scrolled = document.documentElement.scrollWidth;
   if (scrolled > width + 1) faults.push(`the page scrolls sideways (${scrolled} > ${width})`);
