@@ -40,3 +40,21 @@ def test_every_package_in_the_bundle_comes_with_its_licence_text():
         assert "Redistribution" in entry or "Permission" in entry, entry[:200]
     assert (ROOT / STATIC / "pages.js").read_text().startswith("/*! ") and \
         "pages.LICENSES.txt" in (ROOT / STATIC / "pages.js").read_text()[:200]
+
+
+def test_the_front_end_has_a_model_and_a_view_for_every_widget_the_pages_build():
+    from pim_workbook.app.pages.workbook import WIDGETS
+
+    bundle = (ROOT / STATIC / "pages.js").read_text()
+    needed = set()
+    for kind in WIDGETS:
+        widget = kind()
+        for part in (widget, getattr(widget, "style", None), getattr(widget, "layout", None)):
+            if part is not None:
+                needed |= {part._model_name, part._view_name} - {None}
+            if part is not None and part is not widget:
+                part.close()
+        widget.close()
+    # the bundle's registry of classes, by the names the kernel gives (esbuild's exports)
+    missing = sorted(name for name in needed if f"{name}:()=>" not in bundle)
+    assert not missing, f"the pages' front end draws no {missing}: import them in pages.js"

@@ -89,9 +89,10 @@ def wait_for_page() -> None:
     os.environ.update(request)
 
 
-WIDGETS = (w.Button, w.HTML, w.VBox, w.HBox, w.Textarea, w.Text, w.Dropdown, w.Checkbox,
-           w.SelectMultiple, w.ToggleButton, w.IntText, w.BoundedIntText, w.BoundedFloatText,
-           w.RadioButtons, w.FileUpload)  # what the pages draw
+WIDGETS = (w.Button, w.HTML, w.Box, w.VBox, w.HBox, w.Textarea, w.Text, w.Dropdown,
+           w.Checkbox, w.SelectMultiple, w.ToggleButton, w.ToggleButtons, w.IntText,
+           w.BoundedIntText, w.BoundedFloatText, w.RadioButtons,
+           w.FileUpload)  # what the pages draw, and all the pages' front end draws
 
 
 def warm_up() -> None:
