@@ -38,8 +38,8 @@ def test_every_package_in_the_bundle_comes_with_its_licence_text():
     for entry in entries:
         assert "Copyright" in entry or "copyright" in entry, entry[:200]
         assert "Redistribution" in entry or "Permission" in entry, entry[:200]
-    assert (ROOT / STATIC / "pages.js").read_text().startswith("/*! ") and \
-        "pages.LICENSES.txt" in (ROOT / STATIC / "pages.js").read_text()[:200]
+    banner = (ROOT / STATIC / "pages.js").read_text()[:200]
+    assert banner.startswith("/*! ") and "pages.LICENSES.txt" in banner
 
 
 def test_the_front_end_has_a_model_and_a_view_for_every_widget_the_pages_build():
@@ -49,12 +49,10 @@ def test_the_front_end_has_a_model_and_a_view_for_every_widget_the_pages_build()
     needed = set()
     for kind in WIDGETS:
         widget = kind()
-        for part in (widget, getattr(widget, "style", None), getattr(widget, "layout", None)):
-            if part is not None:
-                needed |= {part._model_name, part._view_name} - {None}
-            if part is not None and part is not widget:
-                part.close()
-        widget.close()
+        parts = (widget, getattr(widget, "style", None), getattr(widget, "layout", None))
+        for part in (part for part in parts if part is not None):
+            needed |= {part._model_name, part._view_name} - {None}
+            part.close()
     # the bundle's registry of classes, by the names the kernel gives (esbuild's exports)
     missing = sorted(name for name in needed if f"{name}:()=>" not in bundle)
     assert not missing, f"the pages' front end draws no {missing}: import them in pages.js"
